@@ -1,0 +1,71 @@
+// tensor_impl.cpp: see tensor_impl.h.
+#include "tensor_impl.h"
+
+#include "kernels.h"
+
+namespace mt {
+
+Ptr<Storage> Storage::allocate(int64_t nbytes, Device device) {
+  const Allocator& a = allocator(device.type);
+  void* p = a.alloc(nbytes);
+  return Ptr<Storage>(new Storage(p, nbytes, device, a.free, nullptr));
+}
+
+void Storage::resize(int64_t nbytes) {
+  if (nbytes <= nbytes_) return;
+  MT_CHECK(exports() == 0,
+           "Trying to resize storage that is shared with a live NumPy array, buffer or DLPack "
+           "view; delete those views first (or .clone() the tensor)");
+  MT_CHECK(resizable_, "Trying to resize storage that is not resizable");
+  const Allocator& a = allocator(device_.type);
+  void* p = a.alloc(nbytes);
+  if (nbytes_ > 0) copy_bytes(device_, p, data_, nbytes_);
+  if (release_) release_(ctx_, data_);
+  data_ = p;
+  nbytes_ = nbytes;
+  release_ = a.free;
+  ctx_ = nullptr;
+}
+
+Tensor TensorImpl::empty(const Dims& sizes, DType dtype, Device device) {
+  int64_t n = checked_numel(sizes);
+  int64_t nbytes;
+  MT_CHECK(!__builtin_mul_overflow(n, itemsize_of(dtype), &nbytes),
+           "Trying to create tensor with too many elements: ", sizes);
+  return make<TensorImpl>(Storage::allocate(nbytes, device), sizes, contiguous_strides(sizes), 0,
+                          dtype);
+}
+
+void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DType dtype,
+                     int64_t nbytes) {
+  MT_CHECK(sizes.size() == strides.size(), "mismatch in length of strides and shape");
+  for (int64_t s : sizes) MT_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s);
+  if (numel_of(sizes) == 0) return;
+  int64_t lo, hi;
+  reachable_range(sizes, strides, &lo, &hi);
+  int64_t isz = itemsize_of(dtype);
+  MT_CHECK(offset + lo >= 0 && (offset + hi + 1) * isz <= nbytes,
+           "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
+           ", and itemsize ", isz, " requiring a storage size of ", (offset + hi + 1) * isz,
+           " are out of bounds for storage of size ", nbytes);
+}
+
+void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset) {
+  check_view_fits(sizes, strides, offset, dtype_, storage->nbytes());
+  storage_ = std::move(storage);
+  sizes_ = std::move(sizes);
+  strides_ = std::move(strides);
+  offset_ = offset;
+  refresh();
+}
+
+void TensorImpl::resize(const Dims& sizes) {
+  int64_t n = checked_numel(sizes);
+  int64_t need = (offset_ + n) * itemsize();
+  if (n > 0 && need > storage_->nbytes()) storage_->resize(need);  // may throw; nothing changed
+  sizes_ = sizes;
+  strides_ = contiguous_strides(sizes);
+  refresh();
+}
+
+}  // namespace mt

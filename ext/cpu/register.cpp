@@ -1,0 +1,41 @@
+// register.cpp: the CPU allocator and kernel-table registration.
+//
+// Buffers are 64-byte aligned (one cache line, enough for any SIMD load).
+#include <cstdlib>
+#include <cstring>
+
+#include "cpu.h"
+
+namespace mt {
+namespace {
+
+void* cpu_alloc(int64_t nbytes) {
+  size_t n = static_cast<size_t>(nbytes > 0 ? nbytes : 1);
+  n = (n + 63) & ~size_t{63};
+  void* p = std::aligned_alloc(64, n);
+  MT_CHECK(p != nullptr, "DefaultCPUAllocator: not enough memory: you tried to allocate ", nbytes,
+           " bytes.");
+  return p;
+}
+void cpu_free(void*, void* p) { std::free(p); }
+void cpu_copy_bytes(void* dst, const void* src, int64_t n) {
+  if (n > 0) std::memcpy(dst, src, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+void register_cpu_kernels() {
+  KernelTable& t = kernel_table(DeviceType::CPU);
+  t.allocator = Allocator{cpu_alloc, cpu_free};
+  t.copy = cpu::copy;
+  t.copy_bytes = cpu_copy_bytes;
+  t.fill = cpu::fill;
+  t.arange = cpu::arange;
+  t.linspace = cpu::linspace;
+  t.uniform = cpu::uniform;
+  t.normal = cpu::normal;
+  t.randint = cpu::randint;
+  t.randperm = cpu::randperm;
+}
+
+}  // namespace mt

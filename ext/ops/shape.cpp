@@ -1,0 +1,240 @@
+// shape.cpp: view ops. Each returns a tensor sharing the input's storage
+// (and so its version counter); none copies. Negative strides are allowed,
+// so flip and negative-step slices are views too.
+#include <algorithm>
+
+#include "ops.h"
+
+namespace mt::ops {
+
+Tensor as_strided(const Tensor& t, const Dims& sizes, const Dims& strides,
+                  std::optional<int64_t> offset) {
+  int64_t off = offset.value_or(t->offset());
+  MT_CHECK(off >= 0, "as_strided: Negative storage offset ", off);
+  check_view_fits(sizes, strides, off, t->dtype(), t->storage()->nbytes());
+  return t->view(sizes, strides, off);
+}
+
+Dims infer_size(const Dims& sizes, int64_t numel) {
+  Dims out = sizes;
+  int64_t known = 1, infer = -1;
+  for (int64_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      MT_CHECK(infer < 0, "only one dimension can be inferred");
+      infer = i;
+    } else {
+      MT_CHECK(out[i] >= 0, "invalid shape dimension ", out[i]);
+      known *= out[i];
+    }
+  }
+  if (infer >= 0) {
+    MT_CHECK(known != 0 && numel % known == 0, "shape '", sizes, "' is invalid for input of size ",
+             numel);
+    out[infer] = numel / known;
+  }
+  MT_CHECK(numel_of(out) == numel, "shape '", sizes, "' is invalid for input of size ", numel);
+  return out;
+}
+
+namespace {
+// Strides for viewing (sizes, strides) as `shape` without copying, if
+// possible (PyTorch's computeStride): chunks of dims that are contiguous with
+// each other may be split or merged freely.
+std::optional<Dims> view_strides(const Dims& old_sizes, const Dims& old_strides,
+                                 const Dims& shape) {
+  Dims out(shape.size());
+  if (old_sizes.empty()) {
+    for (int64_t i = 0; i < out.size(); ++i) out[i] = 1;
+    return out;
+  }
+  int64_t numel = numel_of(old_sizes);
+  if (numel == 0) return contiguous_strides(shape);
+  int64_t view_d = shape.size() - 1;
+  int64_t chunk_base_stride = old_strides.back();
+  int64_t tensor_numel = 1, view_numel = 1;
+  for (int64_t d = old_sizes.size() - 1; d >= 0; --d) {
+    tensor_numel *= old_sizes[d];
+    if (d == 0 || (old_sizes[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+        out[view_d] = view_numel * chunk_base_stride;
+        view_numel *= shape[view_d];
+        --view_d;
+      }
+      if (view_numel != tensor_numel) return std::nullopt;
+      if (d > 0) {
+        chunk_base_stride = old_strides[d - 1];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  if (view_d != -1) return std::nullopt;
+  return out;
+}
+}  // namespace
+
+Tensor view(const Tensor& t, const Dims& sizes) {
+  Dims shape = infer_size(sizes, t->numel());
+  auto st = view_strides(t->sizes(), t->strides(), shape);
+  MT_CHECK(st.has_value(),
+           "view size is not compatible with input tensor's size and stride (at least one "
+           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+  return t->view(shape, *st, t->offset());
+}
+
+Tensor reshape(const Tensor& t, const Dims& sizes) {
+  Dims shape = infer_size(sizes, t->numel());
+  if (auto st = view_strides(t->sizes(), t->strides(), shape))
+    return t->view(shape, *st, t->offset());
+  Tensor c = clone(t);
+  return c->view(shape, contiguous_strides(shape), 0);
+}
+
+Tensor transpose(const Tensor& t, int64_t d0, int64_t d1) {
+  int64_t nd = t->dim();
+  d0 = wrap_dim(d0, nd);
+  d1 = wrap_dim(d1, nd);
+  if (nd == 0) return t->view(t->sizes(), t->strides(), t->offset());
+  Dims sz = t->sizes(), st = t->strides();
+  std::swap(sz[d0], sz[d1]);
+  std::swap(st[d0], st[d1]);
+  return t->view(sz, st, t->offset());
+}
+
+Tensor permute(const Tensor& t, const Dims& dims) {
+  int64_t nd = t->dim();
+  MT_CHECK(dims.size() == nd, "permute(sparse_coo): number of dimensions in the tensor input does "
+           "not match the length of the desired ordering of dimensions i.e. input.dim() = ",
+           nd, " is not equal to len(dims) = ", dims.size());
+  Dims sz(nd), st(nd);
+  std::vector<bool> seen(nd, false);
+  for (int64_t i = 0; i < nd; ++i) {
+    int64_t d = wrap_dim(dims[i], nd);
+    MT_CHECK(!seen[d], "permute(): duplicate dims are not allowed.");
+    seen[d] = true;
+    sz[i] = t->sizes()[d];
+    st[i] = t->strides()[d];
+  }
+  return t->view(sz, st, t->offset());
+}
+
+Tensor expand(const Tensor& t, const Dims& sizes) {
+  int64_t nd = sizes.size(), td = t->dim();
+  MT_CHECK(nd >= td, "expand(", t->sizes(), ", size=", sizes,
+           "): the number of sizes provided (", nd,
+           ") must be greater or equal to the number of dimensions in the tensor (", td, ")");
+  Dims sz(nd), st(nd);
+  for (int64_t i = nd - 1; i >= 0; --i) {
+    int64_t ti = i - (nd - td);
+    int64_t want = sizes[i];
+    if (ti < 0) {
+      MT_CHECK(want >= 0, "The expanded size of the tensor (", want,
+               ") isn't allowed in a leading, non-existing dimension ", i);
+      sz[i] = want;
+      st[i] = 0;
+      continue;
+    }
+    int64_t have = t->sizes()[ti];
+    if (want == -1) want = have;
+    MT_CHECK(have == want || have == 1, "The expanded size of the tensor (", want,
+             ") must match the existing size (", have, ") at non-singleton dimension ", i,
+             ".  Target sizes: ", sizes, ".  Tensor sizes: ", t->sizes());
+    sz[i] = want;
+    st[i] = have == want ? t->strides()[ti] : 0;
+  }
+  return t->view(sz, st, t->offset());
+}
+
+Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
+  MT_CHECK(t->dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim];
+  if (start < 0) start += size;
+  MT_CHECK_KIND(IndexError, start >= 0 && start <= size, "start out of range (expected to be in "
+                "range of [", -size, ", ", size, "], but got ", start, ")");
+  MT_CHECK(length >= 0 && start + length <= size, "start (", start, ") + length (", length,
+           ") exceeds dimension size (", size, ").");
+  Dims sz = t->sizes();
+  sz[dim] = length;
+  return t->view(sz, t->strides(), t->offset() + start * t->strides()[dim]);
+}
+
+Tensor select(const Tensor& t, int64_t dim, int64_t index) {
+  MT_CHECK_KIND(IndexError, t->dim() > 0, "select() cannot be applied to a 0-dim tensor.");
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim];
+  MT_CHECK_KIND(IndexError, index >= -size && index < size, "index ", index,
+                " is out of bounds for dimension ", dim, " with size ", size);
+  if (index < 0) index += size;
+  Dims sz = t->sizes(), st = t->strides();
+  int64_t off = t->offset() + index * st[dim];
+  sz.erase(dim);
+  st.erase(dim);
+  return t->view(sz, st, off);
+}
+
+Tensor slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
+             std::optional<int64_t> stop, int64_t step) {
+  MT_CHECK_KIND(ValueError, step != 0, "slice step cannot be zero");
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim];
+  // Python slice semantics (PySlice_AdjustIndices)
+  int64_t b, e;
+  if (step > 0) {
+    b = start ? (*start < 0 ? std::max<int64_t>(*start + size, 0) : std::min(*start, size)) : 0;
+    e = stop ? (*stop < 0 ? std::max<int64_t>(*stop + size, 0) : std::min(*stop, size)) : size;
+  } else {
+    b = start ? (*start < 0 ? std::max<int64_t>(*start + size, -1) : std::min(*start, size - 1))
+              : size - 1;
+    e = stop ? (*stop < 0 ? std::max<int64_t>(*stop + size, -1) : std::min(*stop, size - 1)) : -1;
+  }
+  int64_t len = 0;
+  if (step > 0 && e > b) len = (e - b + step - 1) / step;
+  if (step < 0 && b > e) len = (b - e + (-step) - 1) / (-step);
+  Dims sz = t->sizes(), st = t->strides();
+  sz[dim] = len;
+  int64_t off = t->offset() + (len > 0 ? b * st[dim] : 0);
+  st[dim] *= step;
+  return t->view(sz, st, off);
+}
+
+Tensor unsqueeze(const Tensor& t, int64_t dim) {
+  dim = wrap_dim(dim, t->dim() + 1);
+  Dims sz = t->sizes(), st = t->strides();
+  int64_t s = dim < t->dim() ? sz[dim] * st[dim] : 1;
+  sz.insert(dim, 1);
+  st.insert(dim, s);
+  return t->view(sz, st, t->offset());
+}
+
+Tensor squeeze(const Tensor& t, std::optional<int64_t> dim) {
+  Dims sz, st;
+  std::optional<int64_t> only;
+  if (dim) only = wrap_dim(*dim, t->dim());
+  for (int64_t i = 0; i < t->dim(); ++i) {
+    bool drop = t->sizes()[i] == 1 && (!only || *only == i);
+    if (!drop) {
+      sz.push_back(t->sizes()[i]);
+      st.push_back(t->strides()[i]);
+    }
+  }
+  return t->view(sz, st, t->offset());
+}
+
+Tensor flip(const Tensor& t, const Dims& dims) {
+  Dims sz = t->sizes(), st = t->strides();
+  int64_t off = t->offset();
+  std::vector<bool> seen(t->dim(), false);
+  for (int64_t d : dims) {
+    d = wrap_dim(d, t->dim());
+    MT_CHECK(!seen[d], "dims has duplicates, original flip dims size=", dims.size());
+    seen[d] = true;
+    if (sz[d] > 0) off += (sz[d] - 1) * st[d];
+    st[d] = -st[d];
+  }
+  return t->view(sz, st, off);
+}
+
+Tensor detach(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
+
+}  // namespace mt::ops

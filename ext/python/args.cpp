@@ -1,0 +1,175 @@
+// args.cpp: argument parsing helpers for the fast-call entry points.
+#include <cstring>
+
+#include "glue.h"
+
+namespace mt::py_glue {
+
+void parse_args(const ArgSpec& spec, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
+                PyObject** out) {
+  int nnames = 0;
+  while (spec.names[nnames]) ++nnames;
+  for (int i = 0; i < nnames; ++i) out[i] = nullptr;
+  if (nargs > spec.npos) {
+    PyErr_Format(PyExc_TypeError, "%s() takes %d positional argument%s but %zd were given",
+                 spec.fname, spec.npos, spec.npos == 1 ? "" : "s", nargs);
+    throw py::PythonError{};
+  }
+  for (Py_ssize_t i = 0; i < nargs; ++i) out[i] = args[i];
+  if (kwnames) {
+    Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+      PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+      const char* name = PyUnicode_AsUTF8(key);
+      if (!name) throw py::PythonError{};
+      int found = -1;
+      for (int i = 0; i < nnames; ++i)
+        if (std::strcmp(name, spec.names[i]) == 0) found = i;
+      if (found < 0) {
+        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%s'", spec.fname,
+                     name);
+        throw py::PythonError{};
+      }
+      if (out[found]) {
+        PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", spec.fname,
+                     name);
+        throw py::PythonError{};
+      }
+      out[found] = args[nargs + k];
+    }
+  }
+  for (int i = 0; i < spec.nrequired; ++i) {
+    if (!out[i]) {
+      PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", spec.fname,
+                   spec.names[i]);
+      throw py::PythonError{};
+    }
+  }
+}
+
+bool to_scalar(PyObject* o, Scalar* out) {
+  if (PyBool_Check(o)) {
+    *out = Scalar::from_bool(o == Py_True);
+    return true;
+  }
+  if (PyLong_CheckExact(o) || (PyLong_Check(o))) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow) {
+      PyErr_Format(PyExc_RuntimeError, "Overflow when unpacking long");
+      throw py::PythonError{};
+    }
+    if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
+    *out = Scalar::from_int(v);
+    return true;
+  }
+  if (PyFloat_Check(o)) {
+    *out = Scalar::from_double(PyFloat_AS_DOUBLE(o));
+    return true;
+  }
+  if (is_numpy_scalar(o)) return numpy_scalar_to_scalar(o, out);
+  return false;
+}
+
+Scalar scalar_arg(PyObject* o, const char* what) {
+  Scalar s;
+  if (to_scalar(o, &s)) return s;
+  if (is_tensor(o) && impl_of(o)->numel() == 1) return ops::item(Tensor(impl_of(o)));
+  PyErr_Format(PyExc_TypeError, "%s must be a number, not %s", what, Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
+int64_t int_arg(PyObject* o, const char* what) {
+  if (PyLong_Check(o) && !PyBool_Check(o)) {
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
+    return v;
+  }
+  if (!PyFloat_Check(o) && !PyBool_Check(o) && !is_tensor(o) && PyIndex_Check(o)) {
+    py::Ref i = py::check(PyNumber_Index(o));
+    return int_arg(i.get(), what);
+  }
+  if (is_tensor(o) && impl_of(o)->numel() == 1 && !is_floating(impl_of(o)->dtype()) &&
+      impl_of(o)->dtype() != DType::Bool && impl_of(o)->dim() == 0) {
+    return ops::item(Tensor(impl_of(o))).to_int();
+  }
+  PyErr_Format(PyExc_TypeError, "%s must be int, not %s", what, Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
+double double_arg(PyObject* o, const char* what) {
+  Scalar s;
+  if (to_scalar(o, &s)) return s.to_double();
+  if (is_tensor(o) && impl_of(o)->numel() == 1) return ops::item(Tensor(impl_of(o))).to_double();
+  PyErr_Format(PyExc_TypeError, "%s must be a number, not %s", what, Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
+bool bool_arg(PyObject* o, const char* what) {
+  if (PyBool_Check(o)) return o == Py_True;
+  PyErr_Format(PyExc_TypeError, "%s must be bool, not %s", what, Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
+Dims int_list_arg(PyObject* o, const char* what) {
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{int_arg(o, what)};
+  if (is_tensor(o)) {
+    PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
+    throw py::PythonError{};
+  }
+  py::Ref seq = py::check(PySequence_Fast(o, ""));
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  Dims d(n);
+  PyObject** items = PySequence_Fast_ITEMS(seq.get());
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (PyFloat_Check(items[i]) || PyBool_Check(items[i])) {
+      PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, but found element of type %s at pos %zd",
+                   what, Py_TYPE(items[i])->tp_name, i);
+      throw py::PythonError{};
+    }
+    d[i] = int_arg(items[i], what);
+  }
+  return d;
+}
+
+Dims sizes_arg(PyObject* const* args, Py_ssize_t nargs, const char* fname) {
+  if (nargs == 1 && !PyLong_Check(args[0]) && !is_numpy_scalar(args[0])) {
+    if (PySequence_Check(args[0])) return int_list_arg(args[0], "size");
+    PyErr_Format(PyExc_TypeError, "%s(): argument 'size' must be tuple of ints, not %s", fname,
+                 Py_TYPE(args[0])->tp_name);
+    throw py::PythonError{};
+  }
+  Dims d(nargs);
+  for (Py_ssize_t i = 0; i < nargs; ++i) {
+    if (!PyLong_Check(args[i]) && !(is_numpy_scalar(args[i]) && PyIndex_Check(args[i]))) {
+      PyErr_Format(PyExc_TypeError,
+                   "%s(): argument 'size' must be tuple of ints, but found element of type %s at "
+                   "pos %zd",
+                   fname, Py_TYPE(args[i])->tp_name, i);
+      throw py::PythonError{};
+    }
+    d[i] = int_arg(args[i], "size");
+  }
+  return d;
+}
+
+PyObject* scalar_to_py(const Scalar& s) {
+  switch (s.kind) {
+    case Scalar::Kind::Bool:
+      return PyBool_FromLong(s.i);
+    case Scalar::Kind::Int:
+      return PyLong_FromLongLong(s.i);
+    case Scalar::Kind::Float:
+      return PyFloat_FromDouble(s.d);
+  }
+  Py_RETURN_NONE;
+}
+
+PyObject* sizes_to_tuple(const Dims& d) {
+  py::Ref t = py::check(PyTuple_New(d.size()));
+  for (int64_t i = 0; i < d.size(); ++i)
+    PyTuple_SET_ITEM(t.get(), i, py::check(PyLong_FromLongLong(d[i])).release());
+  return t.release();
+}
+
+}  // namespace mt::py_glue

@@ -1,0 +1,375 @@
+// numpy_bridge.cpp: Tensor.numpy(), from_numpy, the buffer protocol, and the
+// release of Python objects that own a Storage's bytes.
+//
+// Note [Storage export] (see ext/core/storage.h): an array made from a
+// tensor keeps a _StorageExport object as its base (for the buffer protocol,
+// as the exporting object); that object owns a reference to the Storage and
+// counts one export. It never references the tensor, so t.set_(...) or
+// t.resize_(...) can never free bytes an array still reads.
+//
+// Built against NumPy >= 2 headers with NPY_TARGET_VERSION set to 1.22, so
+// one binary imports under NumPy 1.x and 2.x. This is the only file that
+// includes the NumPy headers.
+#define NPY_NO_DEPRECATED_API NPY_1_22_API_VERSION
+#define NPY_TARGET_VERSION NPY_1_22_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "glue.h"
+
+#if PY_VERSION_HEX >= 0x030D0000
+#define MT_IS_FINALIZING() Py_IsFinalizing()
+#else
+#define MT_IS_FINALIZING() _Py_IsFinalizing()
+#endif
+
+namespace mt::py_glue {
+
+namespace {
+
+// NumPy type number and PEP 3118 format for each dtype, derived from the
+// kind/itemsize columns of MT_FORALL_DTYPES (-1 / null: no NumPy equivalent).
+int g_typenum[kNumDTypes];
+const char* g_format[kNumDTypes];
+
+int typenum_for(char kind, int size) {
+  switch (kind) {
+    case 'b':
+      return NPY_BOOL;
+    case 'u':
+      return size == 1 ? NPY_UINT8 : size == 2 ? NPY_UINT16 : size == 4 ? NPY_UINT32 : NPY_UINT64;
+    case 'i':
+      return size == 1 ? NPY_INT8 : size == 2 ? NPY_INT16 : size == 4 ? NPY_INT32 : NPY_INT64;
+    case 'f':
+      return size == 2 ? NPY_HALF : size == 4 ? NPY_FLOAT32 : NPY_FLOAT64;
+    default:
+      return -1;
+  }
+}
+const char* format_for(char kind, int size) {
+  switch (kind) {
+    case 'b':
+      return "?";
+    case 'u':
+      return size == 1 ? "B" : size == 2 ? "H" : size == 4 ? "I" : "Q";
+    case 'i':
+      return size == 1 ? "b" : size == 2 ? "h" : size == 4 ? "i" : "q";
+    case 'f':
+      return size == 2 ? "e" : size == 4 ? "f" : "d";
+    default:
+      return nullptr;
+  }
+}
+
+// NumPy dtype -> DType, matched by kind and item size (so np.longlong,
+// np.intc and friends map on every platform); nullopt if unsupported.
+std::optional<DType> dtype_from_descr(PyArray_Descr* d) {
+  for (int i = 0; i < kNumDTypes; ++i) {
+    const DTypeInfo& in = kDTypeInfo[i];
+    if (in.numpy_kind == d->kind && in.itemsize == PyDataType_ELSIZE(d))
+      return static_cast<DType>(i);
+  }
+  return std::nullopt;
+}
+
+[[noreturn]] void unsupported_dtype(PyArray_Descr* d) {
+  PyErr_Format(PyExc_TypeError,
+               "can't convert np.ndarray of type %s. The only supported types are: float64, "
+               "float32, float16, int64, int32, int16, int8, uint8, and bool.",
+               d->typeobj->tp_name);
+  throw py::PythonError{};
+}
+
+// ---- _StorageExport: the owner object behind exported arrays and buffers ----
+struct PyStorageExport {
+  PyObject_HEAD
+  Storage* storage;        // owned reference; one export counted
+  Py_ssize_t* shape_strides;  // buffer protocol only: shape then strides
+  char format[2];
+};
+PyTypeObject* StorageExportType = nullptr;
+
+void StorageExport_dealloc(PyObject* self) {
+  auto* e = reinterpret_cast<PyStorageExport*>(self);
+  PyTypeObject* tp = Py_TYPE(self);
+  delete[] e->shape_strides;
+  if (e->storage) {
+    e->storage->remove_export();
+    e->storage->decref();
+  }
+  tp->tp_free(self);
+  Py_DECREF(tp);
+}
+
+// New exporter owning a reference to s (and counting one export).
+py::Ref new_export(const Ptr<Storage>& s) {
+  py::Ref o = py::check(StorageExportType->tp_alloc(StorageExportType, 0));
+  auto* e = reinterpret_cast<PyStorageExport*>(o.get());
+  s->incref();
+  s->add_export();
+  e->storage = s.get();
+  e->shape_strides = nullptr;
+  return o;
+}
+
+// ---- deferred release of Python owners (Note [Threads]) ----
+std::mutex g_pending_mu;
+std::vector<PyObject*> g_pending;
+
+int drain_pending(void*) {
+  std::vector<PyObject*> todo;
+  {
+    std::lock_guard<std::mutex> lk(g_pending_mu);
+    todo.swap(g_pending);
+  }
+  for (PyObject* o : todo) Py_DECREF(o);
+  return 0;
+}
+
+}  // namespace
+
+void release_pyobject(void* ctx, void*) {
+  PyObject* o = static_cast<PyObject*>(ctx);
+  // At interpreter shutdown the object may already be gone with its
+  // interpreter; leaking is the only safe choice.
+  if (MT_IS_FINALIZING()) return;
+  if (PyGILState_Check()) {
+    Py_DECREF(o);
+    return;
+  }
+  // A thread without the GIL (a kernel worker, a foreign thread): taking the
+  // GIL here could deadlock against a thread that holds it while waiting for
+  // us, so hand the reference to the interpreter's pending-call queue.
+  {
+    std::lock_guard<std::mutex> lk(g_pending_mu);
+    g_pending.push_back(o);
+  }
+  Py_AddPendingCall(drain_pending, nullptr);
+}
+
+bool import_numpy_api() {
+  if (PyArray_ImportNumPyAPI() < 0) return false;
+  for (int i = 0; i < kNumDTypes; ++i) {
+    g_typenum[i] = typenum_for(kDTypeInfo[i].numpy_kind, kDTypeInfo[i].itemsize);
+    g_format[i] = format_for(kDTypeInfo[i].numpy_kind, kDTypeInfo[i].itemsize);
+  }
+  return true;
+}
+
+bool init_storage_export_type(PyObject* module) {
+  PyType_Slot slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(StorageExport_dealloc)},
+      {Py_tp_doc, const_cast<char*>("Keeps a tensor's storage alive for an exported array or "
+                                    "buffer. See Note [Storage export].")},
+      {0, nullptr},
+  };
+  PyType_Spec spec = {"minitorch._C._StorageExport", sizeof(PyStorageExport), 0,
+                      Py_TPFLAGS_DEFAULT, slots};
+  PyObject* t = PyType_FromModuleAndSpec(module, &spec, nullptr);
+  if (!t) return false;
+  StorageExportType = reinterpret_cast<PyTypeObject*>(t);
+  return PyModule_AddObjectRef(module, "_StorageExport", t) == 0;
+}
+
+bool is_ndarray(PyObject* o) { return PyArray_Check(o); }
+bool is_numpy_scalar(PyObject* o) { return PyArray_IsScalar(o, Generic); }
+
+bool numpy_scalar_to_scalar(PyObject* o, Scalar* out) {
+  if (PyArray_IsScalar(o, Bool)) {
+    *out = Scalar::from_bool(PyArrayScalar_VAL(o, Bool) != 0);
+    return true;
+  }
+  if (PyArray_IsScalar(o, Integer)) {
+    py::Ref i = py::check(PyNumber_Index(o));
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(i.get(), &overflow);
+    if (overflow) {
+      PyErr_SetString(PyExc_RuntimeError, "Overflow when unpacking long");
+      throw py::PythonError{};
+    }
+    *out = Scalar::from_int(v);
+    return true;
+  }
+  if (PyArray_IsScalar(o, Floating)) {
+    double v = PyFloat_AsDouble(o);
+    if (v == -1.0 && PyErr_Occurred()) throw py::PythonError{};
+    *out = Scalar::from_double(v);
+    return true;
+  }
+  return false;
+}
+
+// The dtype a NumPy scalar or 0-d array carries, if minitorch has it.
+std::optional<DType> numpy_scalar_dtype(PyObject* o) {
+  PyArray_Descr* d = PyArray_DescrFromScalar(o);
+  if (!d) throw py::PythonError{};
+  py::Ref hold = py::Ref::steal(reinterpret_cast<PyObject*>(d));
+  return dtype_from_descr(d);
+}
+
+PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
+  Tensor t = t0;
+  if (force) {
+    if (!t->device().is_cpu()) t = ops::to(t, t->dtype(), Device{}, false);
+  } else {
+    MT_CHECK_KIND(TypeError, t->device().is_cpu(), "can't convert ", t->device().str(),
+                  " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+                  "memory first.");
+    MT_CHECK(!(t->requires_grad() && ag::grad_enabled()),
+             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+             "instead.");
+  }
+  int typenum = g_typenum[static_cast<int>(t->dtype())];
+  MT_CHECK_KIND(TypeError, typenum >= 0, "Got unsupported ScalarType ",
+                info(t->dtype()).torch_name,
+                ": NumPy has no bfloat16. Convert first, e.g. tensor.float().numpy()");
+  int nd = static_cast<int>(t->dim());
+  MT_CHECK(nd <= NPY_MAXDIMS, "numpy() supports at most ", NPY_MAXDIMS, " dims, got ", nd);
+  npy_intp dims[NPY_MAXDIMS], strides[NPY_MAXDIMS];
+  const int64_t isz = t->itemsize();
+  for (int i = 0; i < nd; ++i) {
+    dims[i] = t->sizes()[i];
+    strides[i] = t->strides()[i] * isz;
+  }
+  int flags = t->storage()->read_only() ? 0 : NPY_ARRAY_WRITEABLE;
+  py::Ref base = new_export(t->storage());
+  py::Ref arr = py::check(
+      PyArray_New(&PyArray_Type, nd, dims, typenum, strides, t->data(), 0, flags, nullptr));
+  if (PyArray_SetBaseObject(reinterpret_cast<PyArrayObject*>(arr.get()), base.release()) < 0)
+    throw py::PythonError{};
+  return arr.release();
+}
+
+Tensor tensor_from_numpy(PyObject* obj, bool warn_readonly) {
+  (void)warn_readonly;
+  if (!PyArray_Check(obj)) {
+    PyErr_Format(PyExc_TypeError, "expected np.ndarray (got %s)", Py_TYPE(obj)->tp_name);
+    throw py::PythonError{};
+  }
+  auto* a = reinterpret_cast<PyArrayObject*>(obj);
+  PyArray_Descr* descr = PyArray_DESCR(a);
+  std::optional<DType> dt = dtype_from_descr(descr);
+  if (!dt) unsupported_dtype(descr);
+  MT_CHECK_KIND(ValueError, PyArray_ISNBO(descr->byteorder),
+                "given numpy array has byte order different from the native byte order. "
+                "Conversion between byte orders is currently not supported; use "
+                "array.astype(array.dtype.newbyteorder('=')) first.");
+  const int nd = PyArray_NDIM(a);
+  const int64_t isz = itemsize_of(*dt);
+  const npy_intp* shape = PyArray_DIMS(a);
+  const npy_intp* bstrides = PyArray_STRIDES(a);
+  Dims sizes(nd), strides(nd);
+  int64_t numel = 1;
+  for (int i = 0; i < nd; ++i) numel *= shape[i];
+  Dims cstrides;
+  for (int i = 0; i < nd; ++i) sizes[i] = shape[i];
+  if (numel == 0) {
+    strides = contiguous_strides(sizes);  // no element is reachable; any strides do
+  } else {
+    for (int i = 0; i < nd; ++i) {
+      if (shape[i] == 1) {  // the stride of a size-1 dim is never used
+        strides[i] = 0;
+        continue;
+      }
+      MT_CHECK_KIND(ValueError, bstrides[i] % isz == 0,
+                    "given numpy array strides not a multiple of the element byte size. Copy the "
+                    "numpy array to reallocate the memory.");
+      strides[i] = bstrides[i] / isz;
+    }
+  }
+  char* data = static_cast<char*>(PyArray_DATA(a));
+  MT_CHECK_KIND(ValueError,
+                numel == 0 || reinterpret_cast<uintptr_t>(data) % static_cast<uintptr_t>(isz) == 0,
+                "given numpy array is not aligned to its element size (", isz,
+                " bytes), so it cannot be shared. Copy it first, e.g. np.ascontiguousarray(a) "
+                "or a.copy().");
+  if (numel > 0 && nd > 0) {
+    // size-1 dims: give them a harmless contiguous-looking stride
+    Dims cs = contiguous_strides(sizes);
+    for (int i = 0; i < nd; ++i)
+      if (shape[i] == 1) strides[i] = cs[i];
+  }
+  int64_t lo = 0, hi = 0;
+  reachable_range(sizes, strides, &lo, &hi);
+  char* base = data + lo * isz;
+  int64_t nbytes = numel == 0 ? 0 : (hi - lo + 1) * isz;
+  Py_INCREF(obj);  // owned by the storage from here on; released by release_pyobject
+  Ptr<Storage> storage = Storage::borrow(base, nbytes, Device{}, release_pyobject, obj);
+  storage->set_read_only(!PyArray_ISWRITEABLE(a));
+  return make<TensorImpl>(std::move(storage), std::move(sizes), std::move(strides), -lo, *dt);
+}
+
+// A native, aligned, C-contiguous copy of any array NumPy can convert, as a
+// tensor of the array's own dtype (used by tensor(ndarray), which always copies).
+Tensor copy_from_numpy(PyObject* obj) {
+  auto* a = reinterpret_cast<PyArrayObject*>(obj);
+  std::optional<DType> dt = dtype_from_descr(PyArray_DESCR(a));
+  if (!dt) unsupported_dtype(PyArray_DESCR(a));
+  PyArray_Descr* native = PyArray_DescrFromType(g_typenum[static_cast<int>(*dt)]);
+  // PyArray_FromArray steals the descr reference
+  py::Ref c = py::check(PyArray_FromArray(a, native, NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED));
+  Tensor view = tensor_from_numpy(c.get(), false);
+  return ops::clone(view);
+}
+
+// ---- buffer protocol ----
+namespace {
+int Tensor_getbuffer(PyObject* self, Py_buffer* view, int flags) {
+  MT_BEGIN
+  TensorImpl* t = impl_of(self);
+  if (!t->device().is_cpu()) {
+    PyErr_SetString(PyExc_BufferError, "can't export a CUDA tensor through the buffer protocol");
+    return -1;
+  }
+  if (t->requires_grad() && ag::grad_enabled()) {
+    PyErr_SetString(PyExc_BufferError, "can't export a tensor that requires grad; use .detach()");
+    return -1;
+  }
+  const char* fmt = g_format[static_cast<int>(t->dtype())];
+  if (!fmt) {
+    PyErr_SetString(PyExc_BufferError, "bfloat16 has no buffer-protocol format; use .float()");
+    return -1;
+  }
+  bool ro = t->storage()->read_only();
+  if ((flags & PyBUF_WRITABLE) && ro) {
+    PyErr_SetString(PyExc_BufferError, "tensor is read-only");
+    return -1;
+  }
+  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !t->is_contiguous()) {
+    PyErr_SetString(PyExc_BufferError, "tensor is not contiguous; request strides or .contiguous()");
+    return -1;
+  }
+  int nd = static_cast<int>(t->dim());
+  py::Ref owner = new_export(t->storage());
+  auto* e = reinterpret_cast<PyStorageExport*>(owner.get());
+  e->shape_strides = new Py_ssize_t[2 * nd + 1];
+  for (int i = 0; i < nd; ++i) {
+    e->shape_strides[i] = t->sizes()[i];
+    e->shape_strides[nd + i] = t->strides()[i] * t->itemsize();
+  }
+  e->format[0] = fmt[0];
+  e->format[1] = 0;
+  view->buf = t->data();
+  view->obj = owner.release();
+  view->len = t->numel() * t->itemsize();
+  view->itemsize = t->itemsize();
+  view->readonly = ro;
+  view->ndim = nd;
+  view->format = (flags & PyBUF_FORMAT) ? e->format : nullptr;
+  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? e->shape_strides : nullptr;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? e->shape_strides + nd : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = nullptr;
+  return 0;
+  MT_END(-1)
+}
+}  // namespace
+
+PyBufferProcs tensor_as_buffer = {Tensor_getbuffer, nullptr};
+
+}  // namespace mt::py_glue

@@ -1,0 +1,152 @@
+// tensor_getset.cpp: Tensor properties (shape, dtype, requires_grad, ...).
+#include "glue.h"
+
+namespace mt::py_glue {
+
+namespace {
+
+PyObject* G_shape(PyObject* self, void*) {
+  MT_BEGIN
+  py::Ref t = py::check(sizes_to_tuple(impl_of(self)->sizes()));
+  if (SizeClass) return PyObject_CallOneArg(SizeClass, t.get());
+  return t.release();
+  MT_END(nullptr)
+}
+PyObject* G_dtype(PyObject* self, void*) {
+  return Py_NewRef(dtype_object(impl_of(self)->dtype()));
+}
+PyObject* G_device(PyObject* self, void*) {
+  MT_BEGIN
+  return device_object(impl_of(self)->device());
+  MT_END(nullptr)
+}
+PyObject* G_ndim(PyObject* self, void*) { return PyLong_FromLongLong(impl_of(self)->dim()); }
+PyObject* G_is_cuda(PyObject* self, void*) {
+  return PyBool_FromLong(impl_of(self)->device().is_cuda());
+}
+PyObject* G_is_cpu(PyObject* self, void*) {
+  return PyBool_FromLong(impl_of(self)->device().is_cpu());
+}
+PyObject* G_itemsize(PyObject* self, void*) {
+  return PyLong_FromLongLong(impl_of(self)->itemsize());
+}
+PyObject* G_nbytes(PyObject* self, void*) {
+  TensorImpl* t = impl_of(self);
+  return PyLong_FromLongLong(t->numel() * t->itemsize());
+}
+PyObject* G_version(PyObject* self, void*) { return PyLong_FromLongLong(impl_of(self)->version()); }
+
+// Until autograd lands every tensor is a leaf and has no grad_fn.
+PyObject* G_is_leaf(PyObject*, void*) { Py_RETURN_TRUE; }
+PyObject* G_grad_fn(PyObject*, void*) { Py_RETURN_NONE; }
+
+PyObject* G_requires_grad(PyObject* self, void*) {
+  return PyBool_FromLong(impl_of(self)->requires_grad());
+}
+int S_requires_grad(PyObject* self, PyObject* value, void*) {
+  MT_BEGIN
+  if (!value) {
+    PyErr_SetString(PyExc_TypeError, "cannot delete requires_grad");
+    return -1;
+  }
+  if (!PyBool_Check(value)) {
+    PyErr_Format(PyExc_TypeError, "requires_grad must be a bool, not %s", Py_TYPE(value)->tp_name);
+    return -1;
+  }
+  TensorImpl* t = impl_of(self);
+  bool v = value == Py_True;
+  if (v)
+    MT_CHECK(is_floating(t->dtype()),
+             "only Tensors of floating point and complex dtype can require gradients");
+  if (v || t->autograd()) t->autograd_or_create().requires_grad = v;
+  return 0;
+  MT_END(-1)
+}
+
+PyObject* G_grad(PyObject* self, void*) {
+  MT_BEGIN
+  AutogradMeta* m = impl_of(self)->autograd();
+  if (!m || !m->grad) Py_RETURN_NONE;
+  return wrap(m->grad);
+  MT_END(nullptr)
+}
+int S_grad(PyObject* self, PyObject* value, void*) {
+  MT_BEGIN
+  TensorImpl* t = impl_of(self);
+  if (!value || value == Py_None) {
+    if (t->autograd()) t->autograd()->grad = Tensor();
+    return 0;
+  }
+  Tensor g = unwrap(value, "assigned grad");
+  MT_CHECK(g->dtype() == t->dtype(), "assigned grad has data of a different type");
+  MT_CHECK(g->device() == t->device(), "assigned grad has data located on a different device");
+  MT_CHECK(g->sizes() == t->sizes(), "assigned grad has data of a different size");
+  t->autograd_or_create().grad = g;
+  return 0;
+  MT_END(-1)
+}
+
+// .data: a detached alias; assigning re-points this tensor at the other's data.
+PyObject* G_data(PyObject* self, void*) {
+  MT_BEGIN
+  return wrap(ag::detach(Tensor(impl_of(self))));
+  MT_END(nullptr)
+}
+int S_data(PyObject* self, PyObject* value, void*) {
+  MT_BEGIN
+  if (!value) {
+    PyErr_SetString(PyExc_TypeError, "cannot delete data");
+    return -1;
+  }
+  Tensor src = unwrap(value, "data");
+  TensorImpl* t = impl_of(self);
+  MT_CHECK(src->dtype() == t->dtype(), "assigning .data of a different dtype (",
+           info(src->dtype()).name, " to ", info(t->dtype()).name,
+           ") is not supported; use .to() instead");
+  // Re-points t only: the old storage is dereferenced, never freed under an
+  // exported array (Note [Storage export]).
+  t->set(src->storage(), src->sizes(), src->strides(), src->offset());
+  return 0;
+  MT_END(-1)
+}
+
+PyObject* G_T(PyObject* self, void*) {
+  MT_BEGIN
+  Tensor t(impl_of(self));
+  Dims order(t->dim());
+  for (int64_t i = 0; i < t->dim(); ++i) order[i] = t->dim() - 1 - i;
+  return wrap(ag::permute(t, order));
+  MT_END(nullptr)
+}
+PyObject* G_mT(PyObject* self, void*) {
+  MT_BEGIN
+  Tensor t(impl_of(self));
+  MT_CHECK(t->dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got ",
+           t->dim(), "-D tensor.");
+  return wrap(ag::transpose(t, -2, -1));
+  MT_END(nullptr)
+}
+
+}  // namespace
+
+PyGetSetDef tensor_getset[] = {
+    {"shape", G_shape, nullptr, nullptr, nullptr},
+    {"dtype", G_dtype, nullptr, nullptr, nullptr},
+    {"device", G_device, nullptr, nullptr, nullptr},
+    {"ndim", G_ndim, nullptr, nullptr, nullptr},
+    {"is_cuda", G_is_cuda, nullptr, nullptr, nullptr},
+    {"is_cpu", G_is_cpu, nullptr, nullptr, nullptr},
+    {"itemsize", G_itemsize, nullptr, nullptr, nullptr},
+    {"nbytes", G_nbytes, nullptr, nullptr, nullptr},
+    {"_version", G_version, nullptr, nullptr, nullptr},
+    {"is_leaf", G_is_leaf, nullptr, nullptr, nullptr},
+    {"grad_fn", G_grad_fn, nullptr, nullptr, nullptr},
+    {"requires_grad", G_requires_grad, S_requires_grad, nullptr, nullptr},
+    {"grad", G_grad, S_grad, nullptr, nullptr},
+    {"data", G_data, S_data, nullptr, nullptr},
+    {"T", G_T, nullptr, nullptr, nullptr},
+    {"mT", G_mT, nullptr, nullptr, nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+
+}  // namespace mt::py_glue

@@ -1,0 +1,505 @@
+// tensor_methods.cpp: Tensor methods implemented in C (the per-call hot ones
+// and those that reach the core). Pure-Python methods live in
+// minitorch/_tensor.py.
+#include "glue.h"
+
+namespace mt::py_glue {
+
+namespace {
+
+using Args = PyObject* const*;
+
+inline Tensor self_t(PyObject* self) { return Tensor(impl_of(self)); }
+
+PyObject* T_size(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", nullptr};
+  PyObject* a[1];
+  parse_args({"size", names, 1, 0}, args, nargs, kw, a);
+  TensorImpl* t = impl_of(self);
+  if (a[0] && a[0] != Py_None) return PyLong_FromLongLong(t->size(int_arg(a[0], "dim")));
+  py::Ref shape = py::check(sizes_to_tuple(t->sizes()));
+  if (SizeClass) return PyObject_CallOneArg(SizeClass, shape.get());
+  return shape.release();
+  MT_END(nullptr)
+}
+
+PyObject* T_stride(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", nullptr};
+  PyObject* a[1];
+  parse_args({"stride", names, 1, 0}, args, nargs, kw, a);
+  TensorImpl* t = impl_of(self);
+  if (a[0] && a[0] != Py_None) return PyLong_FromLongLong(t->stride(int_arg(a[0], "dim")));
+  return sizes_to_tuple(t->strides());
+  MT_END(nullptr)
+}
+
+PyObject* T_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(impl_of(self)->dim()); }
+PyObject* T_numel(PyObject* self, PyObject*) {
+  return PyLong_FromLongLong(impl_of(self)->numel());
+}
+PyObject* T_storage_offset(PyObject* self, PyObject*) {
+  return PyLong_FromLongLong(impl_of(self)->offset());
+}
+PyObject* T_element_size(PyObject* self, PyObject*) {
+  return PyLong_FromLongLong(impl_of(self)->itemsize());
+}
+PyObject* T_is_contiguous(PyObject* self, Args, Py_ssize_t, PyObject*) {
+  return PyBool_FromLong(impl_of(self)->is_contiguous());
+}
+PyObject* T_data_ptr(PyObject* self, PyObject*) {
+  return PyLong_FromVoidPtr(impl_of(self)->data());
+}
+PyObject* T_is_floating_point(PyObject* self, PyObject*) {
+  return PyBool_FromLong(is_floating(impl_of(self)->dtype()));
+}
+PyObject* T_is_read_only(PyObject* self, PyObject*) {
+  return PyBool_FromLong(impl_of(self)->storage()->read_only());
+}
+
+PyObject* T_item(PyObject* self, PyObject*) {
+  MT_BEGIN
+  return scalar_to_py(ag::item(self_t(self)));
+  MT_END(nullptr)
+}
+
+// tolist: nested lists of Python numbers in row-major order.
+template <typename T>
+PyObject* to_py(const char* p) {
+  T v = *reinterpret_cast<const T*>(p);
+  if constexpr (std::is_same_v<T, bool>) return PyBool_FromLong(v);
+  else if constexpr (std::is_integral_v<T>) return PyLong_FromLongLong(static_cast<long long>(v));
+  else return PyFloat_FromDouble(static_cast<double>(static_cast<opmath_t<T>>(v)));
+}
+template <typename T>
+PyObject* tolist_rec(const TensorImpl* t, const char* p, int64_t d) {
+  if (d == t->dim()) return to_py<T>(p);
+  int64_t n = t->sizes()[d];
+  int64_t step = t->strides()[d] * t->itemsize();
+  py::Ref list = py::check(PyList_New(n));
+  for (int64_t i = 0; i < n; ++i)
+    PyList_SET_ITEM(list.get(), i, py::check(tolist_rec<T>(t, p + i * step, d + 1)).release());
+  return list.release();
+}
+PyObject* T_tolist(PyObject* self, PyObject*) {
+  MT_BEGIN
+  Tensor t = self_t(self);
+  if (!t->device().is_cpu()) t = ag::to(t, t->dtype(), Device{}, false);
+  return dispatch(t->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return tolist_rec<T>(t.get(), t->data(), 0);
+  });
+  MT_END(nullptr)
+}
+
+PyObject* T_numpy(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  bool force = false;
+  if (nargs || kw) {
+    static const char* names[] = {"force", nullptr};
+    PyObject* a[1];
+    parse_args({"numpy", names, 0, 0}, args, nargs, kw, a);
+    if (a[0]) force = bool_arg(a[0], "force");
+  }
+  return tensor_to_numpy(self_t(self), force);
+  MT_END(nullptr)
+}
+
+PyObject* T_clone(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"memory_format", nullptr};
+  PyObject* a[1];
+  parse_args({"clone", names, 0, 0}, args, nargs, kw, a);
+  return wrap(ag::clone(self_t(self)));
+  MT_END(nullptr)
+}
+
+PyObject* T_contiguous(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"memory_format", nullptr};
+  PyObject* a[1];
+  parse_args({"contiguous", names, 0, 0}, args, nargs, kw, a);
+  return wrap(ag::contiguous(self_t(self)));
+  MT_END(nullptr)
+}
+
+PyObject* T_detach(PyObject* self, PyObject*) {
+  MT_BEGIN
+  return wrap(ag::detach(self_t(self)));
+  MT_END(nullptr)
+}
+
+PyObject* T_copy_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"src", "non_blocking", nullptr};
+  PyObject* a[2];
+  parse_args({"copy_", names, 2, 1}, args, nargs, kw, a);
+  Tensor src;
+  if (is_tensor(a[0])) src = Tensor(impl_of(a[0]));
+  else if (is_ndarray(a[0])) src = tensor_from_data(a[0], std::nullopt, Device{});
+  else {
+    PyErr_Format(PyExc_TypeError, "copy_(): argument 'src' must be Tensor, not %s",
+                 Py_TYPE(a[0])->tp_name);
+    return nullptr;
+  }
+  ag::copy_(self_t(self), src);
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+PyObject* T_fill_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"value", nullptr};
+  PyObject* a[1];
+  parse_args({"fill_", names, 1, 1}, args, nargs, kw, a);
+  if (is_tensor(a[0])) {
+    TensorImpl* v = impl_of(a[0]);
+    MT_CHECK(v->dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ",
+             v->dim(), " dimensions.");
+  }
+  ag::fill_(self_t(self), scalar_arg(a[0], "fill_(): argument 'value'"));
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+PyObject* T_zero_(PyObject* self, PyObject*) {
+  MT_BEGIN
+  ag::fill_(self_t(self), Scalar::from_int(0));
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+PyObject* T_resize_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  MT_CHECK(!impl_of(self)->requires_grad(),
+           "cannot resize variables that require grad");
+  Dims sizes = sizes_arg(args, nargs, "resize_");
+  (void)kw;
+  impl_of(self)->resize(sizes);
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+// set_(source): re-points self at source's storage and view (or an empty
+// storage when no source). The old storage is only dereferenced, so arrays
+// exported from it keep their bytes (Note [Storage export]).
+PyObject* T_set_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"source", "storage_offset", "size", "stride", nullptr};
+  PyObject* a[4];
+  parse_args({"set_", names, 4, 0}, args, nargs, kw, a);
+  TensorImpl* t = impl_of(self);
+  if (!a[0]) {
+    t->set(Storage::allocate(0, t->device()), Dims{0}, Dims{1}, 0);
+    return Py_NewRef(self);
+  }
+  Tensor src = unwrap(a[0], "set_(): argument 'source'");
+  MT_CHECK(src->dtype() == t->dtype(), "Could not set tensor of type ", info(src->dtype()).torch_name,
+           " to a tensor of type ", info(t->dtype()).torch_name);
+  if (a[1]) {
+    MT_CHECK(a[2], "set_(): size is required with storage_offset");
+    Dims size = int_list_arg(a[2], "size");
+    Dims stride = a[3] ? int_list_arg(a[3], "stride") : contiguous_strides(size);
+    t->set(src->storage(), size, stride, int_arg(a[1], "storage_offset"));
+  } else {
+    t->set(src->storage(), src->sizes(), src->strides(), src->offset());
+  }
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+// to(dtype) / to(device) / to(tensor) / to(device, dtype), with copy=.
+PyObject* T_to(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"a", "b", "non_blocking", "copy", "dtype", "device",
+                                "memory_format", nullptr};
+  PyObject* a[7];
+  parse_args({"to", names, 4, 0}, args, nargs, kw, a);
+  Tensor t = self_t(self);
+  DType dt = t->dtype();
+  Device dev = t->device();
+  for (int i = 0; i < 2; ++i) {
+    PyObject* o = a[i];
+    if (!o || o == Py_None) continue;
+    if (is_dtype(o)) dt = parse_dtype_arg(o, dt);
+    else if (is_tensor(o)) {
+      dt = impl_of(o)->dtype();
+      dev = impl_of(o)->device();
+    } else if (PyBool_Check(o)) {
+      continue;  // positional non_blocking
+    } else {
+      dev = parse_device_arg(o);
+    }
+  }
+  if (a[4]) dt = parse_dtype_arg(a[4], dt);
+  if (a[5]) dev = parse_device_arg(a[5]);
+  bool copy = a[3] && PyObject_IsTrue(a[3]);
+  if (dev.is_cuda() && dev.index < 0 && t->device().is_cuda()) dev = t->device();
+  return wrap(ag::to(t, dt, dev, copy));
+  MT_END(nullptr)
+}
+
+// float(), double(), ...: one template per dtype.
+template <DType D>
+PyObject* T_cast(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"memory_format", nullptr};
+  PyObject* a[1];
+  parse_args({info(D).name, names, 0, 0}, args, nargs, kw, a);
+  Tensor t = self_t(self);
+  return wrap(ag::to(t, D, t->device(), false));
+  MT_END(nullptr)
+}
+
+PyObject* T_cpu(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"memory_format", nullptr};
+  PyObject* a[1];
+  parse_args({"cpu", names, 0, 0}, args, nargs, kw, a);
+  Tensor t = self_t(self);
+  return wrap(ag::to(t, t->dtype(), Device{}, false));
+  MT_END(nullptr)
+}
+
+// new_* : like the factory functions, defaulting to self's dtype and device.
+PyObject* new_like(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw, const char* fname,
+                   int kind) {
+  // kind: 0 empty, 1 zeros, 2 ones, 3 full
+  Py_ssize_t nsize = kind == 3 ? 1 : nargs;
+  static const char* names[] = {"dtype", "device", "requires_grad", "layout", "pin_memory",
+                                "fill_value", nullptr};
+  PyObject* a[6];
+  Py_ssize_t npos_kw = 0;
+  parse_args({fname, names, 0, 0}, args + nargs, npos_kw, kw, a);
+  TensorImpl* t = impl_of(self);
+  if (kind == 3 && nargs < 2 && !a[5]) {
+    PyErr_Format(PyExc_TypeError, "%s() missing required argument 'fill_value'", fname);
+    return nullptr;
+  }
+  Dims sizes = sizes_arg(args, std::min(nsize, nargs), fname);
+  DType dt = parse_dtype_arg(a[0], t->dtype());
+  Device dev = a[1] ? parse_device_arg(a[1]) : t->device();
+  Tensor out;
+  if (kind == 0) out = ag::empty(sizes, dt, dev);
+  else if (kind == 3)
+    out = ag::full(sizes, scalar_arg(nargs >= 2 ? args[1] : a[5], "fill_value"), dt, dev);
+  else out = ag::full(sizes, Scalar::from_int(kind == 2), dt, dev);
+  if (a[2] && PyObject_IsTrue(a[2])) {
+    MT_CHECK(is_floating(dt), "only Tensors of floating point dtype can require gradients");
+    out->autograd_or_create().requires_grad = true;
+  }
+  return wrap(out);
+}
+PyObject* T_new_empty(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
+  MT_BEGIN return new_like(s, a, n, k, "new_empty", 0); MT_END(nullptr)
+}
+PyObject* T_new_zeros(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
+  MT_BEGIN return new_like(s, a, n, k, "new_zeros", 1); MT_END(nullptr)
+}
+PyObject* T_new_ones(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
+  MT_BEGIN return new_like(s, a, n, k, "new_ones", 2); MT_END(nullptr)
+}
+PyObject* T_new_full(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
+  MT_BEGIN
+  if (n >= 1 && is_tensor(a[0])) {
+    PyErr_SetString(PyExc_TypeError, "new_full(): argument 'size' must be tuple of ints");
+    return nullptr;
+  }
+  return new_like(s, a, n, k, "new_full", 3);
+  MT_END(nullptr)
+}
+
+PyObject* T_new_tensor(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"data", "dtype", "device", "requires_grad", nullptr};
+  PyObject* a[4];
+  parse_args({"new_tensor", names, 1, 1}, args, nargs, kw, a);
+  TensorImpl* t = impl_of(self);
+  DType dt = parse_dtype_arg(a[1], t->dtype());
+  Device dev = a[2] ? parse_device_arg(a[2]) : t->device();
+  Tensor out = tensor_from_data(a[0], dt, dev);
+  if (a[3] && PyObject_IsTrue(a[3])) {
+    MT_CHECK(is_floating(dt), "only Tensors of floating point dtype can require gradients");
+    out->autograd_or_create().requires_grad = true;
+  }
+  return wrap(out);
+  MT_END(nullptr)
+}
+
+// ---- view methods ----
+PyObject* T_view(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
+  MT_BEGIN
+  if (nargs == 1 && (is_dtype(args[0]))) {
+    DType d = reinterpret_cast<PyDType*>(args[0])->dtype;
+    TensorImpl* t = impl_of(self);
+    MT_CHECK(itemsize_of(d) == t->itemsize(), "view(dtype): only dtypes of the same size are "
+             "supported here (", info(t->dtype()).name, " -> ", info(d).name, ")");
+    return wrap(make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d));
+  }
+  return wrap(ag::view(self_t(self), sizes_arg(args, nargs, "view")));
+  MT_END(nullptr)
+}
+PyObject* T_reshape(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
+  MT_BEGIN
+  return wrap(ag::reshape(self_t(self), sizes_arg(args, nargs, "reshape")));
+  MT_END(nullptr)
+}
+PyObject* T_expand(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
+  MT_BEGIN
+  return wrap(ag::expand(self_t(self), sizes_arg(args, nargs, "expand")));
+  MT_END(nullptr)
+}
+PyObject* T_permute(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
+  MT_BEGIN
+  return wrap(ag::permute(self_t(self), sizes_arg(args, nargs, "permute")));
+  MT_END(nullptr)
+}
+PyObject* T_flip(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
+  MT_BEGIN
+  return wrap(ag::flip(self_t(self), sizes_arg(args, nargs, "flip")));
+  MT_END(nullptr)
+}
+PyObject* T_transpose(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim0", "dim1", nullptr};
+  PyObject* a[2];
+  parse_args({"transpose", names, 2, 2}, args, nargs, kw, a);
+  return wrap(ag::transpose(self_t(self), int_arg(a[0], "dim0"), int_arg(a[1], "dim1")));
+  MT_END(nullptr)
+}
+PyObject* T_t(PyObject* self, PyObject*) {
+  MT_BEGIN
+  Tensor t = self_t(self);
+  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
+           "D");
+  return wrap(t->dim() < 2 ? ag::detach(t) : ag::transpose(t, 0, 1));
+  MT_END(nullptr)
+}
+PyObject* T_narrow(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", "start", "length", nullptr};
+  PyObject* a[3];
+  parse_args({"narrow", names, 3, 3}, args, nargs, kw, a);
+  return wrap(ag::narrow(self_t(self), int_arg(a[0], "dim"), int_arg(a[1], "start"),
+                         int_arg(a[2], "length")));
+  MT_END(nullptr)
+}
+PyObject* T_select(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", "index", nullptr};
+  PyObject* a[2];
+  parse_args({"select", names, 2, 2}, args, nargs, kw, a);
+  return wrap(ag::select(self_t(self), int_arg(a[0], "dim"), int_arg(a[1], "index")));
+  MT_END(nullptr)
+}
+PyObject* T_unsqueeze(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", nullptr};
+  PyObject* a[1];
+  parse_args({"unsqueeze", names, 1, 1}, args, nargs, kw, a);
+  return wrap(ag::unsqueeze(self_t(self), int_arg(a[0], "dim")));
+  MT_END(nullptr)
+}
+PyObject* T_squeeze(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"dim", nullptr};
+  PyObject* a[1];
+  parse_args({"squeeze", names, 1, 0}, args, nargs, kw, a);
+  std::optional<int64_t> d;
+  if (a[0] && a[0] != Py_None) d = int_arg(a[0], "dim");
+  return wrap(ag::squeeze(self_t(self), d));
+  MT_END(nullptr)
+}
+PyObject* T_as_strided(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"size", "stride", "storage_offset", nullptr};
+  PyObject* a[3];
+  parse_args({"as_strided", names, 3, 2}, args, nargs, kw, a);
+  std::optional<int64_t> off;
+  if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
+  return wrap(ag::as_strided(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"),
+                             off));
+  MT_END(nullptr)
+}
+
+PyObject* T_requires_grad_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"requires_grad", nullptr};
+  PyObject* a[1];
+  parse_args({"requires_grad_", names, 1, 0}, args, nargs, kw, a);
+  bool v = a[0] ? PyObject_IsTrue(a[0]) : true;
+  TensorImpl* t = impl_of(self);
+  if (v)
+    MT_CHECK(is_floating(t->dtype()),
+             "only Tensors of floating point and complex dtype can require gradients");
+  if (v || t->autograd()) t->autograd_or_create().requires_grad = v;
+  return Py_NewRef(self);
+  MT_END(nullptr)
+}
+
+#define FAST(name, fn) \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
+#define NOARGS(name, fn) {name, reinterpret_cast<PyCFunction>(fn), METH_NOARGS, nullptr}
+
+}  // namespace
+
+PyMethodDef tensor_methods[] = {
+    FAST("size", T_size),
+    FAST("stride", T_stride),
+    NOARGS("dim", T_dim),
+    NOARGS("ndimension", T_dim),
+    NOARGS("numel", T_numel),
+    NOARGS("nelement", T_numel),
+    NOARGS("storage_offset", T_storage_offset),
+    NOARGS("element_size", T_element_size),
+    FAST("is_contiguous", T_is_contiguous),
+    NOARGS("data_ptr", T_data_ptr),
+    NOARGS("is_floating_point", T_is_floating_point),
+    NOARGS("_is_read_only", T_is_read_only),
+    NOARGS("item", T_item),
+    NOARGS("tolist", T_tolist),
+    FAST("numpy", T_numpy),
+    FAST("clone", T_clone),
+    FAST("contiguous", T_contiguous),
+    NOARGS("detach", T_detach),
+    FAST("copy_", T_copy_),
+    FAST("fill_", T_fill_),
+    NOARGS("zero_", T_zero_),
+    FAST("resize_", T_resize_),
+    FAST("set_", T_set_),
+    FAST("to", T_to),
+    FAST("cpu", T_cpu),
+    FAST("bool", T_cast<DType::Bool>),
+    FAST("byte", T_cast<DType::UInt8>),
+    FAST("char", T_cast<DType::Int8>),
+    FAST("short", T_cast<DType::Int16>),
+    FAST("int", T_cast<DType::Int32>),
+    FAST("long", T_cast<DType::Int64>),
+    FAST("half", T_cast<DType::Float16>),
+    FAST("bfloat16", T_cast<DType::BFloat16>),
+    FAST("float", T_cast<DType::Float32>),
+    FAST("double", T_cast<DType::Float64>),
+    FAST("new_empty", T_new_empty),
+    FAST("new_zeros", T_new_zeros),
+    FAST("new_ones", T_new_ones),
+    FAST("new_full", T_new_full),
+    FAST("new_tensor", T_new_tensor),
+    FAST("view", T_view),
+    FAST("reshape", T_reshape),
+    FAST("expand", T_expand),
+    FAST("permute", T_permute),
+    FAST("flip", T_flip),
+    FAST("transpose", T_transpose),
+    FAST("swapaxes", T_transpose),
+    NOARGS("t", T_t),
+    FAST("narrow", T_narrow),
+    FAST("select", T_select),
+    FAST("unsqueeze", T_unsqueeze),
+    FAST("squeeze", T_squeeze),
+    FAST("as_strided", T_as_strided),
+    FAST("requires_grad_", T_requires_grad_),
+    {nullptr, nullptr, 0, nullptr},
+};
+
+}  // namespace mt::py_glue

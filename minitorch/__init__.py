@@ -1,0 +1,135 @@
+"""minitorch: a small PyTorch-compatible tensor library with a hand-written
+CPython core and a zero-copy NumPy bridge.
+
+    import minitorch as torch
+    t = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    a = t.numpy()          # shares memory with t
+"""
+
+__version__ = "0.1.0"
+
+from . import _C
+from ._C import (  # noqa: F401
+    arange,
+    bfloat16,
+    can_cast,
+    dtype,
+    empty,
+    eye,
+    float16,
+    float32,
+    float64,
+    from_numpy,
+    full,
+    get_default_dtype,
+    get_num_threads,
+    initial_seed,
+    int8,
+    int16,
+    int32,
+    int64,
+    is_grad_enabled,
+    linspace,
+    ones,
+    promote_types,
+    rand,
+    randint,
+    randn,
+    randperm,
+    result_type,
+    seed,
+    set_default_dtype,
+    set_num_threads,
+    tensor,
+    uint8,
+    zeros,
+)
+from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this namespace only)
+from ._device import Size, device  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._creation import (  # noqa: F401
+    as_tensor,
+    asarray,
+    empty_like,
+    full_like,
+    logspace,
+    ones_like,
+    rand_like,
+    randn_like,
+    zeros_like,
+)
+from . import autograd, cuda  # noqa: F401
+from .autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+
+_C._set_device_class(device)
+_C._set_size_class(Size)
+
+# PyTorch's dtype aliases
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+
+
+class Generator:
+    """The default generator's handle, as returned by ``manual_seed``."""
+
+    def manual_seed(self, seed):
+        manual_seed(seed)
+        return self
+
+    def initial_seed(self):
+        return _C.initial_seed()
+
+    def seed(self):
+        return _C.seed()
+
+    def get_state(self):
+        return _C._get_rng_state()
+
+    def set_state(self, state):
+        _C._set_rng_state(state)
+        return self
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seeds the default generator; the same seed gives the same random tensors."""
+    import builtins
+
+    _C._manual_seed(builtins.int(seed))
+    return default_generator
+
+
+def get_rng_state():
+    """The default generator's state (an opaque tuple here, a ByteTensor in PyTorch)."""
+    return _C._get_rng_state()
+
+
+def set_rng_state(state):
+    """Restores a state returned by ``get_rng_state``."""
+    _C._set_rng_state(state)
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a minitorch Tensor."""
+    return isinstance(obj, _C.TensorBase)
+
+
+def is_floating_point(input):
+    """True if ``input``'s dtype is a floating-point type."""
+    return input.dtype.is_floating_point
+
+
+def numel(input):
+    """Number of elements of ``input``."""
+    return input.numel()
+
+
+def clone(input, *, memory_format=None):
+    """A copy of ``input`` with its own memory."""
+    return input.clone()

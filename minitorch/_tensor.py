@@ -1,0 +1,113 @@
+"""minitorch.Tensor: the Python face of the C type ``_C.TensorBase``.
+
+Everything per-call hot lives in C (ext/python); this class adds the methods
+that are naturally Python: repr, pickling, iteration and the NumPy protocols
+that NumPy calls by name.
+"""
+
+import numpy as np
+
+from . import _C
+
+
+def _rebuild_tensor(data, dtype_name, shape, requires_grad):
+    t = _C._frombytes(data, getattr(_C, dtype_name), shape)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+class Tensor(_C.TensorBase):
+    """A multi-dimensional array on a device, with PyTorch's API."""
+
+    # NumPy defers mixed binary operators to the tensor (see docs/numpy-interop.md).
+    __array_priority__ = 1000
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import _str
+
+        return _str(self, tensor_contents=tensor_contents)
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __iter__(self):
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_tensor,
+                (_C._tobytes(self.detach()), self.dtype.__reduce__(), tuple(self.shape),
+                 self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        out = self.detach().clone()
+        if self.requires_grad:
+            out.requires_grad_(True)
+        memo[id(self)] = out
+        return out
+
+    # ---- NumPy protocols (NUMPY_BRIDGE.md "Protocols") ----
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            if copy is False:
+                raise ValueError(f"converting a {self.dtype} tensor to {np.dtype(dtype)} needs a "
+                                 "copy, but copy=False was requested")
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
+
+    @property
+    def __array_interface__(self):
+        # The array NumPy builds from this dict keeps `self` as its base.
+        return self.numpy().__array_interface__
+
+    # ---- small conveniences written in Python ----
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minitorch.{_LEGACY_NAMES[self.dtype]}"
+        return self.to(dtype)
+
+    def ndimension(self):
+        return self.dim()
+
+    def is_shared(self):
+        return False
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def layout(self):
+        return "strided"
+
+    def new(self, *args):
+        return Tensor(*args).to(self.dtype)
+
+
+_LEGACY_NAMES = {}
+
+
+def _register():
+    _C._set_tensor_class(Tensor)
+    names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+             "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
+             "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+             "bool": "BoolTensor"}
+    for k, v in names.items():
+        _LEGACY_NAMES[getattr(_C, k)] = v
+
+
+_register()

@@ -1,0 +1,66 @@
+"""Grad mode (thread-local, as in PyTorch). Reverse-mode autograd arrives later."""
+
+import functools
+
+from . import _C
+
+
+class _GradMode:
+    """Base of the grad-mode context managers; also usable as decorators."""
+
+    _target = True
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._target)
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Disables gradient recording inside the block (or decorated function)."""
+
+    _target = False
+
+
+class enable_grad(_GradMode):
+    """Enables gradient recording inside the block (or decorated function)."""
+
+    _target = True
+
+
+class set_grad_enabled(_GradMode):
+    """Sets grad mode to ``mode``; as a plain call it takes effect immediately."""
+
+    def __init__(self, mode):
+        self._prev = _C.is_grad_enabled()
+        self._target = bool(mode)
+        _C._set_grad_enabled(self._target)
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, fn):
+        mode = self._target
+        _C._set_grad_enabled(self._prev)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+is_grad_enabled = _C.is_grad_enabled
