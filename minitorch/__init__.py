@@ -61,6 +61,20 @@ from ._creation import (  # noqa: F401
 from . import autograd, cuda  # noqa: F401
 from .autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
 
+# Python-level op modules, one per op family (each defines __all__).
+from . import _ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul  # noqa: E402
+from . import linalg, nn  # noqa: E402,F401
+
+for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
+    for _name in _mod.__all__:
+        globals()[_name] = getattr(_mod, _name)
+
+# Every public function of _C not bound above (op families add theirs in C).
+for _name in dir(_C):
+    if not _name.startswith("_") and _name not in globals():
+        globals()[_name] = getattr(_C, _name)
+del _mod, _name
+
 _C._set_device_class(device)
 _C._set_size_class(Size)
 

@@ -37,6 +37,22 @@ struct KernelTable {
   void (*randint)(char* out, int64_t n, DType dt, int64_t low, int64_t high, uint64_t seed,
                   uint64_t offset) = nullptr;
   void (*randperm)(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset) = nullptr;
+
+  // ---- unary / binary / ternary elementwise (issue: operator library) ----
+  // (entries for ops/unary.cpp, ops/binary.cpp go here)
+  // ---- end elementwise ----
+
+  // ---- reductions ----
+  // (entries for ops/reduce.cpp go here)
+  // ---- end reductions ----
+
+  // ---- shape, copying and indexing ops ----
+  // (entries for ops/index.cpp, ops/sort.cpp, ... go here)
+  // ---- end shape/index ----
+
+  // ---- matmul family ----
+  // (entries for ops/matmul.cpp go here)
+  // ---- end matmul ----
 };
 
 // The table for a device type (never null; entries may be).

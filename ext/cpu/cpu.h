@@ -17,4 +17,16 @@ void randint(char* out, int64_t n, DType dt, int64_t low, int64_t high, uint64_t
              uint64_t offset);
 void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 
+// ---- elementwise ----
+// ---- end elementwise ----
+
+// ---- reductions ----
+// ---- end reductions ----
+
+// ---- shape/index ----
+// ---- end shape/index ----
+
+// ---- matmul ----
+// ---- end matmul ----
+
 }  // namespace mt::cpu

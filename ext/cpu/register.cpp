@@ -36,6 +36,18 @@ void register_cpu_kernels() {
   t.normal = cpu::normal;
   t.randint = cpu::randint;
   t.randperm = cpu::randperm;
+
+  // ---- elementwise ----
+  // ---- end elementwise ----
+
+  // ---- reductions ----
+  // ---- end reductions ----
+
+  // ---- shape/index ----
+  // ---- end shape/index ----
+
+  // ---- matmul ----
+  // ---- end matmul ----
 }
 
 }  // namespace mt

@@ -67,4 +67,16 @@ Tensor flip(const Tensor& t, const Dims& dims);
 Tensor detach(const Tensor& t);
 Dims infer_size(const Dims& sizes, int64_t numel);
 
+// ---- elementwise (unary.cpp, binary.cpp) ----
+// ---- end elementwise ----
+
+// ---- reductions (reduce.cpp) ----
+// ---- end reductions ----
+
+// ---- shape, copying and indexing ops (index.cpp, join.cpp, sort.cpp, ...) ----
+// ---- end shape/index ----
+
+// ---- matmul family (matmul.cpp) ----
+// ---- end matmul ----
+
 }  // namespace mt::ops

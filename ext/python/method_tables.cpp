@@ -7,8 +7,31 @@
 
 namespace mt::py_glue {
 
+// ---- elementwise (ops_elementwise.cpp) ----
+// ---- end elementwise ----
+
+// ---- reductions (ops_reduce.cpp) ----
+// ---- end reductions ----
+
+// ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
+// ---- end shape/index ----
+
+// ---- matmul (ops_matmul.cpp) ----
+// ---- end matmul ----
+
 const MethodTables kMethodTables[] = {
     {tensor_methods, module_functions},
+    // ---- elementwise rows ----
+    // ---- end elementwise rows ----
+
+    // ---- reductions rows ----
+    // ---- end reductions rows ----
+
+    // ---- shape/index rows ----
+    // ---- end shape/index rows ----
+
+    // ---- matmul rows ----
+    // ---- end matmul rows ----
     {nullptr, nullptr},
 };
 
