@@ -94,7 +94,8 @@ def _buffer_as_array(obj, dtype):
         raise ValueError(f"buffer length ({nbytes} bytes) after offset (0 bytes) must be a "
                          f"multiple of element size ({dtype.itemsize})")
     raw = np.frombuffer(mv, dtype=np.uint8)
-    return raw.view(np.uint16 if dtype == _C.bfloat16 else repr(dtype).split(".")[1])
+    # bfloat16 has no NumPy dtype: carry its bits as int16 and view them back
+    return raw.view(np.int16 if dtype == _C.bfloat16 else repr(dtype).split(".")[1])
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
@@ -211,20 +212,28 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     return _require_grad(out) if requires_grad else out
 
 
+def _random_like(fn, input, dtype, device, requires_grad):
+    strides = _dense_strides(input)
+    kw = dict(dtype=dtype or input.dtype, device=device or input.device)
+    if strides is None:
+        out = fn(input.shape, **kw)
+    else:  # same strides as input, like empty_like (values fill memory in order)
+        out = fn(input.numel(), **kw).as_strided(input.shape, strides)
+    return _require_grad(out) if requires_grad else out
+
+
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    """``rand(input.shape)`` with input's dtype and device."""
+    """``rand(input.shape)`` with input's dtype, device and (dense) strides."""
     _check_tensor("rand_like", input)
-    return _C.rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                   requires_grad=requires_grad)
+    return _random_like(_C.rand, input, dtype, device, requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    """``randn(input.shape)`` with input's dtype and device."""
+    """``randn(input.shape)`` with input's dtype, device and (dense) strides."""
     _check_tensor("randn_like", input)
-    return _C.randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                    requires_grad=requires_grad)
+    return _random_like(_C.randn, input, dtype, device, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
