@@ -62,10 +62,10 @@ struct Scalar {
   // PyTorch's checked conversion: would writing this value into a T lose it?
   // Integral T: the value must lie in T's range (NaN and infinities never
   // do); unsigned T also takes negatives down to -max, which wrap as two's
-  // complement (PyTorch lets uint8 take -1). float: a finite value beyond
-  // float's range overflows (infinity and NaN convert). bool, half, bfloat16
-  // and double never overflow. Callers raise "value cannot be converted to
-  // type ... without overflow".
+  // complement (PyTorch lets uint8 take -1). float and half: a finite
+  // floating value beyond the type's range overflows (infinity, NaN and
+  // integers convert). bool, bfloat16 and double never overflow. Callers
+  // raise "value cannot be converted to type ... without overflow".
   template <typename T>
   bool overflows() const {
     using L = std::numeric_limits<T>;
@@ -83,9 +83,11 @@ struct Scalar {
       } else {
         return i < static_cast<int64_t>(L::lowest()) || i > static_cast<int64_t>(L::max());
       }
-    } else if constexpr (std::is_same_v<T, float>) {
-      return kind == Kind::Float && std::isfinite(d) &&
-             (d > static_cast<double>(L::max()) || d < static_cast<double>(L::lowest()));
+    } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, Half>) {
+      // float: +-FLT_MAX; half: +-65504. Integers never count (PyTorch rounds them).
+      double max = 65504.0;
+      if constexpr (std::is_same_v<T, float>) max = static_cast<double>(L::max());
+      return kind == Kind::Float && std::isfinite(d) && (d > max || d < -max);
     } else {
       return false;
     }
