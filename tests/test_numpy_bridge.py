@@ -679,3 +679,22 @@ def test_numpy_is_o1_for_big_tensors():
     t = mt.zeros(4_000_000)
     a = t.numpy()
     assert a.__array_interface__["data"][0] == t.data_ptr()
+
+
+def test_buffer_consumers_that_want_simple_bytes():
+    import hashlib
+    import struct
+
+    t = mt.arange(4.0)
+    assert np.frombuffer(t, dtype=np.uint8).size == 16
+    assert hashlib.sha256(t).digest() == hashlib.sha256(t.numpy().tobytes()).digest()
+    assert struct.unpack("4f", t) == (0.0, 1.0, 2.0, 3.0)
+    assert memoryview(t).cast("B").nbytes == 16
+    with pytest.raises(BufferError):
+        np.frombuffer(t.reshape(2, 2).t(), dtype=np.uint8)  # not contiguous
+
+
+def test_array_interface_of_empty_and_zero_d():
+    assert np.asarray(Holder(mt.tensor(2.5).__array_interface__)).tolist() == 2.5
+    assert np.asarray(Holder(mt.zeros(0, 3).__array_interface__)).shape == (0, 3)
+    assert np.asarray(Holder(mt.zeros(3).set_().__array_interface__)).shape == (0,)

@@ -176,6 +176,8 @@ METHODS = {
     "resize_tuple": lambda L: A(L).resize_((1, 6)),
     "resize_bigger_shape": lambda L: A(L).resize_(4, 4).shape,
     "resize_rg": lambda L: L.ones(2, requires_grad=True).resize_(3),
+    "resize_bytes_overflow": lambda L: L.zeros(1).resize_(2**61),
+    "resize_numel_overflow": lambda L: L.zeros(1).resize_(2**62, 2),
     "set_": lambda L: A(L).set_(L.tensor([1.0, 2.0])),
     "set_empty": lambda L: A(L).set_(),
     "set_view": lambda L: A(L).set_(A(L).t()),
@@ -425,3 +427,32 @@ def test_legacy_constructor_uses_default_dtype():
         assert mt.Tensor([1, 2]).dtype is mt.float64
     finally:
         mt.set_default_dtype(mt.float32)
+
+
+# ------------------------------------------- views that overflow the address range
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: mt.zeros(1).resize_(2**61),
+        lambda: mt.zeros(4)[2:].resize_(2**61 - 1),
+        lambda: mt.zeros(4).set_(mt.zeros(4), 0, (2**62,), (4,)),
+        lambda: mt.zeros(4).as_strided((2**62,), (4,)),
+        lambda: mt.zeros(4).as_strided((2**31, 2**31), (2**32, 1)),
+        lambda: mt.zeros(4).as_strided((2**32, 2**32), (0, 0)),
+        lambda: mt.zeros(4).as_strided((3,), (2**62,)),
+    ],
+)
+def test_overflowing_sizes_raise_instead_of_making_a_wild_view(make):
+    # Regression: the byte count used to wrap around and pass the bounds check,
+    # leaving a tensor that read far outside its storage.
+    with pytest.raises(RuntimeError):
+        make()
+
+
+def test_failed_resize_keeps_metadata():
+    t = mt.arange(4.0)
+    with pytest.raises(RuntimeError):
+        t.resize_(2**61)
+    assert t.shape == (4,) and t.tolist() == [0.0, 1.0, 2.0, 3.0]
