@@ -27,7 +27,6 @@ def churn():
     junk = [mt.full((64,), -7.0) for _ in range(200)]
     junk += [np.full(64, -7.0) for _ in range(200)]
     del junk
-    gc.collect()
 
 
 # ---------------------------------------------------------- either order

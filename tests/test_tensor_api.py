@@ -456,3 +456,59 @@ def test_failed_resize_keeps_metadata():
     with pytest.raises(RuntimeError):
         t.resize_(2**61)
     assert t.shape == (4,) and t.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+# ---------------------------------------------------------------- grad mode
+
+
+def test_grad_mode_context_managers_and_decorators():
+    assert mt.is_grad_enabled()
+    with mt.no_grad():
+        assert not mt.is_grad_enabled()
+        with mt.enable_grad():
+            assert mt.is_grad_enabled()
+        assert not mt.is_grad_enabled()
+    assert mt.is_grad_enabled()
+
+    @mt.no_grad
+    def bare():
+        return mt.is_grad_enabled()
+
+    @mt.no_grad()
+    def called():
+        return mt.is_grad_enabled()
+
+    @mt.set_grad_enabled(False)
+    def off():
+        return mt.is_grad_enabled()
+
+    assert (bare(), called(), off(), mt.is_grad_enabled()) == (False, False, False, True)
+    assert bare.__name__ == "bare"
+    mt.set_grad_enabled(False)
+    assert not mt.is_grad_enabled()
+    mt.set_grad_enabled(True)
+    with pytest.raises(TypeError):
+        mt.set_grad_enabled(1)
+
+
+def test_grad_mode_is_thread_local():
+    import threading
+
+    seen = []
+    with mt.no_grad():
+        th = threading.Thread(target=lambda: seen.append(mt.is_grad_enabled()))
+        th.start()
+        th.join(10)
+    assert seen == [True]
+
+
+def test_numpy_under_no_grad_decorator():
+    t = mt.ones(2, requires_grad=True)
+
+    @mt.no_grad
+    def export():
+        return t.numpy()
+
+    assert export().tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError):
+        t.numpy()
