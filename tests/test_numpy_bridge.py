@@ -698,3 +698,67 @@ def test_array_interface_of_empty_and_zero_d():
     assert np.asarray(Holder(mt.tensor(2.5).__array_interface__)).tolist() == 2.5
     assert np.asarray(Holder(mt.zeros(0, 3).__array_interface__)).shape == (0, 3)
     assert np.asarray(Holder(mt.zeros(3).set_().__array_interface__)).shape == (0,)
+
+
+def _buffer_request(obj, flags):
+    """PyObject_GetBuffer(obj, flags) through ctypes: (ndim, strides) or the exception class."""
+    import ctypes
+
+    class Py_buffer(ctypes.Structure):
+        _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.py_object),
+                    ("len", ctypes.c_ssize_t), ("itemsize", ctypes.c_ssize_t),
+                    ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                    ("format", ctypes.c_char_p), ("shape", ctypes.POINTER(ctypes.c_ssize_t)),
+                    ("strides", ctypes.POINTER(ctypes.c_ssize_t)),
+                    ("suboffsets", ctypes.POINTER(ctypes.c_ssize_t)), ("internal", ctypes.c_void_p)]
+
+    get = ctypes.pythonapi.PyObject_GetBuffer
+    get.argtypes = [ctypes.py_object, ctypes.POINTER(Py_buffer), ctypes.c_int]
+    release = ctypes.pythonapi.PyBuffer_Release
+    release.argtypes = [ctypes.POINTER(Py_buffer)]
+    b = Py_buffer()
+    try:
+        get(obj, ctypes.byref(b), flags)
+    except (BufferError, ValueError):  # NumPy says ValueError, CPython's convention BufferError
+        return "refused"
+    out = (b.ndim, tuple(b.strides[i] for i in range(b.ndim)) if b.strides else None)
+    release(ctypes.byref(b))
+    return out
+
+
+@pytest.mark.parametrize("flag", ["C", "F", "ANY", "STRIDES", "ND"])
+@pytest.mark.parametrize("layout", ["c", "t", "expand", "step", "row", "empty", "zero_d"])
+def test_buffer_contiguity_requests_like_numpy(flag, layout):
+    # Regression: C/Fortran/any-contiguous requests used to be served strided views.
+    strides_ = 0x18
+    flags = {"C": 0x20 | strides_, "F": 0x40 | strides_, "ANY": 0x80 | strides_,
+             "STRIDES": strides_, "ND": 0x08}[flag]
+    make = {
+        "c": lambda L: L.zeros((2, 3)),
+        "t": lambda L: L.zeros((2, 3)).T,
+        "expand": None,
+        "step": lambda L: L.zeros((4, 3))[::2],
+        "row": lambda L: L.zeros((1, 3)),
+        "empty": lambda L: L.zeros((0, 3)),
+        "zero_d": lambda L: L.zeros(()),
+    }[layout]
+    t = make(mt) if layout != "expand" else mt.zeros(1, 3).expand(2, 3)
+    a = make(np) if layout != "expand" else np.broadcast_to(np.zeros((1, 3), np.float32), (2, 3))
+    a = a.astype(np.float32) if layout != "expand" else a
+    if layout == "t":
+        a = np.zeros((2, 3), np.float32).T
+    elif layout == "step":
+        a = np.zeros((4, 3), np.float32)[::2]
+    ours, theirs = _buffer_request(t, flags), _buffer_request(a, flags)
+    assert (ours == "refused") == (theirs == "refused")
+    if ours != "refused" and theirs != "refused" and t.numel() > 1 and layout != "row":
+        assert ours == theirs  # (strides of size-1 dims are free, NumPy rewrites them)
+
+
+def test_structured_field_views_refused_then_copied():
+    a = np.zeros(3, dtype=np.dtype([("a", "i1"), ("b", "f8")], align=False))
+    a["b"] = [1.5, 2.5, 3.5]
+    with pytest.raises(ValueError):
+        mt.from_numpy(a["b"])
+    assert mt.tensor(a["b"]).tolist() == [1.5, 2.5, 3.5]
+    assert mt.as_tensor(a["b"]).tolist() == [1.5, 2.5, 3.5]

@@ -421,11 +421,30 @@ int Tensor_getbuffer(PyObject* self, Py_buffer* view, int flags) {
     PyErr_SetString(PyExc_BufferError, "tensor is read-only");
     return -1;
   }
-  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !t->is_contiguous()) {
-    PyErr_SetString(PyExc_BufferError, "tensor is not contiguous; request strides or .contiguous()");
+  int nd = static_cast<int>(t->dim());
+  // A consumer that asks for C, Fortran or any contiguity reads the bytes
+  // without looking at strides, so a strided view must be refused, not served.
+  const bool c_contig = t->is_contiguous();
+  bool f_contig = t->numel() <= 1;
+  if (!f_contig) {
+    f_contig = true;
+    int64_t expected = 1;
+    for (int i = 0; i < nd; ++i) {
+      if (t->sizes()[i] != 1 && t->strides()[i] != expected) f_contig = false;
+      expected *= t->sizes()[i];
+    }
+  }
+  const bool want_c = (flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS;
+  const bool want_f = (flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS;
+  const bool want_any = (flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS;
+  const bool strided = (flags & PyBUF_STRIDES) == PyBUF_STRIDES;
+  if ((!strided && !c_contig) || (want_c && !c_contig) || (want_f && !f_contig) ||
+      (want_any && !c_contig && !f_contig)) {
+    PyErr_SetString(PyExc_BufferError,
+                    want_f ? "tensor is not Fortran contiguous"
+                           : "tensor is not contiguous; request strides or call .contiguous()");
     return -1;
   }
-  int nd = static_cast<int>(t->dim());
   py::Ref owner = new_export(t->storage());
   auto* e = reinterpret_cast<PyStorageExport*>(owner.get());
   e->shape_strides = new Py_ssize_t[2 * nd + 1];
