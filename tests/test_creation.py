@@ -81,7 +81,7 @@ def test_tensor_of_any_layout_copies_values(layout):
         "neg": base[::-1, ::-2],
         "step": base[::2],
         "big_endian": base.astype(">f8"),
-        "misaligned": np.frombuffer(bytearray(8 * 12 + 1), dtype=np.float64, offset=1).reshape(3, 4),
+        "misaligned": np.frombuffer(bytearray(97), dtype=np.float64, offset=1).reshape(3, 4),
         "fortran": np.asfortranarray(base),
     }[layout]
     t = mt.tensor(a)
@@ -200,7 +200,7 @@ def test_tensor_overflow_matches_torch(dt, v):
 
 
 def test_tensor_overflow_message():
-    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8 without overflow"):
+    with pytest.raises(RuntimeError, match="cannot be converted to type uint8 without overflow"):
         mt.tensor([300], dtype=mt.uint8)
     with pytest.raises(RuntimeError, match="int8"):
         mt.tensor([np.int64(300)], dtype=mt.int8)
@@ -605,7 +605,8 @@ def test_like_functions_keywords():
 @pytest.mark.parametrize(
     "fn",
     [lambda: mt.rand(1000), lambda: mt.randn(3, 4, dtype=mt.float64),
-     lambda: mt.randint(0, 100, (50,)), lambda: mt.randperm(30), lambda: mt.rand(7, dtype=mt.float16),
+     lambda: mt.randint(0, 100, (50,)), lambda: mt.randperm(30),
+     lambda: mt.rand(7, dtype=mt.float16),
      lambda: mt.rand_like(mt.ones(5)), lambda: mt.randint(3, 10, (2, 2), dtype=mt.int16)],
     ids=["rand", "randn", "randint", "randperm", "rand_f16", "rand_like", "randint_i16"],
 )
@@ -642,7 +643,8 @@ def test_random_dtypes_shapes_and_errors_match_torch():
         lambda L: L.rand(2, requires_grad=True).requires_grad,
         lambda L: L.rand(2, dtype=L.int64), lambda L: L.randn(2, dtype=L.int64),
         lambda L: L.rand_like(L.ones(2, dtype=L.int64)),
-        lambda L: L.randint(10, (3,)).dtype, lambda L: L.randint(0, 10, (3,), dtype=L.float32).dtype,
+        lambda L: L.randint(10, (3,)).dtype,
+        lambda L: L.randint(0, 10, (3,), dtype=L.float32).dtype,
         lambda L: L.randint(5, 5, (3,)), lambda L: L.randint(0, 2, (3,), dtype=L.bool).dtype,
         lambda L: L.randint(0, 256, (3,), dtype=L.uint8).dtype,
         lambda L: L.randint(0, 300, (3,), dtype=L.uint8),

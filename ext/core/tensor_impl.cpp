@@ -40,7 +40,8 @@ void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DTy
                      int64_t nbytes) {
   MT_CHECK(sizes.size() == strides.size(), "mismatch in length of strides and shape");
   for (int64_t s : sizes) MT_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s);
-  if (checked_numel(sizes) == 0) return;  // checked: a wrapped numel of 0 would skip the bounds check
+  // checked_numel: a wrapped-around numel of 0 would skip the bounds check
+  if (checked_numel(sizes) == 0) return;
   int64_t lo, hi;
   reachable_range(sizes, strides, &lo, &hi);
   int64_t isz = itemsize_of(dtype);

@@ -1,9 +1,11 @@
-// numpy_bridge.cpp: Tensor.numpy(), from_numpy, the buffer protocol, and the
-// release of Python objects that own a Storage's bytes.
+// numpy_bridge.cpp: Tensor.numpy(), from_numpy, __array_interface__, the
+// buffer protocol, and the release of Python objects that own a Storage's
+// bytes.
 //
 // Note [Storage export] (see ext/core/storage.h): an array made from a
 // tensor keeps a _StorageExport object as its base (for the buffer protocol,
-// as the exporting object); that object owns a reference to the Storage and
+// as the exporting object; for __array_interface__, as the `data` buffer
+// that NumPy keeps as base); that object owns a reference to the Storage and
 // counts one export. It never references the tensor, so t.set_(...) or
 // t.resize_(...) can never free bytes an array still reads.
 //
