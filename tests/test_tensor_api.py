@@ -513,3 +513,74 @@ def test_numpy_under_no_grad_decorator():
     assert export().tolist() == [1.0, 1.0]
     with pytest.raises(RuntimeError):
         t.numpy()
+
+
+# ------------------------------------------------------------------ indexing
+
+B = lambda L: L.arange(24).reshape(2, 3, 4)  # noqa: E731
+
+INDEXING = {
+    "none": lambda L: B(L)[None],
+    "ellipsis_none": lambda L: B(L)[..., None],
+    "int_ellipsis_int": lambda L: B(L)[1, ..., 2],
+    "neg": lambda L: B(L)[-1],
+    "oob": lambda L: B(L)[10],
+    "neg_oob": lambda L: B(L)[-3],
+    "float": lambda L: B(L)[1.5],
+    "str": lambda L: B(L)["a"],
+    "object": lambda L: B(L)[object()],
+    "too_many": lambda L: B(L)[0, 0, 0, 0],
+    "true": lambda L: B(L)[True],
+    "false": lambda L: B(L)[False],
+    "none_true_int": lambda L: B(L)[None, True, 1].contiguous(),  # (size-1 dims' strides are free)
+    "slice_oob": lambda L: B(L)[:, 5:10],
+    "slice_neg": lambda L: B(L)[:, -2:],
+    "slice_steps": lambda L: B(L)[:, ::2, 1::2],
+    "step_zero": lambda L: B(L)[::0],
+    "np_int": lambda L: B(L)[np.int64(1)],
+    "zero_d_tensor": lambda L: B(L)[L.tensor(1)],
+    "zero_d_float_tensor": lambda L: B(L)[L.tensor(1.0)],
+    "slice_of_tensors": lambda L: B(L)[L.tensor(0):L.tensor(1)],
+    "zero_d_empty_tuple": lambda L: L.tensor(5)[()],
+    "zero_d_ellipsis": lambda L: L.tensor(5)[...],
+    "zero_d_int": lambda L: L.tensor(5)[0],
+    "set_int": lambda L: (lambda t: (t.__setitem__((0, 1), 7), t)[1])(B(L)),
+    "set_broadcast": lambda L: (lambda t: (t.__setitem__((slice(None), 0), L.tensor([1, 2, 3, 4])),
+                                           t)[1])(B(L)),
+    "set_float_into_int": lambda L: (lambda t: (t.__setitem__(0, 2.7), t)[1])(B(L)),
+    "set_overflow": lambda L: (lambda t: t.__setitem__(0, 300))(L.zeros(2, dtype=L.uint8)),
+    "set_zero_d": lambda L: (lambda t: (t.__setitem__((), 5), t)[1])(L.tensor(1)),
+    "set_ellipsis": lambda L: (lambda t: (t.__setitem__(Ellipsis, 5), t)[1])(L.zeros(2)),
+    "set_false": lambda L: (lambda t: (t.__setitem__(False, 5), t)[1])(L.zeros(2)),
+    "del": lambda L: B(L).__delitem__(0),
+}
+
+
+@pytest.mark.parametrize("case", list(INDEXING))
+def test_basic_indexing_matches_torch(case):
+    same_as_torch(INDEXING[case])
+
+
+def test_negative_step_slices_are_views():
+    # Better than PyTorch (ValueError): NumPy semantics, a view with negative strides.
+    t = mt.arange(10)
+    v = t[::-3]
+    assert v.tolist() == [9, 6, 3, 0] and v.stride() == (-3,)
+    v[0] = 100
+    assert t[9].item() == 100
+    np.testing.assert_array_equal(mt.arange(24).reshape(2, 3, 4)[:, ::-1, 1::-2].numpy(),
+                                  np.arange(24).reshape(2, 3, 4)[:, ::-1, 1::-2])
+
+
+def test_numpy_bool_scalar_index_like_numpy():
+    # PyTorch raises IndexError for np.bool_; NumPy treats it as True/False.
+    a = np.arange(24).reshape(2, 3, 4)
+    for idx in [(np.bool_(True), 0), (np.bool_(False),), (None, np.bool_(True))]:
+        assert mt.tensor(a)[idx].tolist() == a[idx].tolist()
+
+
+def test_advanced_indexing_not_yet():
+    with pytest.raises(NotImplementedError):
+        mt.arange(4)[[0, 1]]
+    with pytest.raises(NotImplementedError):
+        mt.arange(4)[mt.tensor([0, 1])]
