@@ -163,7 +163,9 @@ PyObject* F_ravel(Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", nullptr};
   PyObject* a[1];
   parse_args({"ravel", names, 1, 1}, args, nargs, kw, a);
-  return wrap(ag::reshape(input_arg(a[0]), Dims{-1}));
+  // contiguous().view(-1), as PyTorch: a strided input is copied even where a
+  // strided 1-D view could describe it.
+  return wrap(ag::view(ag::contiguous(input_arg(a[0])), Dims{-1}));
   MT_END(nullptr)
 }
 
