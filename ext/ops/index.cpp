@@ -290,6 +290,9 @@ void scatter_value_(const Tensor& self, int64_t dim, const Tensor& index, Scalar
 
 Tensor index_select(const Tensor& self_in, int64_t dim, const Tensor& index) {
   check_index_vector(index, "index_select");
+  MT_CHECK_KIND(IndexError, self_in->dim() > 0 || index->numel() == 1,
+                "index_select(): Index to scalar can have only 1 value, got ", index->numel(),
+                " value(s)");
   Tensor self = at_least_1d(self_in);
   dim = wrap_dim(dim, self->dim());
   Dims shape = self->sizes();
@@ -297,8 +300,7 @@ Tensor index_select(const Tensor& self_in, int64_t dim, const Tensor& index) {
   Tensor out = empty(shape, self->dtype(), self->device());
   Tensor off = vector_offsets(self, index, shape, dim, false);
   gather_into(out, restride_dim(self, shape, dim), off);
-  if (self_in->dim() == 0 && index->dim() == 0) return out->view(Dims{}, Dims{}, 0);
-  return out;
+  return self_in->dim() == 0 ? out->view(Dims{}, Dims{}, 0) : out;
 }
 
 namespace {

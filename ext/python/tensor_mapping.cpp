@@ -47,19 +47,18 @@ bool is_int_like(PyObject* o) {
   return is_numpy_scalar(o) && PyIndex_Check(o) && !is_numpy_bool(o);
 }
 
-// PyTorch's treatSequenceAsTuple: a short list holding a tensor, a
-// sequence, a slice, None or Ellipsis is read as a tuple of indices
-// (x[[0, slice(None)]] == x[0, :]); any other list is one advanced index.
+// A list index is one advanced index (x[[0, 2]], x[[[0, 1], [1, 2]]]), as
+// NumPy reads it and as PyTorch announces for its next releases (PyTorch
+// 2.x still reads a list holding sequences or tensors as a tuple, with a
+// deprecation warning). A list holding a slice, None or Ellipsis cannot be
+// an array, so it is read as a tuple of indices (x[[0, slice(None)]]).
 bool sequence_as_tuple(PyObject* o) {
   if (PyTuple_Check(o)) return true;
   if (!PyList_Check(o)) return false;
   Py_ssize_t n = PyList_GET_SIZE(o);
-  if (n >= 32) return false;
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* it = PyList_GET_ITEM(o, i);
-    if (is_tensor(it) || PySlice_Check(it) || it == Py_None || it == Py_Ellipsis) return true;
-    if (PySequence_Check(it) && !PyUnicode_Check(it) && !PyBytes_Check(it) && !is_numpy_scalar(it))
-      return true;
+    if (PySlice_Check(it) || it == Py_None || it == Py_Ellipsis) return true;
   }
   return false;
 }
