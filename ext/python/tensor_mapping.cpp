@@ -88,11 +88,11 @@ IndexItem classify(PyObject* o, Device device) {
              (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) &&
               !is_numpy_scalar(o))) {
     t = tensor_from_data(o, std::nullopt, device);
-    if (t->numel() == 0 && is_floating(t->dtype()))  // x[[]] indexes with an empty int64 list
-      t = ag::to(t, DType::Int64, device, false);
   } else {
     bad_index(o);
   }
+  // x[[]] (an empty float list or tensor) indexes with an empty int64 index, as PyTorch.
+  if (t->numel() == 0 && is_floating(t->dtype())) t = ag::to(t, DType::Int64, device, false);
   DType dt = t->dtype();
   if (is_floating(dt)) {
     PyErr_SetString(PyExc_IndexError,
