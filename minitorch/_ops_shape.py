@@ -190,7 +190,11 @@ def where(condition, input=None, other=None, *, out=None):
             raise TypeError("where(condition) takes no out= argument")
         return _C.nonzero(condition, as_tuple=True)
     three = getattr(_C, "where", None)
-    if three is None:
+    if three is None:  # the elementwise family may define it in Python
+        from . import _ops_elementwise
+
+        three = getattr(_ops_elementwise, "where", None)
+    if three is None or three is where:
         raise NotImplementedError("where(condition, input, other) is not available in this build")
     if out is None:
         return three(condition, input, other)

@@ -179,12 +179,17 @@ Tensor repeat_interleave_index(const Tensor& repeats) {
   MT_CHECK(repeats->dim() == 1, "repeat_interleave only accept 1D vector as repeat");
   MT_CHECK(repeats->dtype() == DType::Int64 || repeats->dtype() == DType::Int32,
            "repeats has to be Long or Int tensor");
-  std::vector<int64_t> r = to_host_int64(repeats), idx;
-  for (size_t i = 0; i < r.size(); ++i) {
-    MT_CHECK(r[i] >= 0, "repeats can not be negative");
-    for (int64_t k = 0; k < r[i]; ++k) idx.push_back(static_cast<int64_t>(i));
+  std::vector<int64_t> r = to_host_int64(repeats);
+  int64_t total = 0;
+  for (int64_t x : r) {
+    MT_CHECK(x >= 0, "repeats can not be negative");
+    MT_CHECK(!__builtin_add_overflow(total, x, &total), "repeat_interleave: total size overflows");
   }
-  return from_host_int64(idx, repeats->device());
+  Tensor out = empty(Dims{total}, DType::Int64, Device{});  // checks the size before filling
+  int64_t* p = reinterpret_cast<int64_t*>(out->data());
+  for (size_t i = 0; i < r.size(); ++i)
+    for (int64_t k = 0; k < r[i]; ++k) *p++ = static_cast<int64_t>(i);
+  return to(out, DType::Int64, repeats->device(), false);
 }
 
 Tensor repeat_interleave(const Tensor& t, const Tensor& repeats, std::optional<int64_t> dim) {
