@@ -195,7 +195,7 @@ def test_setitem_basic():
         n[:, ::-2, 1] = [100.0, 200.0]
         t[..., 0] = np.array([[1.0, 2.0, 3.0]])
         n[..., 0] = [[1.0, 2.0, 3.0]]
-        t[1] = mt.ones(1, 3, 4) * 0 if hasattr(mt.Tensor, "__mul__") else mt.zeros(1, 3, 4)
+        t[1] = mt.zeros(1, 3, 4)  # leading size-1 dims of the value are dropped
         n[1] = 0
         t[0, 0] = [9, 8, 7, 6]                    # a list is converted to t's dtype
         n[0, 0] = [9, 8, 7, 6]

@@ -57,17 +57,12 @@ def check(r, tr, rtol=0):
         np.testing.assert_array_equal(r.numpy(), tr.numpy())
 
 
-def same(m, x):
-    """x converted for library m (lists of ints -> int64 tensors)."""
-    return m.tensor(x, dtype=m.int64) if isinstance(x, list) else x
-
-
 # Ops written once for both libraries; `a` is a (3, 4, 5) tensor.
 OPS = [
     ("gather0", lambda m, a: m.gather(a, 0, m.tensor([[[0, 2, 1, 0, 2]], [[1, 1, 1, 1, 1]]]))),
     ("gather_last", lambda m, a: a.gather(-1, m.tensor([[[4, 0], [3, 3], [0, 1], [2, 2]]] * 3))),
     ("gather_small", lambda m, a: a.gather(1, m.tensor([[[3]], [[0]]]))),
-    ("scatter_src", lambda m, a: a.scatter(1, m.tensor([[[3, 0, 1, 2, 0]]]), a[:1, :1] * 0 if False else a.flip(0)[:1, :1])),
+    ("scatter_src", lambda m, a: a.scatter(1, m.tensor([[[3, 0, 1, 2, 0]]]), a.flip(0)[:1, :1])),
     ("scatter_value", lambda m, a: m.scatter(a, 2, m.tensor([[[4, 0]], [[1, 1]]]), 7)),
     ("scatter_kw", lambda m, a: a.scatter(dim=0, index=m.tensor([[[2]]]), value=3)),
     ("scatter_add", lambda m, a: m.scatter_add(a, 1, m.tensor([[[1, 1, 2, 0, 1]]] * 2), a[:2, :1])),

@@ -84,7 +84,7 @@ namespace {
 
 inline Tensor input_arg(PyObject* o) { return unwrap(o, "input"); }
 
-// dims from an int, a sequence, or (when allow_none) None -> empty.
+// dims from an int or a sequence of ints.
 Dims dims_arg(PyObject* o, const char* what) { return int_list_arg(o, what); }
 
 // ---- views ----
