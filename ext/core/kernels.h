@@ -47,7 +47,59 @@ struct KernelTable {
   // ---- end reductions ----
 
   // ---- shape, copying and indexing ops ----
-  // (entries for ops/index.cpp, ops/sort.cpp, ... go here)
+  // See Note [Index offsets] in ext/ops/index.cpp: gather, scatter, advanced
+  // indexing, index_select/add/copy/fill and take all become "element at
+  // base + offset", with the offsets computed first into an int64 tensor.
+  enum class ScatterOp : int8_t { Assign, Add, Multiply };
+  // Iterator [acc int64 (output), index (any integer dtype)]:
+  //   acc += index * stride, after wrapping a negative index by `size` when
+  //   `wrap`. An index outside the valid range throws `kind` with "index i is
+  //   out of bounds for dimension dim with size size".
+  void (*index_offsets)(const TensorIter& it, int64_t size, int64_t stride, int64_t dim,
+                        bool wrap, ErrorKind kind) = nullptr;
+  // Iterator [out, src, off int64]; out and src have the same dtype:
+  //   out = the element `off` elements away from src.
+  void (*index_gather)(const TensorIter& it) = nullptr;
+  // Iterator [dst, src, off int64]; same dtype: the element `off` elements
+  // away from dst (op)= src (Add adds alpha * src). Runs serially, so
+  // duplicate offsets apply in iteration order (the last write wins).
+  void (*index_scatter)(const TensorIter& it, ScatterOp op, Scalar alpha) = nullptr;
+  // Iterator [self (output), mask bool]: self = value where mask.
+  void (*masked_fill)(const TensorIter& it, Scalar value) = nullptr;
+  // Iterator [input] (built as its one "output"): number of nonzero elements.
+  int64_t (*nonzero_count)(const TensorIter& it) = nullptr;
+  // Iterator [input] over `sizes` (ndim dims, row-major): writes the
+  // multi-index of each nonzero element in order to out ([count, ndim] int64).
+  void (*nonzero)(const TensorIter& it, const int64_t* sizes, int64_t ndim, int64_t* out) = nullptr;
+  // values: contiguous [rows, len], sorted in place along each row (stable;
+  // NaN above every number, as PyTorch); indices [rows, len] receives the
+  // original positions.
+  void (*sort)(char* values, int64_t* indices, DType dt, int64_t rows, int64_t len,
+               bool descending) = nullptr;
+  // src: contiguous [rows, len]; values/indices: contiguous [rows, k], the k
+  // largest (smallest) of each row, largest (smallest) first, ties by position.
+  void (*topk)(const char* src, DType dt, int64_t rows, int64_t len, int64_t k, bool largest,
+               char* values, int64_t* indices) = nullptr;
+  // data: contiguous [n, row_len]: perm[0..n) = the row order that sorts the
+  // rows lexicographically (stable).
+  void (*lexsort_rows)(const char* data, DType dt, int64_t n, int64_t row_len,
+                       int64_t* perm) = nullptr;
+  // data: contiguous sorted [n, row_len]. group[i] = number of the run of equal
+  // rows that row i belongs to; first[g] = the first row of run g, and
+  // first[count] = n. Returns count. (first holds n + 1 entries.)
+  int64_t (*unique_runs)(const char* data, DType dt, int64_t n, int64_t row_len, int64_t* group,
+                         int64_t* first) = nullptr;
+  // seq: contiguous [rows or 1, len] sorted (through `sorter`, [rows or 1, len]
+  // int64, when not null); vals: contiguous [rows, m]; out: [rows, m] of
+  // out_dt (Int64 or Int32). Row r of vals searches row r of seq, or row 0
+  // when seq has one row. right: first position whose value is > v (else >= v).
+  void (*searchsorted)(const char* seq, const int64_t* sorter, int64_t seq_rows, int64_t len,
+                       const char* vals, int64_t rows, int64_t m, DType dt, char* out,
+                       DType out_dt, bool right) = nullptr;
+  // data: contiguous [batch, rows, cols]; zeroes what tril (lower) or triu
+  // keeps out: lower keeps j <= i + k, upper keeps j >= i + k.
+  void (*triangle)(char* data, DType dt, int64_t batch, int64_t rows, int64_t cols, int64_t k,
+                   bool lower) = nullptr;
   // ---- end shape/index ----
 
   // ---- matmul family ----

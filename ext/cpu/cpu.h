@@ -24,6 +24,26 @@ void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 // ---- end reductions ----
 
 // ---- shape/index ----
+// index.cpp
+void index_offsets(const TensorIter& it, int64_t size, int64_t stride, int64_t dim, bool wrap,
+                   ErrorKind kind);
+void index_gather(const TensorIter& it);
+void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha);
+void masked_fill(const TensorIter& it, Scalar value);
+int64_t nonzero_count(const TensorIter& it);
+void nonzero(const TensorIter& it, const int64_t* sizes, int64_t ndim, int64_t* out);
+void triangle(char* data, DType dt, int64_t batch, int64_t rows, int64_t cols, int64_t k,
+              bool lower);
+// sort.cpp
+void sort(char* values, int64_t* indices, DType dt, int64_t rows, int64_t len, bool descending);
+void topk(const char* src, DType dt, int64_t rows, int64_t len, int64_t k, bool largest,
+          char* values, int64_t* indices);
+void lexsort_rows(const char* data, DType dt, int64_t n, int64_t row_len, int64_t* perm);
+int64_t unique_runs(const char* data, DType dt, int64_t n, int64_t row_len, int64_t* group,
+                    int64_t* first);
+void searchsorted(const char* seq, const int64_t* sorter, int64_t seq_rows, int64_t len,
+                  const char* vals, int64_t rows, int64_t m, DType dt, char* out, DType out_dt,
+                  bool right);
 // ---- end shape/index ----
 
 // ---- matmul ----

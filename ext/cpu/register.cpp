@@ -44,6 +44,18 @@ void register_cpu_kernels() {
   // ---- end reductions ----
 
   // ---- shape/index ----
+  t.index_offsets = cpu::index_offsets;
+  t.index_gather = cpu::index_gather;
+  t.index_scatter = cpu::index_scatter;
+  t.masked_fill = cpu::masked_fill;
+  t.nonzero_count = cpu::nonzero_count;
+  t.nonzero = cpu::nonzero;
+  t.sort = cpu::sort;
+  t.topk = cpu::topk;
+  t.lexsort_rows = cpu::lexsort_rows;
+  t.unique_runs = cpu::unique_runs;
+  t.searchsorted = cpu::searchsorted;
+  t.triangle = cpu::triangle;
   // ---- end shape/index ----
 
   // ---- matmul ----

@@ -74,6 +74,82 @@ Dims infer_size(const Dims& sizes, int64_t numel);
 // ---- end reductions ----
 
 // ---- shape, copying and indexing ops (index.cpp, join.cpp, sort.cpp, ...) ----
+// More views (shape.cpp); all share storage.
+Tensor squeeze_dims(const Tensor& t, const Dims& dims);  // drops the listed dims of size 1
+Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim);
+Tensor unflatten(const Tensor& t, int64_t dim, const Dims& sizes);
+Tensor movedim(const Tensor& t, const Dims& source, const Dims& destination);
+Tensor diagonal(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2);
+std::vector<Tensor> unbind(const Tensor& t, int64_t dim);
+std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim);
+std::vector<Tensor> split_with_sizes(const Tensor& t, const Dims& sizes, int64_t dim);
+std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t dim);
+std::vector<Tensor> tensor_split(const Tensor& t, int64_t sections, int64_t dim);
+std::vector<Tensor> tensor_split_indices(const Tensor& t, const Dims& indices, int64_t dim);
+Dims broadcast_shapes_all(const std::vector<Dims>& shapes);
+std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& ts);
+
+// Copying ops (join.cpp): each returns a new tensor.
+Tensor cat(const std::vector<Tensor>& ts, int64_t dim);
+Tensor stack(const std::vector<Tensor>& ts, int64_t dim);
+Tensor roll(const Tensor& t, const Dims& shifts, const Dims& dims);
+Tensor rot90(const Tensor& t, int64_t k, const Dims& dims);
+Tensor repeat(const Tensor& t, const Dims& repeats);
+Tensor tile(const Tensor& t, const Dims& reps);
+Tensor repeat_interleave(const Tensor& t, int64_t repeats, std::optional<int64_t> dim);
+Tensor repeat_interleave(const Tensor& t, const Tensor& repeats, std::optional<int64_t> dim);
+Tensor repeat_interleave_index(const Tensor& repeats);  // repeat_interleave(repeats)
+Tensor tril(const Tensor& t, int64_t diagonal);
+Tensor triu(const Tensor& t, int64_t diagonal);
+void tril_(const Tensor& t, int64_t diagonal);
+void triu_(const Tensor& t, int64_t diagonal);
+Tensor diag(const Tensor& t, int64_t diagonal);
+Tensor diag_embed(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2);
+// Host round trips for the few ops whose result shape depends on values.
+std::vector<int64_t> to_host_int64(const Tensor& t);
+Tensor from_host_int64(const std::vector<int64_t>& v, Device device);
+
+// Indexing (index.cpp). See Note [Index offsets] there.
+using ScatterOp = KernelTable::ScatterOp;
+// Advanced indexing as aten::index: indices[i] indexes dim i of self (a null
+// Tensor leaves that dim whole); a bool (or uint8) tensor of k dims indexes k
+// dims at once, as its nonzero() positions. Result shape: PyTorch's rules.
+Tensor index(const Tensor& self, const std::vector<Tensor>& indices);
+void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values,
+                bool accumulate);
+Tensor gather(const Tensor& self, int64_t dim, const Tensor& index);
+void scatter_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+              ScatterOp op);
+void scatter_value_(const Tensor& self, int64_t dim, const Tensor& index, Scalar value,
+                    ScatterOp op);
+Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index);
+void index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source,
+                Scalar alpha);
+void index_copy_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source);
+void index_fill_(const Tensor& self, int64_t dim, const Tensor& index, Scalar value);
+void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, Scalar value);
+Tensor masked_select(const Tensor& self, const Tensor& mask);
+void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source);
+Tensor take(const Tensor& self, const Tensor& index);
+Tensor nonzero(const Tensor& self);  // [count, ndim] int64
+Tensor one_hot(const Tensor& self, int64_t num_classes);
+
+// Sorting and searching (sort.cpp).
+struct ValuesIndices {
+  Tensor values, indices;
+};
+ValuesIndices sort(const Tensor& self, int64_t dim, bool descending);
+ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted);
+ValuesIndices kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim);
+struct UniqueResult {
+  Tensor values, inverse, counts;
+};
+UniqueResult unique(const Tensor& self, std::optional<int64_t> dim);
+// sorter may be null.
+Tensor searchsorted(const Tensor& seq, const Tensor& values, bool out_int32, bool right,
+                    const Tensor& sorter);
+Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool out_int32, bool right);
 // ---- end shape/index ----
 
 // ---- matmul family (matmul.cpp) ----

@@ -1,6 +1,7 @@
 // shape.cpp: view ops. Each returns a tensor sharing the input's storage
-// (and so its version counter); none copies. Negative strides are allowed,
-// so flip and negative-step slices are views too.
+// (and so its version counter); none copies (reshape and flatten copy only
+// when no view can describe the result, as PyTorch). Negative strides are
+// allowed, so flip and negative-step slices are views too.
 #include <algorithm>
 
 #include "ops.h"
@@ -236,5 +237,216 @@ Tensor flip(const Tensor& t, const Dims& dims) {
 }
 
 Tensor detach(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
+
+Tensor squeeze_dims(const Tensor& t, const Dims& dims) {
+  std::vector<bool> seen(std::max<int64_t>(t->dim(), 1), false), drop(t->dim(), false);
+  for (int64_t d : dims) {
+    d = wrap_dim(d, t->dim());
+    MT_CHECK(!seen[d], "dim ", d, " appears multiple times in the list of dims");
+    seen[d] = true;
+    if (t->dim() > 0 && t->sizes()[d] == 1) drop[d] = true;
+  }
+  Dims sz, st;
+  for (int64_t i = 0; i < t->dim(); ++i) {
+    if (drop[i]) continue;
+    sz.push_back(t->sizes()[i]);
+    st.push_back(t->strides()[i]);
+  }
+  return t->view(sz, st, t->offset());
+}
+
+Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
+  if (t->dim() == 0) return reshape(t, Dims{1});
+  int64_t s = wrap_dim(start_dim, t->dim()), e = wrap_dim(end_dim, t->dim());
+  MT_CHECK(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim");
+  if (s == e) return t;  // PyTorch returns the input itself
+  Dims shape;
+  for (int64_t i = 0; i < s; ++i) shape.push_back(t->sizes()[i]);
+  int64_t n = 1;
+  for (int64_t i = s; i <= e; ++i) n *= t->sizes()[i];
+  shape.push_back(n);
+  for (int64_t i = e + 1; i < t->dim(); ++i) shape.push_back(t->sizes()[i]);
+  return reshape(t, shape);
+}
+
+Tensor unflatten(const Tensor& t, int64_t dim, const Dims& sizes) {
+  dim = wrap_dim(dim, t->dim());
+  MT_CHECK(!sizes.empty(), "unflatten: sizes must be non-empty");
+  int64_t size = t->sizes()[dim];
+  Dims inferred;
+  try {
+    inferred = infer_size(sizes, size);
+  } catch (const Error&) {
+    MT_THROW(RuntimeError, "unflatten: Provided sizes ", sizes,
+             " don't multiply up to the size of dim ", dim, " (", size, ") in the input tensor");
+  }
+  Dims shape;
+  for (int64_t i = 0; i < dim; ++i) shape.push_back(t->sizes()[i]);
+  for (int64_t s : inferred) shape.push_back(s);
+  for (int64_t i = dim + 1; i < t->dim(); ++i) shape.push_back(t->sizes()[i]);
+  return view(t, shape);
+}
+
+Tensor movedim(const Tensor& t, const Dims& source, const Dims& destination) {
+  int64_t nd = t->dim();
+  MT_CHECK(source.size() == destination.size(), "movedim: Invalid source or destination dims: source (",
+           source, " dims) should contain the same number of dims as destination (", destination,
+           " dims)");
+  Dims order(nd, -1);
+  std::vector<bool> used_src(std::max<int64_t>(nd, 1), false);
+  std::vector<bool> used_dst(std::max<int64_t>(nd, 1), false);
+  for (int64_t i = 0; i < source.size(); ++i) {
+    int64_t s = wrap_dim(source[i], nd), d = wrap_dim(destination[i], nd);
+    MT_CHECK(!used_src[s], "movedim: repeated dim in `source` (", source, ")");
+    MT_CHECK(!used_dst[d], "movedim: repeated dim in `destination` (", destination, ")");
+    used_src[s] = used_dst[d] = true;
+    if (nd > 0) order[d] = s;
+  }
+  if (nd == 0) return detach(t);
+  // The dims not moved keep their relative order in the free slots.
+  int64_t next = 0;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (order[d] >= 0) continue;
+    while (used_src[next]) ++next;
+    order[d] = next++;
+  }
+  return permute(t, order);
+}
+
+Tensor diagonal(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2) {
+  int64_t nd = t->dim();
+  int64_t d1 = wrap_dim(dim1, nd), d2 = wrap_dim(dim2, nd);
+  MT_CHECK(d1 != d2, "diagonal dimensions cannot be identical ", dim1, ", ", dim2);
+  int64_t s1 = t->sizes()[d1], s2 = t->sizes()[d2];
+  int64_t n = offset >= 0 ? std::min(s1, s2 - offset) : std::min(s1 + offset, s2);
+  n = std::max<int64_t>(n, 0);
+  int64_t off = t->offset();
+  if (n > 0) off += offset >= 0 ? offset * t->strides()[d2] : -offset * t->strides()[d1];
+  Dims sz, st;
+  for (int64_t i = 0; i < nd; ++i) {
+    if (i == d1 || i == d2) continue;
+    sz.push_back(t->sizes()[i]);
+    st.push_back(t->strides()[i]);
+  }
+  sz.push_back(n);
+  st.push_back(t->strides()[d1] + t->strides()[d2]);
+  return t->view(sz, st, off);
+}
+
+std::vector<Tensor> unbind(const Tensor& t, int64_t dim) {
+  MT_CHECK_KIND(IndexError, t->dim() > 0, "Dimension specified as ", dim,
+                " but tensor has no dimensions");
+  dim = wrap_dim(dim, t->dim());
+  std::vector<Tensor> out;
+  for (int64_t i = 0; i < t->sizes()[dim]; ++i) out.push_back(select(t, dim, i));
+  return out;
+}
+
+std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim) {
+  MT_CHECK(t->dim() > 0, "split expects at least a 1-dimensional tensor");
+  dim = wrap_dim(dim, t->dim());
+  MT_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size=",
+           split_size);
+  int64_t size = t->sizes()[dim];
+  MT_CHECK(split_size > 0 || size == 0,
+           "split_size can only be 0 if dimension size is 0, but got dimension size of ", size);
+  int64_t n = split_size == 0 ? 1 : std::max<int64_t>((size + split_size - 1) / split_size, 1);
+  std::vector<Tensor> out;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t start = i * split_size;
+    out.push_back(narrow(t, dim, start, std::min(split_size, size - start)));
+  }
+  return out;
+}
+
+std::vector<Tensor> split_with_sizes(const Tensor& t, const Dims& sizes, int64_t dim) {
+  MT_CHECK(t->dim() > 0, "split expects at least a 1-dimensional tensor");
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim], total = 0;
+  for (int64_t s : sizes) {
+    MT_CHECK(s >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got "
+             "split_sizes=", sizes);
+    total += s;
+  }
+  MT_CHECK(total == size, "split_with_sizes expects split_sizes to sum exactly to ", size,
+           " (input tensor's size at dimension ", dim, "), but got split_sizes=", sizes);
+  std::vector<Tensor> out;
+  int64_t start = 0;
+  for (int64_t s : sizes) {
+    out.push_back(narrow(t, dim, start, s));
+    start += s;
+  }
+  return out;
+}
+
+std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t dim) {
+  MT_CHECK(t->dim() > 0, "chunk expects at least a 1-dimensional tensor");
+  MT_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks);
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim];
+  int64_t split_size = (size + chunks - 1) / chunks;
+  if (split_size == 0 && size == 0) return split_with_sizes(t, Dims(chunks, 0), dim);
+  return split(t, split_size, dim);
+}
+
+std::vector<Tensor> tensor_split(const Tensor& t, int64_t sections, int64_t dim) {
+  MT_CHECK(t->dim() > 0, "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+           "with 0 dims");
+  MT_CHECK(sections > 0, "number of sections must be larger than 0, got ", sections);
+  dim = wrap_dim(dim, t->dim());
+  int64_t size = t->sizes()[dim];
+  int64_t base = size / sections, extra = size % sections, start = 0;
+  std::vector<Tensor> out;
+  for (int64_t i = 0; i < sections; ++i) {
+    int64_t len = base + (i < extra ? 1 : 0);
+    out.push_back(narrow(t, dim, start, len));
+    start += len;
+  }
+  return out;
+}
+
+std::vector<Tensor> tensor_split_indices(const Tensor& t, const Dims& indices, int64_t dim) {
+  MT_CHECK(t->dim() > 0, "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+           "with 0 dims");
+  dim = wrap_dim(dim, t->dim());
+  std::vector<Tensor> out;
+  int64_t start = 0;
+  // Split points are slice bounds: negative ones count from the end and
+  // everything is clamped, so out-of-order points give empty pieces.
+  for (int64_t idx : indices) {
+    out.push_back(slice(t, dim, start, idx, 1));
+    start = idx;
+  }
+  out.push_back(slice(t, dim, start, std::nullopt, 1));
+  return out;
+}
+
+Dims broadcast_shapes_all(const std::vector<Dims>& shapes) {
+  Dims out;
+  for (const Dims& s : shapes) {
+    int64_t n = std::max(out.size(), s.size());
+    Dims r(n);
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t ia = out.size() - n + i, ib = s.size() - n + i;
+      int64_t a = ia >= 0 ? out[ia] : 1, b = ib >= 0 ? s[ib] : 1;
+      MT_CHECK(a == b || a == 1 || b == 1,
+               "Shape mismatch: objects cannot be broadcast to a single shape: the size ", a,
+               " and the size ", b, " differ at dimension ", i, " (shapes so far ", out,
+               " and ", s, ")");
+      r[i] = a == 1 ? b : a;
+    }
+    out = r;
+  }
+  return out;
+}
+
+std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& ts) {
+  std::vector<Dims> shapes;
+  for (const Tensor& t : ts) shapes.push_back(t->sizes());
+  Dims shape = broadcast_shapes_all(shapes);
+  std::vector<Tensor> out;
+  for (const Tensor& t : ts) out.push_back(expand(t, shape));
+  return out;
+}
 
 }  // namespace mt::ops

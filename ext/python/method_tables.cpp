@@ -14,6 +14,8 @@ namespace mt::py_glue {
 // ---- end reductions ----
 
 // ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
+extern PyMethodDef shape_tensor_methods[], shape_module_functions[];
+extern PyMethodDef index_tensor_methods[], index_module_functions[];
 // ---- end shape/index ----
 
 // ---- matmul (ops_matmul.cpp) ----
@@ -28,6 +30,8 @@ const MethodTables kMethodTables[] = {
     // ---- end reductions rows ----
 
     // ---- shape/index rows ----
+    {shape_tensor_methods, shape_module_functions},
+    {index_tensor_methods, index_module_functions},
     // ---- end shape/index rows ----
 
     // ---- matmul rows ----

@@ -1,10 +1,18 @@
 // tensor_mapping.cpp: len(t), t[index], t[index] = value.
 //
-// Basic indexing (ints, slices with any step, None, Ellipsis, True/False,
-// and tuples of them) always returns a view, as in NumPy; a negative step
-// gives negative strides. Advanced indexing (tensors, lists, masks) comes
-// with the operator library; until then it raises NotImplementedError.
-#include "glue.h"
+// An index is split the way PyTorch splits it:
+// - basic items (ints, slices with any step, None, Ellipsis) apply first as
+//   views: an int selects (removing the dim), a slice narrows (a negative
+//   step gives negative strides, as NumPy; PyTorch refuses those), None
+//   unsqueezes;
+// - advanced items (integer/bool tensors, lists, ndarrays, Python bools)
+//   are collected per dim of that view and handed to ops::index (getitem)
+//   or ops::index_put_ (setitem), which apply PyTorch's result-shape rules:
+//   adjacent advanced indices put their broadcast shape in place, separated
+//   ones put it first. Ints count as basic even next to advanced indices
+//   (as PyTorch, unlike NumPy).
+// Basic-only indexing returns a view; advanced indexing copies.
+#include "ops_shape.h"
 
 namespace mt::py_glue {
 
@@ -19,101 +27,235 @@ Py_ssize_t M_length(PyObject* self) {
   return t->sizes()[0];
 }
 
-bool is_int_index(PyObject* o) {
-  if (PyLong_Check(o)) return !PyBool_Check(o);
-  if (is_tensor(o)) {
-    TensorImpl* t = impl_of(o);
-    return t->dim() == 0 && is_integral(t->dtype(), false);
-  }
-  return is_numpy_scalar(o) && PyIndex_Check(o) && !PyBool_Check(o);
-}
+enum class Item : int8_t { None, Ellipsis, Int, Slice, Bool, Adv };
 
-// A bool index (True/False, np.bool_) adds a dim of size 1 or 0, as None does.
-int bool_index(PyObject* o) {  // -1: not a bool; else its value
-  if (PyBool_Check(o)) return o == Py_True;
+// One index item, classified; `tensor` holds the index tensor for Adv.
+struct IndexItem {
+  Item kind;
+  PyObject* obj;
+  Tensor tensor;
+  bool bool_value = false;
+};
+
+bool is_numpy_bool(PyObject* o) {
   Scalar s;
-  if (is_numpy_scalar(o) && to_scalar(o, &s) && s.is_bool()) return s.i != 0;
-  return -1;
+  return is_numpy_scalar(o) && numpy_scalar_to_scalar(o, &s) && s.is_bool();
 }
 
-// Raises the error PyTorch gives for an index that is neither basic nor
-// advanced (IndexError for floats and other objects, TypeError for str),
-// and NotImplementedError for advanced indices, which arrive later.
-[[noreturn]] void bad_index(PyObject* o) {
-  if (PyUnicode_Check(o) || PyBytes_Check(o))
-    MT_THROW(TypeError, "invalid index of type ", Py_TYPE(o)->tp_name);
-  if (is_tensor(o) && impl_of(o)->dim() == 0 && is_floating(impl_of(o)->dtype()))
-    MT_THROW(IndexError, "tensors used as indices must be long, int, byte or bool tensors");
-  if (is_tensor(o) || is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) || PySequence_Check(o))
-    MT_THROW(NotImplementedError,
-             "advanced indexing (tensors, lists, arrays or boolean masks as indices) is not "
-             "implemented yet; got an index of type ", Py_TYPE(o)->tp_name);
-  MT_THROW(IndexError,
-           "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-           "valid indices (got ", Py_TYPE(o)->tp_name, ")");
+bool is_int_like(PyObject* o) {
+  if (PyLong_Check(o)) return !PyBool_Check(o);
+  return is_numpy_scalar(o) && PyIndex_Check(o) && !is_numpy_bool(o);
 }
 
-// Applies a basic index; returns the view.
-Tensor apply_index(const Tensor& self, PyObject* index) {
-  PyObject* single[1] = {index};
-  PyObject* const* items = single;
-  Py_ssize_t n = 1;
-  if (PyTuple_Check(index)) {
-    items = &PyTuple_GET_ITEM(index, 0);
-    n = PyTuple_GET_SIZE(index);
+// A list index is one advanced index (x[[0, 2]], x[[[0, 1], [1, 2]]]), as
+// NumPy reads it and as PyTorch announces for its next releases (PyTorch
+// 2.x still reads a list holding sequences or tensors as a tuple, with a
+// deprecation warning). A list holding a slice, None or Ellipsis cannot be
+// an array, so it is read as a tuple of indices (x[[0, slice(None)]]).
+bool sequence_as_tuple(PyObject* o) {
+  if (PyTuple_Check(o)) return true;
+  if (!PyList_Check(o)) return false;
+  Py_ssize_t n = PyList_GET_SIZE(o);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* it = PyList_GET_ITEM(o, i);
+    if (PySlice_Check(it) || it == Py_None || it == Py_Ellipsis) return true;
   }
-  // Count dims consumed (ints and slices) to expand the Ellipsis.
+  return false;
+}
+
+[[noreturn]] void bad_index(PyObject* o) {
+  PyErr_Format(PyExc_IndexError,
+               "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+               "are valid indices (got %s)",
+               Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
+IndexItem classify(PyObject* o, Device device) {
+  if (o == Py_None) return {Item::None, o, Tensor()};
+  if (o == Py_Ellipsis) return {Item::Ellipsis, o, Tensor()};
+  if (PySlice_Check(o)) return {Item::Slice, o, Tensor()};
+  if (PyBool_Check(o) || is_numpy_bool(o)) {
+    IndexItem it{Item::Bool, o, Tensor()};
+    it.bool_value = PyObject_IsTrue(o) == 1;
+    return it;
+  }
+  if (is_int_like(o)) return {Item::Int, o, Tensor()};
+  Tensor t;
+  if (is_tensor(o)) {
+    t = Tensor(impl_of(o));
+  } else if (is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) ||
+             (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) &&
+              !is_numpy_scalar(o))) {
+    t = tensor_from_data(o, std::nullopt, device);
+  } else {
+    bad_index(o);
+  }
+  // x[[]] (an empty float list or tensor) indexes with an empty int64 index, as PyTorch.
+  if (t->numel() == 0 && is_floating(t->dtype())) t = ag::to(t, DType::Int64, device, false);
+  DType dt = t->dtype();
+  if (is_floating(dt)) {
+    PyErr_SetString(PyExc_IndexError,
+                    "tensors used as indices must be long, int, byte or bool tensors");
+    throw py::PythonError{};
+  }
+  if (t->dim() == 0) {
+    if (dt == DType::Bool || dt == DType::UInt8) {  // a 0-d mask acts as a Python bool
+      IndexItem it{Item::Bool, o, Tensor()};
+      it.bool_value = ops::item(t).i != 0;
+      return it;
+    }
+    return {Item::Int, o, Tensor()};
+  }
+  return {Item::Adv, o, t};
+}
+
+// The view after basic indexing plus, when advanced items were present, the
+// per-dim index list for ops::index / ops::index_put_ (null = whole dim).
+struct Indexed {
+  Tensor view;
+  std::vector<Tensor> adv;
+  bool has_adv = false;
+};
+
+// Dims an item consumes from the indexed tensor.
+int64_t consumed_dims(const IndexItem& it) {
+  switch (it.kind) {
+    case Item::Int:
+    case Item::Slice:
+      return 1;
+    case Item::Adv:
+      return (it.tensor->dtype() == DType::Bool || it.tensor->dtype() == DType::UInt8)
+                 ? it.tensor->dim()
+                 : 1;
+    default:
+      return 0;
+  }
+}
+
+Indexed apply_index(const Tensor& self, PyObject* index) {
+  IndexItem single[1];
+  std::vector<IndexItem> many;
+  IndexItem* items;
+  Py_ssize_t n;
+  if (sequence_as_tuple(index)) {
+    py::Ref seq = py::check(PySequence_Fast(index, ""));
+    n = PySequence_Fast_GET_SIZE(seq.get());
+    many.reserve(n);
+    for (Py_ssize_t i = 0; i < n; ++i)
+      many.push_back(classify(PySequence_Fast_GET_ITEM(seq.get(), i), self->device()));
+    items = many.data();
+  } else {
+    single[0] = classify(index, self->device());
+    items = single;
+    n = 1;
+  }
   int64_t consumed = 0;
   bool seen_ellipsis = false;
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* o = items[i];
-    if (o == Py_Ellipsis) {
+    if (items[i].kind == Item::Ellipsis) {
       MT_CHECK_KIND(IndexError, !seen_ellipsis, "an index can only have a single ellipsis ('...')");
       seen_ellipsis = true;
-    } else if (o != Py_None && bool_index(o) < 0) {
-      if (!is_int_index(o) && !PySlice_Check(o)) bad_index(o);
-      ++consumed;
     }
+    consumed += consumed_dims(items[i]);
   }
+  if (self->dim() == 0 && n == 1 && items[0].kind == Item::Int)
+    MT_THROW(IndexError, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
   MT_CHECK_KIND(IndexError, consumed <= self->dim(), "too many indices for tensor of dimension ",
                 self->dim());
+
+  Indexed r;
   Tensor t = self;
-  int64_t dim = 0;
+  int64_t dim = 0;       // dim of the current view the next item applies to
+  int64_t real_dim = 0;  // dim of self, for error messages (as PyTorch reports it)
+  // r.adv gets an entry per view dim once the first advanced item shows up.
+  auto whole_dims = [&](int64_t k) {
+    if (r.has_adv)
+      for (int64_t j = 0; j < k; ++j) r.adv.push_back(Tensor());
+  };
+  auto start_adv = [&]() {
+    if (!r.has_adv) r.adv.assign(dim, Tensor());
+    r.has_adv = true;
+  };
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* o = items[i];
-    if (o == Py_Ellipsis) {
-      dim += self->dim() - consumed;
-    } else if (o == Py_None) {
-      t = ag::unsqueeze(t, dim);
-      ++dim;
-    } else if (int b = bool_index(o); b >= 0) {
-      t = ag::unsqueeze(t, dim);
-      if (!b) t = ag::narrow(t, dim, 0, 0);  // x[False]: the same view with no rows
-      ++dim;
-    } else if (PySlice_Check(o)) {
-      auto* sl = reinterpret_cast<PySliceObject*>(o);
-      std::optional<int64_t> b, e;
-      if (sl->start != Py_None) b = int_arg(sl->start, "slice start");
-      if (sl->stop != Py_None) e = int_arg(sl->stop, "slice stop");
-      int64_t step = sl->step == Py_None ? 1 : int_arg(sl->step, "slice step");
-      t = ag::slice(t, dim, b, e, step);
-      ++dim;
-    } else {
-      int64_t idx = int_arg(o, "index");
-      int64_t size = t->sizes()[dim];
-      MT_CHECK_KIND(IndexError, idx >= -size && idx < size, "index ", idx,
-                    " is out of bounds for dimension ", dim, " with size ", size);
-      t = ag::select(t, dim, idx);
+    const IndexItem& it = items[i];
+    switch (it.kind) {
+      case Item::Ellipsis: {
+        int64_t k = self->dim() - consumed;
+        whole_dims(k);
+        dim += k;
+        real_dim += k;
+        break;
+      }
+      case Item::None:
+        t = ag::unsqueeze(t, dim);
+        whole_dims(1);
+        ++dim;
+        break;
+      case Item::Bool: {
+        // A scalar bool adds a dim of size 1 and indexes it with [0] or [].
+        t = ag::unsqueeze(t, dim);
+        start_adv();
+        r.adv.push_back(ops::from_host_int64(it.bool_value ? std::vector<int64_t>{0}
+                                                           : std::vector<int64_t>{},
+                                             t->device()));
+        ++dim;
+        break;
+      }
+      case Item::Slice: {
+        auto* sl = reinterpret_cast<PySliceObject*>(it.obj);
+        std::optional<int64_t> b, e;
+        if (sl->start != Py_None) b = int_arg(sl->start, "slice indices");
+        if (sl->stop != Py_None) e = int_arg(sl->stop, "slice indices");
+        int64_t step = sl->step == Py_None ? 1 : int_arg(sl->step, "slice indices");
+        t = ag::slice(t, dim, b, e, step);
+        whole_dims(1);
+        ++dim;
+        ++real_dim;
+        break;
+      }
+      case Item::Int: {
+        int64_t idx = int_arg(it.obj, "index");
+        int64_t size = t->sizes()[dim];
+        MT_CHECK_KIND(IndexError, idx >= -size && idx < size, "index ", idx,
+                      " is out of bounds for dimension ", real_dim, " with size ", size);
+        t = ag::select(t, dim, idx);
+        ++real_dim;
+        break;
+      }
+      case Item::Adv: {
+        start_adv();
+        r.adv.push_back(it.tensor);
+        int64_t k = consumed_dims(it);
+        dim += k;
+        real_dim += k;
+        break;
+      }
     }
   }
-  if (t.get() == self.get()) t = ag::detach(t);  // x[...] / x[()] still give a new view
-  return t;
+  r.view = t;
+  return r;
 }
 
 PyObject* M_subscript(PyObject* self, PyObject* index) {
   MT_BEGIN
-  return wrap(apply_index(Tensor(impl_of(self)), index));
+  Tensor s(impl_of(self));
+  Indexed r = apply_index(s, index);
+  if (r.has_adv) return wrap(ag::index(r.view, r.adv));
+  if (r.view.get() == s.get()) r.view = ag::detach(r.view);  // x[...] / x[()] give a new view
+  return wrap(r.view);
   MT_END(nullptr)
+}
+
+// Drops leading size-1 dims of a value that has more dims than its target
+// (x[0] = ones(1, 3) for a row of 3), as PyTorch and NumPy allow.
+Tensor strip_leading_ones(Tensor v, int64_t target_dim) {
+  int64_t k = 0;
+  while (v->dim() - k > target_dim && v->sizes()[k] == 1) ++k;
+  if (k == 0) return v;
+  Dims sz(v->sizes().begin() + k, v->sizes().end()), st(v->strides().begin() + k, v->strides().end());
+  return v->view(sz, st, v->offset());
 }
 
 int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
@@ -122,15 +264,30 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
     PyErr_SetString(PyExc_TypeError, "Tensor does not support item deletion");
     return -1;
   }
-  Tensor dst = apply_index(Tensor(impl_of(self)), index);
-  Scalar s;
+  Tensor s(impl_of(self));
+  Indexed r = apply_index(s, index);
+  const Tensor& dst = r.view;
+  Scalar sv;
+  Tensor v;
   if (is_tensor(value)) {
-    ag::copy_(dst, Tensor(impl_of(value)));
-  } else if (to_scalar(value, &s)) {
-    ag::fill_(dst, s);
+    v = Tensor(impl_of(value));
+  } else if (to_scalar(value, &sv)) {
+    if (!r.has_adv) {
+      ag::fill_(dst, sv);
+      return 0;
+    }
+    v = ag::full(Dims{}, sv, dst->dtype(), dst->device());
   } else {
-    Tensor src = tensor_from_data(value, dst->dtype(), Device{});
-    ag::copy_(dst, src);
+    v = tensor_from_data(value, dst->dtype(), dst->device());
+  }
+  if (v->dtype() != dst->dtype() || v->device() != dst->device())
+    v = ag::to(v, dst->dtype(), dst->device(), false);
+  if (v->storage() == dst->storage()) v = ag::clone(v);  // reading what the write overwrites
+  if (r.has_adv) {
+    // The value's rank is checked against the indexing result inside index_put_.
+    ag::index_put_(dst, r.adv, strip_leading_ones(v, 0), false);
+  } else {
+    ag::copy_(dst, strip_leading_ones(v, dst->dim()));
   }
   return 0;
   MT_END(-1)

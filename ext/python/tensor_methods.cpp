@@ -436,6 +436,8 @@ PyObject* T_squeeze(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"dim", nullptr};
   PyObject* a[1];
   parse_args({"squeeze", names, 1, 0}, args, nargs, kw, a);
+  if (a[0] && a[0] != Py_None && !PyLong_Check(a[0]) && PySequence_Check(a[0]))  // dim tuple
+    return wrap(ag::squeeze_dims(self_t(self), int_list_arg(a[0], "dim")));
   std::optional<int64_t> d;
   if (a[0] && a[0] != Py_None) d = int_arg(a[0], "dim");
   return wrap(ag::squeeze(self_t(self), d));
