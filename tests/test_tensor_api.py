@@ -580,8 +580,3 @@ def test_numpy_bool_scalar_index_like_numpy():
         assert mt.tensor(a)[idx].tolist() == a[idx].tolist()
 
 
-def test_advanced_indexing_not_yet():
-    with pytest.raises(NotImplementedError):
-        mt.arange(4)[[0, 1]]
-    with pytest.raises(NotImplementedError):
-        mt.arange(4)[mt.tensor([0, 1])]

@@ -64,7 +64,8 @@ bool sequence_as_tuple(PyObject* o) {
 }
 
 [[noreturn]] void bad_index(PyObject* o) {
-  PyErr_Format(PyExc_IndexError,
+  // PyTorch reads a str as a sequence of data and fails with TypeError.
+  PyErr_Format(PyUnicode_Check(o) || PyBytes_Check(o) ? PyExc_TypeError : PyExc_IndexError,
                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
                "are valid indices (got %s)",
                Py_TYPE(o)->tp_name);
