@@ -27,6 +27,7 @@ void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 // ---- end shape/index ----
 
 // ---- matmul ----
+void gemm(const GemmArgs& g);  // matmul.cpp
 // ---- end matmul ----
 
 }  // namespace mt::cpu

@@ -17,6 +17,8 @@ namespace mt::py_glue {
 // ---- end shape/index ----
 
 // ---- matmul (ops_matmul.cpp) ----
+extern PyMethodDef matmul_tensor_methods[];
+extern PyMethodDef matmul_module_functions[];
 // ---- end matmul ----
 
 const MethodTables kMethodTables[] = {
@@ -31,6 +33,7 @@ const MethodTables kMethodTables[] = {
     // ---- end shape/index rows ----
 
     // ---- matmul rows ----
+    {matmul_tensor_methods, matmul_module_functions},
     // ---- end matmul rows ----
     {nullptr, nullptr},
 };
