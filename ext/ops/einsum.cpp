@@ -204,14 +204,13 @@ Tensor einsum(const std::string& eq, const std::vector<Tensor>& operands) {
   size_t pos = 0;
   for (;;) {
     MT_CHECK(static_cast<int64_t>(terms.size()) < nops,
-             "einsum(): more operands were provided than specified in the equation");
+             "einsum(): fewer operands were provided than specified in the equation");
     terms.push_back(parse_term(eq, pos, lhs_end, "operand " + std::to_string(terms.size())));
     if (pos >= lhs_end) break;
     ++pos;  // the ','
   }
   MT_CHECK(static_cast<int64_t>(terms.size()) == nops,
            "einsum(): more operands were provided than specified in the equation");
-  // (too few operands is caught in the loop above; this catches a surplus)
 
   DType dt = operands[0]->dtype();
   int64_t ell = 0;  // dims covered by "..." (the most any operand has)
@@ -262,8 +261,8 @@ Tensor einsum(const std::string& eq, const std::vector<Tensor>& operands) {
       int64_t at = find(op.labels, l);
       if (at >= 0) {  // repeated within this operand: a diagonal
         MT_CHECK(sizes[at] == s, "einsum(): subscript ", label_name(l),
-                 " is repeated for operand ", i, " but the sizes don't match, ", sizes[at],
-                 " != ", s);
+                 " is repeated for operand ", i, " but the sizes don't match, ", s, " != ",
+                 sizes[at]);
         strides[at] += t->strides()[d];
         continue;
       }
