@@ -157,7 +157,8 @@ def test_half_types(half, sa, sb):
     assert r.dtype == dt
     ref = a.float().numpy() @ b.float().numpy()  # same rounded inputs, float math
     tol = 1e-2 if half == "float16" else 2e-2
-    np.testing.assert_allclose(r.float().numpy(), ref, rtol=tol, atol=tol * max(1, np.abs(ref).max()))
+    np.testing.assert_allclose(r.float().numpy(), ref, rtol=tol,
+                               atol=tol * max(1, np.abs(ref).max()))
 
 
 def test_integer_overflow_wraps_like_numpy():

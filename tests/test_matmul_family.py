@@ -25,7 +25,8 @@ def close(got, expected, dtype=np.float64):
         np.testing.assert_array_equal(got, expected)
     else:
         tol = 1e-12 if dtype == np.float64 else 1e-5
-        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol * max(1, np.abs(expected).max(initial=0)))
+        scale = max(1, np.abs(expected).max(initial=0))
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol * scale)
 
 
 # ---------------------------------------------------------------------------

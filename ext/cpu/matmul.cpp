@@ -335,10 +335,11 @@ GemmArgs simplify(const GemmArgs& g0) {
 }
 
 // Below this many multiply-adds per matrix, a BLAS call costs more than the
-// blocked kernel (measured: docs/design.md "CPU matmul").
-constexpr int64_t kBlasMinWork = 4096;
+// direct loops (OpenBLAS's small-matrix path is fast: they break even near
+// 4x4x4; docs/design.md "CPU matmul").
+constexpr int64_t kBlasMinWork = 128;
 // Up to this many multiply-adds in all, gemm_direct beats packing panels.
-constexpr int64_t kDirectMaxWork = 4096;
+constexpr int64_t kDirectMaxWork = 1024;
 
 // Whether every size and stride fits the BLAS's integer type (LP64 BLAS: 2^31-1).
 bool blas_fits(const GemmArgs& g, int64_t max_dim) {

@@ -59,8 +59,8 @@ Term parse_term(const std::string& eq, size_t& pos, size_t end, const std::strin
     if (c == '.') {
       MT_CHECK(t.ellipsis_at < 0, "einsum(): found '.' for ", who,
                " for which an ellipsis was already found");
-      MT_CHECK(pos + 2 < end && eq[pos + 1] == '.' && eq[pos + 2] == '.', "einsum(): found '.' for ",
-               who, " that is not part of any ellipsis");
+      MT_CHECK(pos + 2 < end && eq[pos + 1] == '.' && eq[pos + 2] == '.',
+               "einsum(): found '.' for ", who, " that is not part of any ellipsis");
       t.ellipsis_at = static_cast<int>(t.letters.size());
       pos += 3;
       continue;

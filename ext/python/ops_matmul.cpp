@@ -410,8 +410,9 @@ PyObject* F_set_blas_enabled(PyObject*, PyObject* flag) {
   return PyBool_FromLong(prev);
 }
 
-#define FAST(name, fn) \
-  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
+#define FAST(name, fn)                                                           \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)),        \
+   METH_FASTCALL | METH_KEYWORDS, nullptr}
 
 }  // namespace
 
