@@ -27,7 +27,7 @@ def sources(*dirs):
 
 def compile_args():
     args = ["-std=c++20", "-O3", "-Wall", "-Wextra", "-fvisibility=hidden"]
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         args.append("-Werror")
     sanitize = os.environ.get("MINITORCH_SANITIZE")
     if sanitize:

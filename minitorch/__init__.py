@@ -47,6 +47,7 @@ from ._C import (  # noqa: F401
 from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this namespace only)
 from ._device import Size, device  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
+from ._tensor_str import set_printoptions  # noqa: F401
 from ._creation import (  # noqa: F401
     as_tensor,
     asarray,

@@ -67,8 +67,14 @@ class Tensor(_C.TensorBase):
 
     @property
     def __array_interface__(self):
-        # The array NumPy builds from this dict keeps `self` as its base.
-        return self.numpy().__array_interface__
+        # A consumer of this dict keeps `self` alive, not the storage (NumPy
+        # makes the tensor the base). So that a later set_() or resize_() can
+        # never free bytes such a consumer reads, the exported array is kept
+        # on the tensor for the tensor's lifetime: its storage stays alive
+        # and, while exported, cannot be reallocated (Note [Storage export]).
+        arr = self.numpy()
+        self.__dict__.setdefault("_interface_exports", []).append(arr)
+        return arr.__array_interface__
 
     # ---- small conveniences written in Python ----
     def type_as(self, other):

@@ -119,8 +119,10 @@ int num_threads() {
 void set_num_threads(int n) {
   std::lock_guard<std::mutex> lk(g_pool_mu);
   g_num_threads = n > 0 ? n : 1;
-  // The old pool is left running if it exists: its threads may be mid-job
-  // elsewhere. A new pool of the right size is made on the next region.
+  // Holding g_pool_mu means no parallel region is running (run() holds it
+  // too), so the old workers are idle: stop and join them. A pool of the new
+  // size is made on the next region.
+  delete g_pool;
   g_pool = nullptr;
 }
 

@@ -1,0 +1,271 @@
+"""Side-by-side timings of minitorch, PyTorch and NumPy in one process.
+
+    python benchmarks/bench.py             # full run, Markdown table on stdout
+    python benchmarks/bench.py --quick     # few repetitions (smoke test)
+    python benchmarks/bench.py --filter numpy
+
+How it measures (so the ratios mean something):
+- Every library runs in the same process, on the same inputs, round by
+  round: each round times every library once, in an order that rotates
+  from round to round, so drift (turbo, other load on the machine, cache
+  state) hits all of them alike. The table shows the median over rounds.
+- One round of one library calls the timed callable `number` times between
+  two time.perf_counter_ns() readings; `number` is calibrated once per
+  library so that a round lasts about --round-ms. The figure is ns per call.
+- The timed callable is a bound method or a functools.partial, so the only
+  overhead beyond the operation is one call from a Python loop (the same
+  for every library; printed below the table as "loop overhead"). Ratios
+  of nanosecond-scale operations are therefore pulled towards 1.
+- The garbage collector is off while timing, as timeit does.
+- Import cases run `python -c "import X"` in a fresh subprocess, minus
+  `python -c "pass"` timed in the same round.
+
+Adding a case: append a Case to CASES. `setup()` builds the inputs once and
+returns a dict; each library entry takes that dict and returns the
+zero-argument callable to time (None: that library has no equivalent).
+"""
+
+import argparse
+import functools
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _prefer_checkout():
+    """Benchmark this checkout's minitorch when it has been built in place
+    (setup.py build_ext --inplace); otherwise whatever is installed."""
+    pkg = os.path.join(ROOT, "minitorch")
+    if os.path.isdir(pkg) and any(f.startswith("_C.") for f in os.listdir(pkg)):
+        sys.path.insert(0, ROOT)
+
+
+_prefer_checkout()
+
+import numpy as np  # noqa: E402
+
+import minitorch  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # the table then has empty torch columns
+    torch = None
+
+LIBS = ("minitorch", "torch", "numpy")
+
+Factory = Callable[[dict], Callable[[], Any]]
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[], dict]
+    minitorch: Optional[Factory]
+    torch: Optional[Factory]
+    numpy: Optional[Factory]
+    # "call": time the callables in this process. "subprocess": the library
+    # entries are Python source run by a fresh interpreter (see Import cases).
+    kind: str = "call"
+
+
+# ---- inputs ----------------------------------------------------------------
+
+N1M = 1 << 20
+
+
+def _setup_numpy_1m():
+    a = np.arange(N1M, dtype=np.float32)
+    s = {"np": a, "mt": minitorch.from_numpy(a)}
+    if torch is not None:
+        s["th"] = torch.from_numpy(a)
+    return s
+
+
+def _setup_list_1000():
+    return {"list": [float(i) * 0.5 for i in range(1000)]}
+
+
+def _setup_item():
+    s = {"np": np.array([1.5], dtype=np.float32), "mt": minitorch.tensor([1.5])}
+    if torch is not None:
+        s["th"] = torch.tensor([1.5])
+    return s
+
+
+def _nothing():
+    return {}
+
+
+def _p(fn, *args):
+    return functools.partial(fn, *args)
+
+
+# ---- the cases -------------------------------------------------------------
+
+CASES = [
+    Case(".numpy() of 1M float32", _setup_numpy_1m,
+         minitorch=lambda s: s["mt"].numpy,
+         torch=lambda s: s["th"].numpy,
+         numpy=lambda s: s["np"].view),   # numpy: a new ndarray over the same bytes
+    Case("from_numpy of 1M float32", _setup_numpy_1m,
+         minitorch=lambda s: _p(minitorch.from_numpy, s["np"]),
+         torch=lambda s: _p(torch.from_numpy, s["np"]),
+         numpy=lambda s: _p(np.asarray, s["np"])),
+    Case("tensor(list of 1000 floats)", _setup_list_1000,
+         minitorch=lambda s: _p(minitorch.tensor, s["list"]),
+         torch=lambda s: _p(torch.tensor, s["list"]),
+         numpy=lambda s: _p(np.array, s["list"])),
+    Case("zeros(1000, 1000)", _nothing,
+         minitorch=lambda s: _p(minitorch.zeros, 1000, 1000),
+         torch=lambda s: _p(torch.zeros, 1000, 1000),
+         numpy=lambda s: _p(np.zeros, (1000, 1000), np.float32)),
+    Case("t.item() (1 element)", _setup_item,
+         minitorch=lambda s: s["mt"].item,
+         torch=lambda s: s["th"].item,
+         numpy=lambda s: s["np"].item),
+    Case("import (fresh process)", _nothing,
+         minitorch="import minitorch", torch="import torch", numpy="import numpy",
+         kind="subprocess"),
+]
+
+
+# ---- timing ----------------------------------------------------------------
+
+def _per_call_ns(fn, number):
+    rng = range(number)
+    t0 = time.perf_counter_ns()
+    for _ in rng:
+        fn()
+    return (time.perf_counter_ns() - t0) / number
+
+
+def _calibrate(fn, round_ns):
+    """Calls per round so that a round takes about round_ns."""
+    number = 1
+    while True:
+        elapsed = _per_call_ns(fn, number) * number
+        if elapsed >= round_ns / 10 or number >= 1 << 24:
+            break
+        number *= 10
+    return max(1, int(number * round_ns / max(elapsed, 1)))
+
+
+def run_call_case(case, rounds, round_ns):
+    state = case.setup()
+    fns = {}
+    for lib in LIBS:
+        factory = getattr(case, lib)
+        if factory is None or (lib == "torch" and torch is None):
+            continue
+        fns[lib] = factory(state)
+        fns[lib]()  # warm up (first-call caches, lazy imports)
+    numbers = {lib: _calibrate(fn, round_ns) for lib, fn in fns.items()}
+    samples = {lib: [] for lib in fns}
+    order = list(fns)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for r in range(rounds):
+            k = r % len(order)
+            for lib in order[k:] + order[:k]:  # rotate who goes first
+                samples[lib].append(_per_call_ns(fns[lib], numbers[lib]))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return {lib: statistics.median(v) for lib, v in samples.items()}
+
+
+def _spawn_ns(code, env):
+    t0 = time.perf_counter_ns()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter_ns() - t0
+
+
+def run_subprocess_case(case, runs):
+    env = dict(os.environ)
+    if ROOT in sys.path:  # the child imports the same minitorch as we did
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
+    codes = {lib: getattr(case, lib) for lib in LIBS if getattr(case, lib) is not None}
+    if torch is None:
+        codes.pop("torch", None)
+    for code in codes.values():  # warm the OS file cache once
+        _spawn_ns(code, env)
+    samples = {lib: [] for lib in codes}
+    order = list(codes)
+    for r in range(runs):
+        base = _spawn_ns("pass", env)
+        k = r % len(order)
+        for lib in order[k:] + order[:k]:
+            samples[lib].append(_spawn_ns(codes[lib], env) - base)
+    return {lib: statistics.median(v) for lib, v in samples.items()}
+
+
+# ---- output ----------------------------------------------------------------
+
+def fmt_time(ns):
+    if ns is None:
+        return "-"
+    if abs(ns) < 1e3:
+        return f"{ns:.0f} ns"
+    if abs(ns) < 1e6:
+        return f"{ns / 1e3:.2f} µs"
+    if abs(ns) < 1e9:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def fmt_ratio(a, b):
+    if a is None or b is None or b <= 0:
+        return "-"
+    return f"{a / b:.2f}x"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="few repetitions (smoke test)")
+    ap.add_argument("--filter", default="", metavar="SUBSTR",
+                    help="run only cases whose name contains SUBSTR")
+    ap.add_argument("--rounds", type=int, default=None, help="rounds per case")
+    ap.add_argument("--round-ms", type=float, default=None, help="target length of one round")
+    args = ap.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 25)
+    round_ns = (args.round_ms or (2.0 if args.quick else 20.0)) * 1e6
+    spawn_runs = 2 if args.quick else 11
+
+    cases = [c for c in CASES if args.filter.lower() in c.name.lower()]
+    if not cases:
+        print(f"no case matches {args.filter!r}", file=sys.stderr)
+        return 2
+
+    print(f"minitorch {minitorch.__version__} ({os.path.dirname(minitorch.__file__)}), "
+          f"torch {torch.__version__ if torch else 'not installed'}, numpy {np.__version__}, "
+          f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"medians of {rounds} interleaved rounds ({spawn_runs} for imports)\n")
+    print("| case | minitorch | torch | numpy | minitorch/torch | minitorch/numpy |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for case in cases:
+        if case.kind == "subprocess":
+            res = run_subprocess_case(case, spawn_runs)
+        else:
+            res = run_call_case(case, rounds, round_ns)
+        m, t, n = (res.get(lib) for lib in LIBS)
+        print(f"| {case.name} | {fmt_time(m)} | {fmt_time(t)} | {fmt_time(n)} | "
+              f"{fmt_ratio(m, t)} | {fmt_ratio(m, n)} |", flush=True)
+
+    overhead = _per_call_ns(().__len__, 100000)
+    print(f"\nloop overhead (calling `().__len__` from the same timing loop): "
+          f"{fmt_time(overhead)}; every in-process figure above includes about this much.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
