@@ -135,16 +135,25 @@ def is_tensor(obj):
     return isinstance(obj, _C.TensorBase)
 
 
+def _check_tensor(fname, input):
+    if not isinstance(input, _C.TensorBase):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+
+
 def is_floating_point(input):
     """True if ``input``'s dtype is a floating-point type."""
+    _check_tensor("is_floating_point", input)
     return input.dtype.is_floating_point
 
 
 def numel(input):
     """Number of elements of ``input``."""
+    _check_tensor("numel", input)
     return input.numel()
 
 
 def clone(input, *, memory_format=None):
     """A copy of ``input`` with its own memory."""
+    _check_tensor("clone", input)
     return input.clone()

@@ -4,6 +4,7 @@ as_tensor, asarray, the *_like family and logspace."""
 import numpy as np
 
 from . import _C
+from ._device import device as _device_cls
 from ._tensor import Tensor
 
 _NP_SCALAR = np.generic
@@ -15,15 +16,30 @@ def _resolve_device(device, default):
     return device
 
 
+def _is_cpu(device):
+    if device is None:
+        return True
+    if isinstance(device, int):  # a bare index means a CUDA device, as in PyTorch
+        return False
+    return _device_cls(device).type == "cpu"
+
+
+def _require_grad(out):
+    if not out.dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    out.requires_grad_(True)
+    return out
+
+
 def as_tensor(data, dtype=None, device=None):
     """Shares memory with ``data`` when it already is a tensor or ndarray of the
     requested dtype on the requested device; copies otherwise."""
     if isinstance(data, Tensor):
         return data.to(dtype=dtype or data.dtype, device=_resolve_device(device, data.device))
-    if isinstance(data, np.ndarray) and (device is None or str(device) == "cpu"):
+    if isinstance(data, np.ndarray) and _is_cpu(device):
         try:
             t = _C.from_numpy(data)
-        except (TypeError, ValueError):
+        except ValueError:  # a layout from_numpy cannot share (byte order, alignment): copy
             return _C.tensor(data, dtype=dtype, device=device)
         return t if dtype is None or dtype == t.dtype else t.to(dtype)
     return _C.tensor(data, dtype=dtype, device=device)
@@ -38,6 +54,48 @@ def _torch_name(dt):
     return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
             "bool": "Bool"}[repr(dt).split(".")[1]]
+
+
+def _from_array(arr, dtype, device, copy):
+    """asarray for an ndarray: alias it when dtype and device allow, else copy
+    (``copy=False`` turns the copy into ValueError)."""
+    if copy:
+        return _C.tensor(arr, dtype=dtype, device=device)
+    try:
+        shared = _C.from_numpy(arr)
+    except ValueError as e:  # byte order, odd strides, misaligned data
+        if copy is False:
+            raise ValueError(f"can't alias this array into a tensor: {e}") from None
+        return _C.tensor(arr, dtype=dtype, device=device)
+    if dtype is not None and dtype != shared.dtype:
+        if copy is False:
+            _alias_error_dtype(shared.dtype, dtype)
+        shared = shared.to(dtype)
+    if not _is_cpu(device):
+        if copy is False:
+            raise ValueError(f"can't alias tensor from device 'cpu' to '{device}'.")
+        shared = shared.to(device=device)
+    return shared
+
+
+def _buffer_as_array(obj, dtype):
+    """A zero-copy ndarray over a buffer-protocol object. With no dtype the
+    buffer's own format decides (a bytearray is uint8, array('d') float64);
+    with a dtype the bytes are reinterpreted as that dtype, as PyTorch does."""
+    mv = memoryview(obj)
+    if dtype is None:
+        return np.asarray(mv)
+    if not mv.c_contiguous:
+        raise RuntimeError("could not retrieve buffer from object: it is not contiguous")
+    nbytes = mv.nbytes
+    if nbytes == 0:
+        raise ValueError("both buffer length (0) and count (-1) must not be 0")
+    if nbytes % dtype.itemsize:
+        raise ValueError(f"buffer length ({nbytes} bytes) after offset (0 bytes) must be a "
+                         f"multiple of element size ({dtype.itemsize})")
+    raw = np.frombuffer(mv, dtype=np.uint8)
+    # bfloat16 has no NumPy dtype: carry its bits as int16 and view them back
+    return raw.view(np.int16 if dtype == _C.bfloat16 else repr(dtype).split(".")[1])
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
@@ -56,34 +114,24 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
                                  f"'{want_device}'.")
         out = t.to(dtype=want_dtype, device=want_device, copy=bool(copy))
         if requires_grad and not out.requires_grad:
-            out = out.detach() if out is t else out
-            out.requires_grad_(True)
+            # a fresh alias: flipping requires_grad on `obj` itself would change the caller's tensor
+            out = _require_grad(out.detach() if out is t else out)
         return out
     if isinstance(obj, _NP_SCALAR):
         if copy is False:
             raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform "
                                "it in a ndarray. ")
         out = _C.tensor(obj, dtype=dtype, device=device)
-    elif isinstance(obj, np.ndarray) or _has_buffer(obj):
-        arr = obj if isinstance(obj, np.ndarray) else np.asarray(memoryview(obj))
-        if copy:
-            out = _C.tensor(arr, dtype=dtype, device=device)
+    elif isinstance(obj, np.ndarray):
+        out = _from_array(obj, dtype, device, copy)
+    elif _has_buffer(obj):
+        arr = _buffer_as_array(obj, dtype)
+        if dtype == _C.bfloat16:
+            out = _from_array(arr, None, None, copy).view(_C.bfloat16)
+            if not _is_cpu(device):
+                out = out.to(device=device)
         else:
-            try:
-                shared = _C.from_numpy(arr)
-            except (TypeError, ValueError):
-                if copy is False:
-                    raise
-                shared = None
-            if shared is not None and (dtype is None or dtype == shared.dtype) and (
-                    device is None or str(device) == "cpu"):
-                out = shared
-            elif copy is False:
-                if shared is not None and dtype is not None and dtype != shared.dtype:
-                    _alias_error_dtype(shared.dtype, dtype)
-                raise ValueError(f"can't alias tensor from device 'cpu' to '{device}'.")
-            else:
-                out = _C.tensor(arr, dtype=dtype, device=device)
+            out = _from_array(arr, None if dtype is None else dtype, device, copy)
     elif hasattr(obj, "__dlpack__"):
         raise NotImplementedError("DLPack import is not implemented yet")
     else:
@@ -91,7 +139,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
             raise ValueError("can't alias arbitrary sequence into a tensor.")
         out = _C.tensor(obj, dtype=dtype, device=device)
     if requires_grad:
-        out.requires_grad_(True)
+        _require_grad(out)
     return out
 
 
@@ -103,18 +151,51 @@ def _has_buffer(obj):
     return True
 
 
+def _dense_strides(t):
+    """t's strides when they describe a dense, non-overlapping layout with
+    positive strides (a permutation of a contiguous one), else None."""
+    sizes, strides = tuple(t.shape), t.stride()
+    if t.is_contiguous() or any(s < 0 for s in strides):
+        return None
+    order = sorted(range(len(sizes)), key=lambda i: (sizes[i] < 2, strides[i]))
+    need = 1
+    for i in order:
+        if sizes[i] < 2:
+            break
+        if strides[i] != need:
+            return None
+        need *= sizes[i]
+    return strides
+
+
+def _empty_like(input, dtype, device):
+    # PyTorch's preserve_format: a dense permuted input (t.t(), t.permute(...))
+    # gives a result with the same strides; anything else is contiguous.
+    strides = _dense_strides(input)
+    if strides is None:
+        return _C.empty(input.shape, dtype=dtype, device=device)
+    return _C.empty(input.numel(), dtype=dtype, device=device).as_strided(input.shape, strides)
+
+
 def _like(fill, name):
     def fn(input, *, dtype=None, device=None, requires_grad=False, layout=None,
            memory_format=None, pin_memory=False):
-        kw = dict(dtype=dtype or input.dtype, device=device or input.device,
-                  requires_grad=requires_grad)
-        if fill is None:
-            return _C.empty(input.shape, **kw)
-        return _C.full(input.shape, fill, **kw)
+        _check_tensor(name, input)
+        out = _empty_like(input, dtype or input.dtype, device or input.device)
+        if fill is not None:
+            out.fill_(fill)
+        return _require_grad(out) if requires_grad else out
 
     fn.__name__ = name
-    fn.__doc__ = f"``{name}(input)``: like ``{name[:-5]}(input.shape)`` with input's dtype and device."
+    fn.__doc__ = (f"``{name}(input)``: like ``{name[:-5]}(input.shape)`` with input's dtype, "
+                  "device and (for dense layouts) strides.")
     return fn
+
+
+def _check_tensor(fname, input):
+    if not isinstance(input, _C.TensorBase):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
 
 
 zeros_like = _like(0, "zeros_like")
@@ -124,32 +205,45 @@ empty_like = _like(None, "empty_like")
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None, pin_memory=False):
-    """``full(input.shape, fill_value)`` with input's dtype and device."""
-    return _C.full(input.shape, fill_value, dtype=dtype or input.dtype,
-                   device=device or input.device, requires_grad=requires_grad)
+    """``full(input.shape, fill_value)`` with input's dtype, device and strides."""
+    _check_tensor("full_like", input)
+    out = _empty_like(input, dtype or input.dtype, device or input.device)
+    out.fill_(fill_value)
+    return _require_grad(out) if requires_grad else out
+
+
+def _random_like(fn, input, dtype, device, requires_grad):
+    strides = _dense_strides(input)
+    kw = dict(dtype=dtype or input.dtype, device=device or input.device)
+    if strides is None:
+        out = fn(input.shape, **kw)
+    else:  # same strides as input, like empty_like (values fill memory in order)
+        out = fn(input.numel(), **kw).as_strided(input.shape, strides)
+    return _require_grad(out) if requires_grad else out
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    """``rand(input.shape)`` with input's dtype and device."""
-    return _C.rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                   requires_grad=requires_grad)
+    """``rand(input.shape)`` with input's dtype, device and (dense) strides."""
+    _check_tensor("rand_like", input)
+    return _random_like(_C.rand, input, dtype, device, requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    """``randn(input.shape)`` with input's dtype and device."""
-    return _C.randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                    requires_grad=requires_grad)
+    """``randn(input.shape)`` with input's dtype, device and (dense) strides."""
+    _check_tensor("randn_like", input)
+    return _random_like(_C.randn, input, dtype, device, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
     """``base ** linspace(start, end, steps)``, computed in float64 and rounded once."""
     dtype = dtype or _C.get_default_dtype()
-    exps = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
+    steps = int(steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    exps = np.linspace(float(start), float(end), steps, dtype=np.float64)
     vals = np.power(float(base), exps)
     t = _C.tensor(vals, dtype=dtype, device=device)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return _require_grad(t) if requires_grad else t

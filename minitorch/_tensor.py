@@ -17,11 +17,51 @@ def _rebuild_tensor(data, dtype_name, shape, requires_grad):
     return t
 
 
+def _legacy_new(args, device):
+    """The tensor PyTorch's legacy ``Tensor(...)`` constructor makes from ``args``."""
+    import numbers
+
+    from ._device import Size
+
+    if not args:
+        return _C.empty(0, device=device)
+    if len(args) == 1:
+        (data,) = args
+        if isinstance(data, _C.TensorBase):
+            return data.detach()  # an alias, whatever its dtype (as PyTorch)
+        if isinstance(data, Size):
+            return _C.empty(data, device=device)
+        if isinstance(data, np.ndarray):
+            from ._creation import as_tensor
+
+            # shares when the array already has the default dtype
+            return as_tensor(data, dtype=_C.get_default_dtype(), device=device)
+        if isinstance(data, (str, bytes)) or (isinstance(data, numbers.Number)
+                                              and not isinstance(data, numbers.Integral)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+    if all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
+        return _C.empty(args, device=device)  # Tensor(2, 3): sizes, uninitialised
+    if len(args) == 1:
+        return _C.tensor(args[0], dtype=_C.get_default_dtype(), device=device)
+    raise TypeError("new() received an invalid combination of arguments - expected "
+                    "(*sizes), (sequence), (ndarray) or (Tensor), got "
+                    f"({', '.join(type(a).__name__ for a in args)})")
+
+
 class Tensor(_C.TensorBase):
     """A multi-dimensional array on a device, with PyTorch's API."""
 
     # NumPy defers mixed binary operators to the tensor (see docs/numpy-interop.md).
     __array_priority__ = 1000
+
+    def __new__(cls, *args, device=None):
+        # PyTorch's legacy constructor: Tensor() is empty, Tensor(2, 3) has
+        # those sizes, Tensor(data) copies data into the default dtype. Only
+        # explicit construction comes here; tensors made by ops never do.
+        t = _legacy_new(args, device)
+        return t if type(t) is cls else _C._make_subclass(cls, t)
+
+    _make_subclass = staticmethod(_C._make_subclass)
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import _str
@@ -65,16 +105,9 @@ class Tensor(_C.TensorBase):
             return arr.astype(dtype)
         return arr.copy() if copy else arr
 
-    @property
-    def __array_interface__(self):
-        # A consumer of this dict keeps `self` alive, not the storage (NumPy
-        # makes the tensor the base). So that a later set_() or resize_() can
-        # never free bytes such a consumer reads, the exported array is kept
-        # on the tensor for the tensor's lifetime: its storage stays alive
-        # and, while exported, cannot be reallocated (Note [Storage export]).
-        arr = self.numpy()
-        self.__dict__.setdefault("_interface_exports", []).append(arr)
-        return arr.__array_interface__
+    # __array_interface__ is a C property (ext/python/numpy_bridge.cpp): its
+    # `data` entry is a buffer that keeps the storage exported while any array
+    # built from the dict lives.
 
     # ---- small conveniences written in Python ----
     def type_as(self, other):

@@ -6,9 +6,17 @@ from . import _C
 
 
 class _GradMode:
-    """Base of the grad-mode context managers; also usable as decorators."""
+    """Base of the grad-mode context managers; also usable as decorators,
+    with or without parentheses (``@no_grad()`` and ``@no_grad``)."""
 
     _target = True
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, got {type(orig_func).__name__}")
+        return cls()(orig_func)  # used bare as a decorator
 
     def __enter__(self):
         self._prev = _C.is_grad_enabled()
@@ -42,6 +50,12 @@ class enable_grad(_GradMode):
 
 class set_grad_enabled(_GradMode):
     """Sets grad mode to ``mode``; as a plain call it takes effect immediately."""
+
+    def __new__(cls, mode):
+        if not isinstance(mode, bool):
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {type(mode).__name__}")
+        return object.__new__(cls)
 
     def __init__(self, mode):
         self._prev = _C.is_grad_enabled()

@@ -4,7 +4,10 @@
 // scalars): see result_type in ext/ops.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 
 #include "dtype.h"
 
@@ -53,6 +56,40 @@ struct Scalar {
       return static_cast<T>(static_cast<opmath_t<T>>(d));
     } else {
       return static_cast<T>(static_cast<opmath_t<T>>(i));
+    }
+  }
+
+  // PyTorch's checked conversion: would writing this value into a T lose it?
+  // Integral T: the value must lie in T's range (NaN and infinities never
+  // do); unsigned T also takes negatives down to -max, which wrap as two's
+  // complement (PyTorch lets uint8 take -1). float and half: a finite
+  // floating value beyond the type's range overflows (infinity, NaN and
+  // integers convert). bool, bfloat16 and double never overflow. Callers
+  // raise "value cannot be converted to type ... without overflow".
+  template <typename T>
+  bool overflows() const {
+    using L = std::numeric_limits<T>;
+    if (kind == Kind::Bool || std::is_same_v<T, bool>) return false;
+    if constexpr (std::is_integral_v<T>) {
+      if (kind == Kind::Float) {
+        if (std::isnan(d)) return true;
+        // (double)max rounds up to 2^63 for 64-bit T, which is already out of range.
+        if (sizeof(T) == 8 && d >= 9223372036854775808.0) return true;
+        return d < static_cast<double>(L::lowest()) || d > static_cast<double>(L::max());
+      }
+      if constexpr (std::is_unsigned_v<T>) {
+        return i > static_cast<int64_t>(L::max()) ||
+               (i < 0 && -static_cast<uint64_t>(i) > static_cast<uint64_t>(L::max()));
+      } else {
+        return i < static_cast<int64_t>(L::lowest()) || i > static_cast<int64_t>(L::max());
+      }
+    } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, Half>) {
+      // float: +-FLT_MAX; half: +-65504. Integers never count (PyTorch rounds them).
+      double max = 65504.0;
+      if constexpr (std::is_same_v<T, float>) max = static_cast<double>(L::max());
+      return kind == Kind::Float && std::isfinite(d) && (d > max || d < -max);
+    } else {
+      return false;
     }
   }
 };

@@ -47,9 +47,12 @@ void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_
     }
   }
   for (int64_t i = 0; i < sizes.size(); ++i) {
-    int64_t span = (sizes[i] - 1) * strides[i];
-    if (span < 0) *lo += span;
-    else *hi += span;
+    // Overflow would wrap to a small range and let an out-of-bounds view pass its check.
+    int64_t span;
+    bool bad = __builtin_mul_overflow(sizes[i] - 1, strides[i], &span) ||
+               (span < 0 ? __builtin_add_overflow(*lo, span, lo)
+                         : __builtin_add_overflow(*hi, span, hi));
+    MT_CHECK(!bad, "sizes ", sizes, " with strides ", strides, " overflow the address range");
   }
 }
 

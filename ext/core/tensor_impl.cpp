@@ -40,13 +40,18 @@ void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DTy
                      int64_t nbytes) {
   MT_CHECK(sizes.size() == strides.size(), "mismatch in length of strides and shape");
   for (int64_t s : sizes) MT_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s);
-  if (numel_of(sizes) == 0) return;
+  // checked_numel: a wrapped-around numel of 0 would skip the bounds check
+  if (checked_numel(sizes) == 0) return;
   int64_t lo, hi;
   reachable_range(sizes, strides, &lo, &hi);
   int64_t isz = itemsize_of(dtype);
-  MT_CHECK(offset + lo >= 0 && (offset + hi + 1) * isz <= nbytes,
+  int64_t end;  // one past the last byte the view reaches
+  MT_CHECK(!__builtin_add_overflow(offset, hi + 1, &end) && !__builtin_mul_overflow(end, isz, &end),
            "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
-           ", and itemsize ", isz, " requiring a storage size of ", (offset + hi + 1) * isz,
+           " overflow the address range");
+  MT_CHECK(offset + lo >= 0 && end <= nbytes,
+           "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
+           ", and itemsize ", isz, " requiring a storage size of ", end,
            " are out of bounds for storage of size ", nbytes);
 }
 
@@ -61,7 +66,11 @@ void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t off
 
 void TensorImpl::resize(const Dims& sizes) {
   int64_t n = checked_numel(sizes);
-  int64_t need = (offset_ + n) * itemsize();
+  int64_t need;
+  // An overflowed byte count would look small and skip the growth below.
+  MT_CHECK(!__builtin_add_overflow(offset_, n, &need) &&
+               !__builtin_mul_overflow(need, itemsize(), &need),
+           "Storage size calculation overflowed with sizes=", sizes);
   if (n > 0 && need > storage_->nbytes()) storage_->resize(need);  // may throw; nothing changed
   sizes_ = sizes;
   strides_ = contiguous_strides(sizes);

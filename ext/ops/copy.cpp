@@ -18,6 +18,12 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_(const Tensor& dst, Scalar value) {
+  // PyTorch refuses values the dtype cannot hold (uint8 fill_(300)) instead of wrapping.
+  dispatch(dst->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    MT_CHECK(!value.overflows<T>(), "value cannot be converted to type ", info(dst->dtype()).name,
+             " without overflow");
+  });
   dst->prepare_write();
   if (dst->numel() == 0) return;
   TensorIter it = TensorIter::build({dst.get()}, {});

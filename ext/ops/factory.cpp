@@ -66,14 +66,14 @@ Tensor random_fill(const Dims& sizes, DType dtype, Device device, Kernel kernel,
 }  // namespace
 
 Tensor rand(const Dims& sizes, DType dtype, Device device) {
-  MT_CHECK(is_floating(dtype), "\"check_uniform_bounds\" not implemented for '",
-           info(dtype).torch_name, "'");
+  MT_CHECK_KIND(NotImplementedError, is_floating(dtype),
+                "\"check_uniform_bounds\" not implemented for '", info(dtype).torch_name, "'");
   return random_fill(sizes, dtype, device, kernel_table(device.type).uniform, "rand", 0.0, 1.0);
 }
 
 Tensor randn(const Dims& sizes, DType dtype, Device device) {
-  MT_CHECK(is_floating(dtype), "\"normal_kernel_cpu\" not implemented for '",
-           info(dtype).torch_name, "'");
+  MT_CHECK_KIND(NotImplementedError, is_floating(dtype),
+                "\"normal_kernel_cpu\" not implemented for '", info(dtype).torch_name, "'");
   return random_fill(sizes, dtype, device, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 

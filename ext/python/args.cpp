@@ -11,8 +11,9 @@ void parse_args(const ArgSpec& spec, PyObject* const* args, Py_ssize_t nargs, Py
   while (spec.names[nnames]) ++nnames;
   for (int i = 0; i < nnames; ++i) out[i] = nullptr;
   if (nargs > spec.npos) {
-    PyErr_Format(PyExc_TypeError, "%s() takes %d positional argument%s but %zd were given",
-                 spec.fname, spec.npos, spec.npos == 1 ? "" : "s", nargs);
+    PyErr_Format(PyExc_TypeError, "%s() takes %d positional argument%s but %zd %s given",
+                 spec.fname, spec.npos, spec.npos == 1 ? "" : "s", nargs,
+                 nargs == 1 ? "was" : "were");
     throw py::PythonError{};
   }
   for (Py_ssize_t i = 0; i < nargs; ++i) out[i] = args[i];

@@ -64,7 +64,9 @@ bool init_dtypes(PyObject* module) {
       {Py_tp_methods, dtype_methods},
       {0, nullptr},
   };
-  PyType_Spec spec = {"minitorch.dtype", sizeof(PyDType), 0, Py_TPFLAGS_DEFAULT, slots};
+  // Only the objects made here exist: dtypes compare by identity.
+  PyType_Spec spec = {"minitorch.dtype", sizeof(PyDType), 0,
+                      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, slots};
   PyObject* type = PyType_FromModuleAndSpec(module, &spec, nullptr);
   if (!type) return false;
   DTypeType = reinterpret_cast<PyTypeObject*>(type);

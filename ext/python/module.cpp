@@ -6,6 +6,7 @@
 // share it anyway; per-module state would add a lookup to every call without
 // buying isolation.
 #include <chrono>
+#include <limits>
 #include <random>
 
 #include "../core/random.h"
@@ -23,8 +24,10 @@ namespace {
 
 using Args = PyObject* const*;
 
-// Common keyword arguments of factory functions.
-struct FactoryKw {
+// Common arguments of the factory functions that take sizes: the sizes
+// (varargs, one sequence, or size=) and the keywords.
+struct FactoryArgs {
+  Dims sizes;
   PyObject* dtype = nullptr;
   PyObject* device = nullptr;
   PyObject* requires_grad = nullptr;
@@ -39,26 +42,33 @@ PyObject* finish(Tensor t, PyObject* requires_grad) {
   return wrap(std::move(t));
 }
 
-// Splits fast-call args into positional sizes and the factory keywords.
-FactoryKw factory_kw(const char* fname, Args args, Py_ssize_t nargs, PyObject* kwnames,
-                     PyObject** extra = nullptr, const char* extra_name = nullptr) {
-  static const char* names_plain[] = {"dtype", "device", "requires_grad", "layout", "pin_memory",
-                                      "out", "memory_format", "generator", nullptr};
-  const char* names_extra[] = {"dtype",  "device", "requires_grad", "layout",   "pin_memory",
-                               "out",    "memory_format", "generator", extra_name, nullptr};
+FactoryArgs factory_args(const char* fname, Args args, Py_ssize_t nargs, PyObject* kwnames) {
+  static const char* names[] = {"size", "dtype", "device", "requires_grad", "layout",
+                                "pin_memory", "out", "memory_format", "generator", nullptr};
   PyObject* a[9];
-  parse_args({fname, extra_name ? names_extra : names_plain, 0, 0}, args + nargs, 0, kwnames, a);
-  MT_CHECK_KIND(NotImplementedError, !a[5] || a[5] == Py_None, fname,
+  parse_args({fname, names, 0, 0}, args + nargs, 0, kwnames, a);
+  MT_CHECK_KIND(NotImplementedError, !a[6] || a[6] == Py_None, fname,
                 "(): out= is not supported yet");
-  if (extra) *extra = extra_name ? a[8] : nullptr;
-  return FactoryKw{a[0], a[1], a[2]};
+  FactoryArgs f;
+  if (a[0]) {
+    if (nargs) {
+      PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument 'size'", fname);
+      throw py::PythonError{};
+    }
+    f.sizes = int_list_arg(a[0], "size");
+  } else {
+    f.sizes = sizes_arg(args, nargs, fname);
+  }
+  f.dtype = a[1];
+  f.device = a[2];
+  f.requires_grad = a[3];
+  return f;
 }
 
 PyObject* F_empty(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  FactoryKw k = factory_kw("empty", args, nargs, kw);
-  Dims sizes = sizes_arg(args, nargs, "empty");
-  return finish(ag::empty(sizes, parse_dtype_arg(k.dtype, default_dtype()),
+  FactoryArgs k = factory_args("empty", args, nargs, kw);
+  return finish(ag::empty(k.sizes, parse_dtype_arg(k.dtype, default_dtype()),
                           parse_device_arg(k.device)),
                 k.requires_grad);
   MT_END(nullptr)
@@ -68,9 +78,8 @@ template <int V>
 PyObject* F_const(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   const char* name = V ? "ones" : "zeros";
-  FactoryKw k = factory_kw(name, args, nargs, kw);
-  Dims sizes = sizes_arg(args, nargs, name);
-  return finish(ag::full(sizes, Scalar::from_int(V), parse_dtype_arg(k.dtype, default_dtype()),
+  FactoryArgs k = factory_args(name, args, nargs, kw);
+  return finish(ag::full(k.sizes, Scalar::from_int(V), parse_dtype_arg(k.dtype, default_dtype()),
                          parse_device_arg(k.device)),
                 k.requires_grad);
   MT_END(nullptr)
@@ -150,12 +159,39 @@ template <int Normal>
 PyObject* F_rand(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   const char* name = Normal ? "randn" : "rand";
-  FactoryKw k = factory_kw(name, args, nargs, kw);
-  Dims sizes = sizes_arg(args, nargs, name);
+  FactoryArgs k = factory_args(name, args, nargs, kw);
   DType dt = parse_dtype_arg(k.dtype, default_dtype());
   Device dev = parse_device_arg(k.device);
-  return finish(Normal ? ag::randn(sizes, dt, dev) : ag::rand(sizes, dt, dev), k.requires_grad);
+  return finish(Normal ? ag::randn(k.sizes, dt, dev) : ag::rand(k.sizes, dt, dev),
+                k.requires_grad);
   MT_END(nullptr)
+}
+
+// PyTorch's bounds check for randint: `low` and `high - 1` must be values
+// of the dtype (float16 holds exact integers only up to 2^11), else
+// RuntimeError naming the C type as PyTorch does.
+void check_random_range(int64_t lo, int64_t hi, DType dt) {
+  if (lo >= hi) return;  // ops::randint reports the empty range
+  dispatch(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    int64_t min, max;
+    const char* ctype;
+    if constexpr (std::is_same_v<T, bool>) {
+      min = 0, max = 1, ctype = "bool";
+    } else if constexpr (std::is_same_v<T, Half>) {
+      min = -(int64_t{1} << 11), max = int64_t{1} << 11, ctype = "c10::Half";
+    } else if constexpr (std::is_integral_v<T>) {
+      min = std::numeric_limits<T>::lowest(), max = std::numeric_limits<T>::max();
+      ctype = sizeof(T) == 1 ? (std::is_signed_v<T> ? "signed char" : "unsigned char")
+              : sizeof(T) == 2 ? "short int"
+              : sizeof(T) == 4 ? "int"
+                               : "long int";
+    } else {
+      return;  // float32/64, bfloat16: PyTorch only warns about precision
+    }
+    MT_CHECK(lo >= min, "from is out of bounds for ", ctype);
+    MT_CHECK(hi - 1 <= max, "to - 1 is out of bounds for ", ctype);
+  });
 }
 
 PyObject* F_randint(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
@@ -176,9 +212,10 @@ PyObject* F_randint(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
     return nullptr;
   }
   int64_t lo = low ? int_arg(low, "low") : 0;
+  int64_t hi = int_arg(high, "high");
   DType dt = parse_dtype_arg(a[3], DType::Int64);
-  return finish(ag::randint(lo, int_arg(high, "high"), int_list_arg(size, "size"), dt,
-                            parse_device_arg(a[4])),
+  check_random_range(lo, hi, dt);
+  return finish(ag::randint(lo, hi, int_list_arg(size, "size"), dt, parse_device_arg(a[4])),
                 a[5]);
   MT_END(nullptr)
 }
@@ -189,9 +226,21 @@ PyObject* F_randperm(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
                                 "generator", "out", nullptr};
   PyObject* a[8];
   parse_args({"randperm", names, 1, 1}, args, nargs, kw, a);
-  return finish(ag::randperm(int_arg(a[0], "n"), parse_dtype_arg(a[1], DType::Int64),
-                             parse_device_arg(a[2])),
-                a[3]);
+  int64_t n = int_arg(a[0], "n");
+  DType dt = parse_dtype_arg(a[1], DType::Int64);
+  // PyTorch: every value 0..n-1 must be representable in the dtype.
+  MT_CHECK_KIND(NotImplementedError, dt != DType::Bool, "\"randperm\" not implemented for 'Bool'");
+  MT_CHECK(dt != DType::Float16 || n <= 2049, "n cannot be greater than 2049 for Half type.");
+  MT_CHECK(dt != DType::Float32 || n <= (int64_t{1} << 24) + 1,
+           "n cannot be greater than 2^24+1 for Float type.");
+  if (n > 0 && !is_floating(dt)) {
+    dispatch(dt, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      MT_CHECK(!Scalar::from_int(n - 1).overflows<T>(), "value cannot be converted to type ",
+               info(dt).name, " without overflow");
+    });
+  }
+  return finish(ag::randperm(n, dt, parse_device_arg(a[2])), a[3]);
   MT_END(nullptr)
 }
 
@@ -231,9 +280,9 @@ PyObject* F_manual_seed(PyObject*, PyObject* seed) {
     unsigned long long u = PyLong_AsUnsignedLongLong(seed);
     if (PyErr_Occurred()) {
       PyErr_Clear();
-      PyErr_SetString(PyExc_RuntimeError,
-                      "Overflow when unpacking long: seed must be within [-0x8000000000000000, "
-                      "0xffffffffffffffff]");
+      PyErr_SetString(PyExc_ValueError,
+                      "Overflow when unpacking long long: seed must be within "
+                      "[-0x8000000000000000, 0xffffffffffffffff]");
       return nullptr;
     }
     s = u;
@@ -292,19 +341,25 @@ PyObject* F_set_default_dtype(PyObject*, PyObject* d) {
   MT_END(nullptr)
 }
 
+// A required dtype argument: a minitorch.dtype or one of the Python types
+// float, int, bool (as PyTorch's parser accepts them).
+DType dtype_param(PyObject* o, const char* fname, const char* argname) {
+  if (o != Py_None) {
+    if (auto d = parse_optional_dtype(o)) return *d;
+  }
+  PyErr_Format(PyExc_TypeError, "%s(): argument '%s' must be minitorch.dtype, not %s", fname,
+               argname, Py_TYPE(o)->tp_name);
+  throw py::PythonError{};
+}
+
 PyObject* F_promote_types(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   static const char* names[] = {"type1", "type2", nullptr};
   PyObject* a[2];
   parse_args({"promote_types", names, 2, 2}, args, nargs, kw, a);
-  for (int i = 0; i < 2; ++i)
-    if (!is_dtype(a[i])) {
-      PyErr_Format(PyExc_TypeError, "promote_types(): argument 'type%d' must be minitorch.dtype, not %s",
-                   i + 1, Py_TYPE(a[i])->tp_name);
-      return nullptr;
-    }
-  return Py_NewRef(dtype_object(promote_types(reinterpret_cast<PyDType*>(a[0])->dtype,
-                                              reinterpret_cast<PyDType*>(a[1])->dtype)));
+  DType t1 = dtype_param(a[0], "promote_types", "type1");
+  DType t2 = dtype_param(a[1], "promote_types", "type2");
+  return Py_NewRef(dtype_object(promote_types(t1, t2)));
   MT_END(nullptr)
 }
 
@@ -324,10 +379,11 @@ ops::Operand operand(PyObject* o, const char* what) {
 
 PyObject* F_result_type(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"tensor1", "tensor2", nullptr};
+  static const char* names[] = {"tensor", "other", nullptr};
   PyObject* a[2];
   parse_args({"result_type", names, 2, 2}, args, nargs, kw, a);
-  ops::Operand ops_[2] = {operand(a[0], "tensor1"), operand(a[1], "tensor2")};
+  ops::Operand ops_[2] = {operand(a[0], "result_type(): argument 'tensor'"),
+                          operand(a[1], "result_type(): argument 'other'")};
   return Py_NewRef(dtype_object(ops::result_type(ops_, 2, default_dtype())));
   MT_END(nullptr)
 }
@@ -337,12 +393,8 @@ PyObject* F_can_cast(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"from_", "to", nullptr};
   PyObject* a[2];
   parse_args({"can_cast", names, 2, 2}, args, nargs, kw, a);
-  if (!is_dtype(a[0]) || !is_dtype(a[1])) {
-    PyErr_SetString(PyExc_TypeError, "can_cast(): arguments must be minitorch.dtype");
-    return nullptr;
-  }
-  return PyBool_FromLong(can_cast(reinterpret_cast<PyDType*>(a[0])->dtype,
-                                  reinterpret_cast<PyDType*>(a[1])->dtype));
+  return PyBool_FromLong(
+      can_cast(dtype_param(a[0], "can_cast", "from_"), dtype_param(a[1], "can_cast", "to")));
   MT_END(nullptr)
 }
 
@@ -353,6 +405,37 @@ PyObject* F_set_tensor_class(PyObject*, PyObject* cls) {
   }
   Py_XSETREF(TensorClass, Py_NewRef(cls));
   Py_RETURN_NONE;
+}
+
+// _make_subclass(cls, data, require_grad=False): a new object of the
+// Tensor subclass `cls` that aliases data's storage (a detached view with its
+// own impl, so Note [Identity] still pairs one object with one impl). Used by
+// the legacy Tensor(...) constructor for subclasses, and by nn.Parameter as in
+// PyTorch.
+PyObject* F_make_subclass(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"cls", "data", "require_grad", nullptr};
+  PyObject* a[3];
+  parse_args({"_make_subclass", names, 3, 2}, args, nargs, kw, a);
+  if (!PyType_Check(a[0]) ||
+      !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(a[0]), TensorBaseType)) {
+    PyErr_SetString(PyExc_TypeError, "_make_subclass(): cls must be a subclass of Tensor");
+    return nullptr;
+  }
+  Tensor t = ops::detach(unwrap(a[1], "_make_subclass(): argument 'data'"));
+  if (a[2] && PyObject_IsTrue(a[2])) {
+    MT_CHECK(is_floating(t->dtype()),
+             "Only Tensors of floating point and complex dtype can require gradients");
+    t->autograd_or_create().requires_grad = true;
+  }
+  auto* tp = reinterpret_cast<PyTypeObject*>(a[0]);
+  PyObject* o = tp->tp_alloc(tp, 0);
+  if (!o) return nullptr;
+  auto* pt = reinterpret_cast<PyTensor*>(o);
+  pt->impl = t.release();
+  pt->impl->pyobj = o;
+  return o;
+  MT_END(nullptr)
 }
 
 PyObject* F_set_size_class(PyObject*, PyObject* cls) {
@@ -438,6 +521,7 @@ PyMethodDef module_functions[] = {
     {"_set_tensor_class", F_set_tensor_class, METH_O, nullptr},
     {"_set_device_class", set_device_class, METH_O, nullptr},
     {"_set_size_class", F_set_size_class, METH_O, nullptr},
+    FAST("_make_subclass", F_make_subclass),
     {"is_grad_enabled", F_is_grad_enabled, METH_NOARGS, nullptr},
     {"_set_grad_enabled", F_set_grad_enabled, METH_O, nullptr},
     {"get_num_threads", F_get_num_threads, METH_NOARGS, nullptr},

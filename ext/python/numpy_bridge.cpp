@@ -1,9 +1,11 @@
-// numpy_bridge.cpp: Tensor.numpy(), from_numpy, the buffer protocol, and the
-// release of Python objects that own a Storage's bytes.
+// numpy_bridge.cpp: Tensor.numpy(), from_numpy, __array_interface__, the
+// buffer protocol, and the release of Python objects that own a Storage's
+// bytes.
 //
 // Note [Storage export] (see ext/core/storage.h): an array made from a
 // tensor keeps a _StorageExport object as its base (for the buffer protocol,
-// as the exporting object); that object owns a reference to the Storage and
+// as the exporting object; for __array_interface__, as the `data` buffer
+// that NumPy keeps as base); that object owns a reference to the Storage and
 // counts one export. It never references the tensor, so t.set_(...) or
 // t.resize_(...) can never free bytes an array still reads.
 //
@@ -161,9 +163,22 @@ bool import_numpy_api() {
   return true;
 }
 
+// The exporter's own buffer: all bytes of its storage, flat unsigned bytes,
+// read-only when the storage is. Serves __array_interface__'s `data`.
+static int StorageExport_getbuffer(PyObject* self, Py_buffer* view, int flags) {
+  Storage* s = reinterpret_cast<PyStorageExport*>(self)->storage;
+  if (!s->device().is_cpu()) {
+    PyErr_SetString(PyExc_BufferError, "can't export device memory through the buffer protocol");
+    view->obj = nullptr;
+    return -1;
+  }
+  return PyBuffer_FillInfo(view, self, s->data(), s->nbytes(), s->read_only() ? 1 : 0, flags);
+}
+
 bool init_storage_export_type(PyObject* module) {
   PyType_Slot slots[] = {
       {Py_tp_dealloc, reinterpret_cast<void*>(StorageExport_dealloc)},
+      {Py_bf_getbuffer, reinterpret_cast<void*>(StorageExport_getbuffer)},
       {Py_tp_doc, const_cast<char*>("Keeps a tensor's storage alive for an exported array or "
                                     "buffer. See Note [Storage export].")},
       {0, nullptr},
@@ -304,17 +319,85 @@ Tensor tensor_from_numpy(PyObject* obj, bool warn_readonly) {
   return make<TensorImpl>(std::move(storage), std::move(sizes), std::move(strides), -lo, *dt);
 }
 
-// A native, aligned, C-contiguous copy of any array NumPy can convert, as a
-// tensor of the array's own dtype (used by tensor(ndarray), which always copies).
-Tensor copy_from_numpy(PyObject* obj) {
+// The array as a tensor: a zero-copy view when from_numpy can share it,
+// otherwise (non-native byte order, odd strides, misaligned data) a native,
+// aligned copy. Used by tensor(ndarray) and by ndarrays nested in lists,
+// which copy anyway. Unsupported dtypes raise from_numpy's TypeError.
+Tensor numpy_readable(PyObject* obj) {
+  try {
+    return tensor_from_numpy(obj, false);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::ValueError) throw;
+  }
   auto* a = reinterpret_cast<PyArrayObject*>(obj);
   std::optional<DType> dt = dtype_from_descr(PyArray_DESCR(a));
   if (!dt) unsupported_dtype(PyArray_DESCR(a));
   PyArray_Descr* native = PyArray_DescrFromType(g_typenum[static_cast<int>(*dt)]);
   // PyArray_FromArray steals the descr reference
   py::Ref c = py::check(PyArray_FromArray(a, native, NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED));
-  Tensor view = tensor_from_numpy(c.get(), false);
-  return ops::clone(view);
+  return tensor_from_numpy(c.get(), false);
+}
+
+// The minitorch dtype of an ndarray (from_numpy's TypeError if it has none).
+DType ndarray_dtype(PyObject* obj) {
+  PyArray_Descr* d = PyArray_DESCR(reinterpret_cast<PyArrayObject*>(obj));
+  std::optional<DType> dt = dtype_from_descr(d);
+  if (!dt) unsupported_dtype(d);
+  return *dt;
+}
+
+// Appends an ndarray's shape to `out`.
+void ndarray_shape(PyObject* obj, Dims& out) {
+  auto* a = reinterpret_cast<PyArrayObject*>(obj);
+  for (int i = 0; i < PyArray_NDIM(a); ++i) out.push_back(PyArray_DIMS(a)[i]);
+}
+
+// __array_interface__ (version 3). `data` is a _StorageExport, which
+// exposes the storage's bytes through the buffer protocol; NumPy keeps that
+// object as the new array's base, so the array holds the Storage and counts
+// as an export (Note [Storage export]) for as long as it lives. A raw
+// (pointer, readonly) pair would leave the array pointing into bytes that
+// t.set_()/t.resize_() could free.
+PyObject* array_interface(PyObject* self) {
+  Tensor t(impl_of(self));
+  MT_CHECK_KIND(TypeError, t->device().is_cpu(), "can't convert ", t->device().str(),
+                " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+                "memory first.");
+  MT_CHECK(!(t->requires_grad() && ag::grad_enabled()),
+           "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+           "instead.");
+  const DTypeInfo& in = info(t->dtype());
+  MT_CHECK_KIND(TypeError, g_typenum[static_cast<int>(t->dtype())] >= 0,
+                "Got unsupported ScalarType ", in.torch_name,
+                ": NumPy has no bfloat16. Convert first, e.g. tensor.float().numpy()");
+  const int64_t isz = t->itemsize();
+  const bool little = NPY_BYTE_ORDER == NPY_LITTLE_ENDIAN;
+  std::string typestr;
+  typestr += isz == 1 ? '|' : (little ? '<' : '>');
+  typestr += in.numpy_kind;
+  typestr += std::to_string(isz);
+  py::Ref shape = py::check(sizes_to_tuple(t->sizes()));
+  py::Ref strides;
+  if (t->is_contiguous()) {
+    strides = py::Ref::incref(Py_None);
+  } else {
+    Dims bs(t->dim());
+    for (int64_t i = 0; i < t->dim(); ++i) bs[i] = t->strides()[i] * isz;
+    strides = py::check(sizes_to_tuple(bs));
+  }
+  py::Ref data = new_export(t->storage());
+  py::Ref offset = py::check(PyLong_FromLongLong(t->offset() * isz));
+  py::Ref ts = py::check(PyUnicode_FromString(typestr.c_str()));
+  py::Ref version = py::check(PyLong_FromLong(3));
+  py::Ref d = py::check(PyDict_New());
+  if (PyDict_SetItemString(d.get(), "shape", shape.get()) < 0 ||
+      PyDict_SetItemString(d.get(), "typestr", ts.get()) < 0 ||
+      PyDict_SetItemString(d.get(), "data", data.get()) < 0 ||
+      PyDict_SetItemString(d.get(), "offset", offset.get()) < 0 ||
+      PyDict_SetItemString(d.get(), "strides", strides.get()) < 0 ||
+      PyDict_SetItemString(d.get(), "version", version.get()) < 0)
+    throw py::PythonError{};
+  return d.release();
 }
 
 // ---- buffer protocol ----
@@ -340,11 +423,30 @@ int Tensor_getbuffer(PyObject* self, Py_buffer* view, int flags) {
     PyErr_SetString(PyExc_BufferError, "tensor is read-only");
     return -1;
   }
-  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !t->is_contiguous()) {
-    PyErr_SetString(PyExc_BufferError, "tensor is not contiguous; request strides or .contiguous()");
+  int nd = static_cast<int>(t->dim());
+  // A consumer that asks for C, Fortran or any contiguity reads the bytes
+  // without looking at strides, so a strided view must be refused, not served.
+  const bool c_contig = t->is_contiguous();
+  bool f_contig = t->numel() <= 1;
+  if (!f_contig) {
+    f_contig = true;
+    int64_t expected = 1;
+    for (int i = 0; i < nd; ++i) {
+      if (t->sizes()[i] != 1 && t->strides()[i] != expected) f_contig = false;
+      expected *= t->sizes()[i];
+    }
+  }
+  const bool want_c = (flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS;
+  const bool want_f = (flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS;
+  const bool want_any = (flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS;
+  const bool strided = (flags & PyBUF_STRIDES) == PyBUF_STRIDES;
+  if ((!strided && !c_contig) || (want_c && !c_contig) || (want_f && !f_contig) ||
+      (want_any && !c_contig && !f_contig)) {
+    PyErr_SetString(PyExc_BufferError,
+                    want_f ? "tensor is not Fortran contiguous"
+                           : "tensor is not contiguous; request strides or call .contiguous()");
     return -1;
   }
-  int nd = static_cast<int>(t->dim());
   py::Ref owner = new_export(t->storage());
   auto* e = reinterpret_cast<PyStorageExport*>(owner.get());
   e->shape_strides = new Py_ssize_t[2 * nd + 1];

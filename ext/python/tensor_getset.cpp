@@ -50,7 +50,8 @@ int S_requires_grad(PyObject* self, PyObject* value, void*) {
     return -1;
   }
   if (!PyBool_Check(value)) {
-    PyErr_Format(PyExc_TypeError, "requires_grad must be a bool, not %s", Py_TYPE(value)->tp_name);
+    PyErr_Format(PyExc_RuntimeError, "requires_grad must be a bool, not %s",
+                 Py_TYPE(value)->tp_name);
     return -1;
   }
   TensorImpl* t = impl_of(self);
@@ -110,6 +111,13 @@ int S_data(PyObject* self, PyObject* value, void*) {
   MT_END(-1)
 }
 
+// __array_interface__: see array_interface in numpy_bridge.cpp.
+PyObject* G_array_interface(PyObject* self, void*) {
+  MT_BEGIN
+  return array_interface(self);
+  MT_END(nullptr)
+}
+
 PyObject* G_T(PyObject* self, void*) {
   MT_BEGIN
   Tensor t(impl_of(self));
@@ -145,6 +153,7 @@ PyGetSetDef tensor_getset[] = {
     {"grad", G_grad, S_grad, nullptr, nullptr},
     {"data", G_data, S_data, nullptr, nullptr},
     {"T", G_T, nullptr, nullptr, nullptr},
+    {"__array_interface__", G_array_interface, nullptr, nullptr, nullptr},
     {"mT", G_mT, nullptr, nullptr, nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };

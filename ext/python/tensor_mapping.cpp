@@ -1,9 +1,9 @@
 // tensor_mapping.cpp: len(t), t[index], t[index] = value.
 //
-// Basic indexing (ints, slices with any step, None, Ellipsis, and tuples of
-// them) always returns a view, as in NumPy; a negative step gives negative
-// strides. Advanced indexing (tensors, lists, masks) comes with the operator
-// library; until then it raises NotImplementedError.
+// Basic indexing (ints, slices with any step, None, Ellipsis, True/False,
+// and tuples of them) always returns a view, as in NumPy; a negative step
+// gives negative strides. Advanced indexing (tensors, lists, masks) comes
+// with the operator library; until then it raises NotImplementedError.
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -28,6 +28,31 @@ bool is_int_index(PyObject* o) {
   return is_numpy_scalar(o) && PyIndex_Check(o) && !PyBool_Check(o);
 }
 
+// A bool index (True/False, np.bool_) adds a dim of size 1 or 0, as None does.
+int bool_index(PyObject* o) {  // -1: not a bool; else its value
+  if (PyBool_Check(o)) return o == Py_True;
+  Scalar s;
+  if (is_numpy_scalar(o) && to_scalar(o, &s) && s.is_bool()) return s.i != 0;
+  return -1;
+}
+
+// Raises the error PyTorch gives for an index that is neither basic nor
+// advanced (IndexError for floats and other objects, TypeError for str),
+// and NotImplementedError for advanced indices, which arrive later.
+[[noreturn]] void bad_index(PyObject* o) {
+  if (PyUnicode_Check(o) || PyBytes_Check(o))
+    MT_THROW(TypeError, "invalid index of type ", Py_TYPE(o)->tp_name);
+  if (is_tensor(o) && impl_of(o)->dim() == 0 && is_floating(impl_of(o)->dtype()))
+    MT_THROW(IndexError, "tensors used as indices must be long, int, byte or bool tensors");
+  if (is_tensor(o) || is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) || PySequence_Check(o))
+    MT_THROW(NotImplementedError,
+             "advanced indexing (tensors, lists, arrays or boolean masks as indices) is not "
+             "implemented yet; got an index of type ", Py_TYPE(o)->tp_name);
+  MT_THROW(IndexError,
+           "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+           "valid indices (got ", Py_TYPE(o)->tp_name, ")");
+}
+
 // Applies a basic index; returns the view.
 Tensor apply_index(const Tensor& self, PyObject* index) {
   PyObject* single[1] = {index};
@@ -45,12 +70,8 @@ Tensor apply_index(const Tensor& self, PyObject* index) {
     if (o == Py_Ellipsis) {
       MT_CHECK_KIND(IndexError, !seen_ellipsis, "an index can only have a single ellipsis ('...')");
       seen_ellipsis = true;
-    } else if (o != Py_None) {
-      if (!is_int_index(o) && !PySlice_Check(o)) {
-        MT_THROW(NotImplementedError,
-                 "advanced indexing (tensors, lists, arrays or boolean masks as indices) is not "
-                 "implemented yet; got an index of type ", Py_TYPE(o)->tp_name);
-      }
+    } else if (o != Py_None && bool_index(o) < 0) {
+      if (!is_int_index(o) && !PySlice_Check(o)) bad_index(o);
       ++consumed;
     }
   }
@@ -64,6 +85,10 @@ Tensor apply_index(const Tensor& self, PyObject* index) {
       dim += self->dim() - consumed;
     } else if (o == Py_None) {
       t = ag::unsqueeze(t, dim);
+      ++dim;
+    } else if (int b = bool_index(o); b >= 0) {
+      t = ag::unsqueeze(t, dim);
+      if (!b) t = ag::narrow(t, dim, 0, 0);  // x[False]: the same view with no rows
       ++dim;
     } else if (PySlice_Check(o)) {
       auto* sl = reinterpret_cast<PySliceObject*>(o);

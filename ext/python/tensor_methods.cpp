@@ -263,30 +263,60 @@ PyObject* T_cpu(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
 }
 
 // new_* : like the factory functions, defaulting to self's dtype and device.
+// Sizes come as varargs, one sequence, or size=; new_full's fill value is
+// its second positional argument or fill_value=.
 PyObject* new_like(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw, const char* fname,
                    int kind) {
   // kind: 0 empty, 1 zeros, 2 ones, 3 full
-  Py_ssize_t nsize = kind == 3 ? 1 : nargs;
-  static const char* names[] = {"dtype", "device", "requires_grad", "layout", "pin_memory",
-                                "fill_value", nullptr};
-  PyObject* a[6];
-  Py_ssize_t npos_kw = 0;
-  parse_args({fname, names, 0, 0}, args + nargs, npos_kw, kw, a);
-  TensorImpl* t = impl_of(self);
-  if (kind == 3 && nargs < 2 && !a[5]) {
-    PyErr_Format(PyExc_TypeError, "%s() missing required argument 'fill_value'", fname);
-    return nullptr;
+  static const char* names[] = {"dtype",      "device", "requires_grad", "layout",
+                                "pin_memory", "size",   "fill_value",    nullptr};
+  PyObject* a[7];
+  parse_args({fname, names, 0, 0}, args + nargs, 0, kw, a);
+  PyObject* fill = a[6];
+  Py_ssize_t nsize = nargs;
+  if (kind == 3) {
+    if (nargs >= 2) {
+      if (fill) {
+        PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument 'fill_value'", fname);
+        return nullptr;
+      }
+      fill = args[1];
+    }
+    if (nargs > 2) {
+      PyErr_Format(PyExc_TypeError, "%s() takes 2 positional arguments but %zd were given", fname,
+                   nargs);
+      return nullptr;
+    }
+    nsize = std::min<Py_ssize_t>(nargs, 1);
+    if (!fill) {
+      PyErr_Format(PyExc_TypeError, "%s() missing required argument 'fill_value'", fname);
+      return nullptr;
+    }
   }
-  Dims sizes = sizes_arg(args, std::min(nsize, nargs), fname);
+  Dims sizes;
+  if (a[5]) {
+    if (nsize) {
+      PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument 'size'", fname);
+      return nullptr;
+    }
+    sizes = int_list_arg(a[5], "size");
+  } else {
+    if (kind == 3 && nsize == 0) {
+      PyErr_Format(PyExc_TypeError, "%s() missing required argument 'size'", fname);
+      return nullptr;
+    }
+    sizes = sizes_arg(args, nsize, fname);
+  }
+  TensorImpl* t = impl_of(self);
   DType dt = parse_dtype_arg(a[0], t->dtype());
   Device dev = a[1] ? parse_device_arg(a[1]) : t->device();
   Tensor out;
   if (kind == 0) out = ag::empty(sizes, dt, dev);
-  else if (kind == 3)
-    out = ag::full(sizes, scalar_arg(nargs >= 2 ? args[1] : a[5], "fill_value"), dt, dev);
+  else if (kind == 3) out = ag::full(sizes, scalar_arg(fill, "fill_value"), dt, dev);
   else out = ag::full(sizes, Scalar::from_int(kind == 2), dt, dev);
   if (a[2] && PyObject_IsTrue(a[2])) {
-    MT_CHECK(is_floating(dt), "only Tensors of floating point dtype can require gradients");
+    MT_CHECK(is_floating(dt), "Only Tensors of floating point and complex dtype can require "
+             "gradients");
     out->autograd_or_create().requires_grad = true;
   }
   return wrap(out);
@@ -431,8 +461,7 @@ PyObject* T_requires_grad_(PyObject* self, Args args, Py_ssize_t nargs, PyObject
   bool v = a[0] ? PyObject_IsTrue(a[0]) : true;
   TensorImpl* t = impl_of(self);
   if (v)
-    MT_CHECK(is_floating(t->dtype()),
-             "only Tensors of floating point and complex dtype can require gradients");
+    MT_CHECK(is_floating(t->dtype()), "only Tensors of floating point dtype can require gradients");
   if (v || t->autograd()) t->autograd_or_create().requires_grad = v;
   return Py_NewRef(self);
   MT_END(nullptr)

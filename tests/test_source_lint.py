@@ -1,0 +1,119 @@
+"""Source lint for the layering rules of DESIGN.md and STYLE.md rule 1.
+
+- Only ext/python includes Python.h, structmember.h or NumPy headers.
+- No #include runs up the layer order core < ops/cpu/cuda < autograd < python.
+- ext/ops never includes ext/cpu or ext/cuda (kernels register into ext/core's
+  table instead).
+"""
+
+import os
+import re
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = os.path.join(ROOT, "ext")
+
+RANK = {"core": 0, "ops": 1, "cpu": 1, "cuda": 1, "autograd": 2, "python": 3}
+SOURCE_EXTS = (".h", ".hpp", ".hh", ".c", ".cc", ".cpp", ".cxx", ".cu", ".cuh", ".inl")
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+PYTHON_HEADERS = re.compile(r"^(Python\.h|structmember\.h|pythread\.h|frameobject\.h|"
+                            r"numpy/.*|cpython/.*|internal/pycore.*)$")
+
+
+def layer_of(path):
+    rel = os.path.relpath(path, EXT).split(os.sep)
+    return rel[0] if len(rel) > 1 else None
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def violations(path, text):
+    """Layering violations of one source file under ext/ (a list of strings)."""
+    out = []
+    layer = layer_of(path)
+    for kind, inc in INCLUDE.findall(strip_comments(text)):
+        if PYTHON_HEADERS.match(inc):
+            if layer != "python":
+                out.append(f"{path}: includes <{inc}> outside ext/python")
+            continue
+        if kind == "<":
+            continue  # system and standard headers
+        target = os.path.normpath(os.path.join(os.path.dirname(path), inc))
+        if not target.startswith(EXT + os.sep):
+            out.append(f"{path}: includes {inc!r}, outside ext/")
+            continue
+        tlayer = layer_of(target)
+        if tlayer == layer or tlayer is None or layer is None:
+            continue
+        if tlayer not in RANK or layer not in RANK:
+            out.append(f"{path}: unknown layer in include {inc!r}")
+        elif RANK[tlayer] > RANK[layer]:
+            out.append(f"{path}: {layer} includes {inc!r} from the higher layer {tlayer}")
+        elif layer == "ops" and tlayer in ("cpu", "cuda"):
+            out.append(f"{path}: ops includes the device backend header {inc!r}")
+    return out
+
+
+def sources():
+    for d, _, files in os.walk(EXT):
+        for f in sorted(files):
+            if f.endswith(SOURCE_EXTS):
+                yield os.path.join(d, f)
+
+
+def test_there_are_sources_to_check():
+    layers = {layer_of(p) for p in sources()}
+    assert {"core", "ops", "cpu", "autograd", "python"} <= layers
+
+
+def test_layers_are_known():
+    assert {layer_of(p) for p in sources()} <= set(RANK)
+
+
+def test_no_layering_violations():
+    found = []
+    for p in sources():
+        with open(p, encoding="utf-8") as f:
+            found += violations(p, f.read())
+    assert not found, "\n".join(found)
+
+
+def test_quoted_includes_resolve():
+    missing = []
+    for p in sources():
+        with open(p, encoding="utf-8") as f:
+            for kind, inc in INCLUDE.findall(strip_comments(f.read())):
+                if kind == '"' and not PYTHON_HEADERS.match(inc):
+                    if not os.path.exists(os.path.join(os.path.dirname(p), inc)):
+                        missing.append(f"{p}: {inc}")
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize(
+    "layer,text,bad",
+    [
+        ("core", "#include <Python.h>\n", True),
+        ("ops", '#include <numpy/arrayobject.h>\n', True),
+        ("cpu", "#  include <structmember.h>\n", True),
+        ("autograd", "#include <Python.h>\n", True),
+        ("python", "#include <Python.h>\n#include <numpy/arrayobject.h>\n", False),
+        ("core", '#include "../ops/ops.h"\n', True),
+        ("ops", '#include "../autograd/autograd.h"\n', True),
+        ("ops", '#include "../cpu/cpu.h"\n', True),
+        ("ops", '#include "../cuda/cuda.cuh"\n', True),
+        ("autograd", '#include "../python/glue.h"\n', True),
+        ("cpu", '#include "../python/glue.h"\n', True),
+        ("python", '#include "../autograd/autograd.h"\n#include "../core/dtype.h"\n', False),
+        ("ops", '#include "../core/kernels.h"\n', False),
+        ("cpu", '#include "../core/kernels.h"\n', False),
+        ("core", '// #include <Python.h>\n/* #include "../ops/ops.h" */\n', False),
+        ("core", "#include <vector>\n#include <cstdint>\n", False),
+    ],
+)
+def test_checker_catches_violations(layer, text, bad):
+    path = os.path.join(EXT, layer, "example.cpp")
+    assert bool(violations(path, text)) == bad
