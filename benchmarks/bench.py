@@ -104,6 +104,17 @@ def _nothing():
     return {}
 
 
+def _setup_square(n):
+    """Two n x n float32 matrices shared by the three libraries (zero-copy)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    s = {"np": a, "np2": b, "mt": minitorch.from_numpy(a), "mt2": minitorch.from_numpy(b)}
+    if torch is not None:
+        s["th"], s["th2"] = torch.from_numpy(a), torch.from_numpy(b)
+    return s
+
+
 def _p(fn, *args):
     return functools.partial(fn, *args)
 
@@ -134,6 +145,20 @@ CASES = [
     Case("import (fresh process)", _nothing,
          minitorch="import minitorch", torch="import torch", numpy="import numpy",
          kind="subprocess"),
+    # ---- matmul ----
+    Case("matmul 512x512 float32", lambda: _setup_square(512),
+         minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
+         torch=lambda s: _p(torch.matmul, s["th"], s["th2"]),
+         numpy=lambda s: _p(np.matmul, s["np"], s["np2"])),
+    Case("matmul 1024x1024 float32", lambda: _setup_square(1024),
+         minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
+         torch=lambda s: _p(torch.matmul, s["th"], s["th2"]),
+         numpy=lambda s: _p(np.matmul, s["np"], s["np2"])),
+    Case("matmul 2x2 float32 (tiny, per call)", lambda: _setup_square(2),
+         minitorch=lambda s: _p(s["mt"].__matmul__, s["mt2"]),
+         torch=lambda s: _p(s["th"].__matmul__, s["th2"]),
+         numpy=lambda s: _p(s["np"].__matmul__, s["np2"])),
+    # ---- end matmul ----
 ]
 
 

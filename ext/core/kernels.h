@@ -17,6 +17,42 @@
 
 namespace mt {
 
+// ---- matmul family (types) ----
+// One GEMM problem per index of `batch` (an odometer over batch sizes):
+//     C[b] = beta * C[b] + alpha * A[b] @ B[b],   A[b]: m x k, B[b]: k x n, C[b]: m x n.
+// Pointers are the first element of each operand; strides are in ELEMENTS and
+// may be zero (expanded operands) or negative (flipped ones). beta == 0 means
+// C is not read (NaN there is ignored), as in BLAS. k == 0 gives C = beta*C.
+// alpha and beta are converted to the dtype first (as PyTorch does: an int64
+// addmm with alpha=1.5 uses alpha=1).
+struct GemmArgs {
+  DType dtype = DType::Float32;
+  int64_t m = 0, n = 0, k = 0;
+  char* a = nullptr;
+  char* b = nullptr;
+  char* c = nullptr;
+  int64_t a_rs = 0, a_cs = 0, b_rs = 0, b_cs = 0, c_rs = 0, c_cs = 0;  // row/col strides
+  Dims batch;                                  // batch sizes (may be empty)
+  Dims a_bs, b_bs, c_bs;                       // per-batch-dim strides
+  Scalar alpha = Scalar::from_int(1), beta = Scalar::from_int(0);
+};
+
+// Row-major, CBLAS-style GEMM of a BLAS library with 64-bit sizes:
+// C = alpha * op(A) @ op(B) + beta * C, op(X) = X or X^T (trans_*), unit stride
+// along rows of each stored matrix, leading dimensions lda/ldb/ldc.
+using SGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+                         float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
+                         float beta, float* c, int64_t ldc);
+using DGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+                         double alpha, const double* a, int64_t lda, const double* b,
+                         int64_t ldb, double beta, double* c, int64_t ldc);
+struct BlasGemm {
+  SGemmFn sgemm = nullptr;
+  DGemmFn dgemm = nullptr;
+  int64_t max_dim = 0;  // largest m, n, k, ld* the library takes (LP64: 2^31 - 1)
+};
+// ---- end matmul (types) ----
+
 struct KernelTable {
   Allocator allocator;
   // dst[i] = src[i] with conversion; the iterator has 1 output, 1 input.
@@ -103,7 +139,13 @@ struct KernelTable {
   // ---- end shape/index ----
 
   // ---- matmul family ----
-  // (entries for ops/matmul.cpp go here)
+  // Batched strided GEMM, see GemmArgs. c never overlaps a or b (ops/matmul.cpp
+  // guarantees it). Errors (none expected) are mt::Error.
+  void (*gemm)(const GemmArgs& g) = nullptr;
+  // A tuned BLAS for float32/float64, or nulls. Found at import by whoever can
+  // (the glue finds NumPy's OpenBLAS; see Note [CPU BLAS] in cpu/matmul.cpp);
+  // the CPU gemm kernel uses it when set.
+  BlasGemm blas;
   // ---- end matmul ----
 };
 

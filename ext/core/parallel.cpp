@@ -128,6 +128,16 @@ void set_num_threads(int n) {
 
 void set_gil_hooks(GilHooks hooks) { g_hooks = hooks; }
 
+GilRelease::GilRelease() {
+  if (g_hooks.release && !t_in_parallel) {
+    state_ = g_hooks.release();
+    released_ = true;
+  }
+}
+GilRelease::~GilRelease() {
+  if (released_) g_hooks.restore(state_);
+}
+
 void parallel_for(int64_t begin, int64_t end, int64_t grain,
                   const std::function<void(int64_t, int64_t)>& f) {
   int64_t n = end - begin;

@@ -28,6 +28,21 @@ struct GilHooks {
 };
 void set_gil_hooks(GilHooks hooks);
 
+// Releases the GIL through the hooks for the object's lifetime, for one long
+// call into code that never touches Python (a BLAS GEMM). Does nothing on a
+// parallel_for worker or inside a parallel region, where the GIL is not held.
+class GilRelease {
+ public:
+  GilRelease();
+  ~GilRelease();
+  GilRelease(const GilRelease&) = delete;
+  GilRelease& operator=(const GilRelease&) = delete;
+
+ private:
+  void* state_ = nullptr;
+  bool released_ = false;
+};
+
 void parallel_for(int64_t begin, int64_t end, int64_t grain,
                   const std::function<void(int64_t, int64_t)>& f);
 

@@ -47,6 +47,7 @@ void searchsorted(const char* seq, const int64_t* sorter, int64_t seq_rows, int6
 // ---- end shape/index ----
 
 // ---- matmul ----
+void gemm(const GemmArgs& g);  // matmul.cpp
 // ---- end matmul ----
 
 }  // namespace mt::cpu

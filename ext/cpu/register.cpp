@@ -59,6 +59,7 @@ void register_cpu_kernels() {
   // ---- end shape/index ----
 
   // ---- matmul ----
+  t.gemm = cpu::gemm;  // t.blas is filled by the glue at import (Note [CPU BLAS])
   // ---- end matmul ----
 }
 

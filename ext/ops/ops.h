@@ -153,6 +153,40 @@ Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool out_int32, 
 // ---- end shape/index ----
 
 // ---- matmul family (matmul.cpp) ----
+// `out` may be null (a new result); otherwise the result is written there,
+// resizing it when its shape differs (PyTorch's out= rule).
+// The building block: c = beta*c + alpha*a@b, a (..., m, k), b (..., k, n),
+// c (..., m, n), all with the same batch sizes (a and b may be expanded views).
+void gemm_into(const Tensor& c, const Tensor& a, const Tensor& b, Scalar alpha, Scalar beta);
+// `out` resized to `sizes` (checked writable and on `device`), or a new tensor.
+Tensor result_for(const Tensor& out, const Dims& sizes, DType dtype, Device device);
+Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor mm(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor bmm(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor mv(const Tensor& mat, const Tensor& vec, const Tensor& out = {});
+Tensor dot(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor vdot(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor inner(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha,
+             const Tensor& out = {});
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta,
+             Scalar alpha, const Tensor& out = {});
+Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar beta,
+               Scalar alpha, const Tensor& out = {});
+// In place on self (returned); self must already have the result's shape.
+Tensor addmm_(const Tensor& self, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha);
+Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta,
+              Scalar alpha);
+Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta,
+                Scalar alpha);
+// dims_a[i] of a is contracted with dims_b[i] of b; the int form contracts the
+// last `dims` dims of a with the first `dims` of b.
+Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dims& dims_b,
+                 const Tensor& out = {});
+Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims, const Tensor& out = {});
+// einsum.cpp: NumPy/PyTorch equation syntax ("ij,jk->ik", "...", implicit output).
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 // ---- end matmul ----
 
 }  // namespace mt::ops

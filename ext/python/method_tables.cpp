@@ -19,6 +19,8 @@ extern PyMethodDef index_tensor_methods[], index_module_functions[];
 // ---- end shape/index ----
 
 // ---- matmul (ops_matmul.cpp) ----
+extern PyMethodDef matmul_tensor_methods[];
+extern PyMethodDef matmul_module_functions[];
 // ---- end matmul ----
 
 const MethodTables kMethodTables[] = {
@@ -35,6 +37,7 @@ const MethodTables kMethodTables[] = {
     // ---- end shape/index rows ----
 
     // ---- matmul rows ----
+    {matmul_tensor_methods, matmul_module_functions},
     // ---- end matmul rows ----
     {nullptr, nullptr},
 };

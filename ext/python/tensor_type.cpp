@@ -140,6 +140,9 @@ static PyMethodDef* merged_tensor_methods() {
   return all.data();
 }
 
+PyObject* tensor_matmul(PyObject* a, PyObject* b);          // ops_matmul.cpp
+PyObject* tensor_inplace_matmul(PyObject* a, PyObject* b);  // ops_matmul.cpp
+
 PyObject* create_tensor_type(PyObject* module) {
   PyType_Slot slots[] = {
       {Py_tp_new, reinterpret_cast<void*>(Tensor_new)},
@@ -157,6 +160,8 @@ PyObject* create_tensor_type(PyObject* module) {
       {Py_nb_float, reinterpret_cast<void*>(tensor_as_number.nb_float)},
       {Py_nb_int, reinterpret_cast<void*>(tensor_as_number.nb_int)},
       {Py_nb_index, reinterpret_cast<void*>(tensor_as_number.nb_index)},
+      {Py_nb_matrix_multiply, reinterpret_cast<void*>(tensor_matmul)},
+      {Py_nb_inplace_matrix_multiply, reinterpret_cast<void*>(tensor_inplace_matmul)},
       {Py_bf_getbuffer, reinterpret_cast<void*>(tensor_as_buffer.bf_getbuffer)},
       {Py_bf_releasebuffer, reinterpret_cast<void*>(tensor_as_buffer.bf_releasebuffer)},
       {Py_tp_doc, const_cast<char*>("The C base of minitorch.Tensor.")},
