@@ -486,8 +486,12 @@ PyObject* F_frombytes(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
-void* gil_release() { return PyEval_SaveThread(); }
-void gil_restore(void* s) { PyEval_RestoreThread(static_cast<PyThreadState*>(s)); }
+// Releases the GIL only if this thread holds it (a C++ thread that reaches
+// parallel_for without it gets null back, and restore then does nothing).
+void* gil_release() { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; }
+void gil_restore(void* s) {
+  if (s) PyEval_RestoreThread(static_cast<PyThreadState*>(s));
+}
 
 #define FAST(name, fn) \
   {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
