@@ -19,6 +19,10 @@ namespace mt::py_glue {
 // ---- matmul (ops_matmul.cpp) ----
 // ---- end matmul ----
 
+// ---- debug (debug.cpp: rows only in sanitizer builds) ----
+extern PyMethodDef debug_module_functions[];
+// ---- end debug ----
+
 const MethodTables kMethodTables[] = {
     {tensor_methods, module_functions},
     // ---- elementwise rows ----
@@ -32,6 +36,10 @@ const MethodTables kMethodTables[] = {
 
     // ---- matmul rows ----
     // ---- end matmul rows ----
+
+    // ---- debug ----
+    {nullptr, debug_module_functions},
+    // ---- end debug ----
     {nullptr, nullptr},
 };
 
