@@ -1,15 +1,98 @@
 // copy.cpp: copy_, fill_, clone, contiguous, to, item.
+//
+// Note [Overlapping copies]: copy_ reads src while writing dst, element by
+// element and possibly on several threads, so when their bytes overlap (a
+// view copied into another view of the same memory, e.g. x.copy_(x.flip(0))
+// or x[1:] = x[:-1]) src is first copied to a temporary: the result is what
+// NumPy gives, never a half-overwritten input. A destination that writes one
+// location through several elements (a stride-0, expanded dim) is refused, as
+// PyTorch does: which write would win is undefined. fill_ writes one value,
+// so it accepts such a destination.
+#include <cmath>
+#include <limits>
+
 #include "ops.h"
 
 namespace mt::ops {
 
-void copy_(const Tensor& dst, const Tensor& src) {
+namespace {
+
+// Byte range [lo, hi) a CPU view can reach (empty when numel is 0).
+void byte_range(const Tensor& t, uintptr_t* lo, uintptr_t* hi) {
+  int64_t l, h;
+  reachable_range(t->sizes(), t->strides(), &l, &h);
+  auto base = reinterpret_cast<uintptr_t>(t->data());
+  *lo = base + l * t->itemsize();
+  *hi = base + (h + 1) * t->itemsize();
+}
+
+bool may_overlap(const Tensor& a, const Tensor& b) {
+  if (a->numel() == 0 || b->numel() == 0 || a->device() != b->device()) return false;
+  uintptr_t alo, ahi, blo, bhi;
+  byte_range(a, &alo, &ahi);
+  byte_range(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
+bool has_internal_overlap(const Tensor& t) {
+  for (int64_t i = 0; i < t->dim(); ++i)
+    if (t->strides()[i] == 0 && t->sizes()[i] > 1) return true;
+  return false;
+}
+
+// PyTorch's checked conversion of a fill value: integers must fit the target
+// integer type (unsigned targets also take negatives down to -max, which
+// wrap), floats must be finite and in range for an integer target and within
+// float's range for float32 (inf and nan are fine there). Half and bfloat16
+// take anything (they round to inf). Without this, a NaN or out-of-range
+// double cast to an integer type is undefined behaviour in C++.
+void check_fill_value(const Scalar& v, DType dt) {
+  bool ok = dispatch(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_same_v<T, bool>) {
+      return true;
+    } else if constexpr (std::is_integral_v<T>) {
+      using L = std::numeric_limits<T>;
+      if (v.is_floating()) {
+        // int64's max() rounds up to 2**63 as a double, which does not fit.
+        if constexpr (sizeof(T) == 8) return v.d >= -0x1p63 && v.d < 0x1p63;
+        else return v.d >= static_cast<double>(L::min()) && v.d <= static_cast<double>(L::max());
+      }
+      int64_t i = v.i;
+      if constexpr (std::is_unsigned_v<T>)
+        return i <= static_cast<int64_t>(L::max()) && i >= -static_cast<int64_t>(L::max());
+      else
+        return i >= static_cast<int64_t>(L::min()) && i <= static_cast<int64_t>(L::max());
+    } else if constexpr (std::is_same_v<T, float>) {
+      double d = v.to_double();
+      return !std::isfinite(d) || std::fabs(d) <= static_cast<double>(std::numeric_limits<float>::max());
+    } else {
+      return true;
+    }
+  });
+  MT_CHECK(ok, "value cannot be converted to type ", info(dt).name, " without overflow");
+}
+
+}  // namespace
+
+void copy_(const Tensor& dst, const Tensor& src0) {
+  Tensor src = src0;
   MT_CHECK(dst->device() == src->device() || src->device().is_cpu() || dst->device().is_cpu(),
            "copy_: unsupported device pair ", src->device().str(), " -> ", dst->device().str());
   dst->prepare_write();
   if (dst->numel() == 0) {
     (void)broadcast_shapes(dst->sizes(), src->sizes());
     return;
+  }
+  // See Note [Overlapping copies].
+  MT_CHECK(!has_internal_overlap(dst),
+           "unsupported operation: more than one element of the written-to tensor refers to a "
+           "single memory location. Please clone() the tensor before performing the operation.");
+  if (may_overlap(dst, src)) {
+    if (dst->data() == src->data() && dst->sizes() == src->sizes() &&
+        dst->strides() == src->strides() && dst->dtype() == src->dtype())
+      return;  // copying a view onto itself
+    src = clone(src);
   }
   // Copies between devices go through contiguous host buffers (CUDA backend).
   MT_CHECK(dst->device() == src->device(), "cross-device copy is not available in this build");
@@ -18,6 +101,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_(const Tensor& dst, Scalar value) {
+  check_fill_value(value, dst->dtype());
   dst->prepare_write();
   if (dst->numel() == 0) return;
   TensorIter it = TensorIter::build({dst.get()}, {});

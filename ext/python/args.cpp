@@ -81,7 +81,14 @@ Scalar scalar_arg(PyObject* o, const char* what) {
 
 int64_t int_arg(PyObject* o, const char* what) {
   if (PyLong_Check(o) && !PyBool_Check(o)) {
-    long long v = PyLong_AsLongLong(o);
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow) {
+      // PyTorch's class for an int argument beyond int64 is ValueError
+      // (CPython's would be OverflowError).
+      PyErr_Format(PyExc_ValueError, "%s: Overflow when unpacking long long", what);
+      throw py::PythonError{};
+    }
     if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
     return v;
   }

@@ -130,6 +130,11 @@ char* fill(PyObject* o, const Dims& shape, int64_t depth, char* p) {
   }
   if (is_tensor(o)) {
     Tensor src(impl_of(o));
+    // Pass 1 checked the shape, but Python code run since (a sequence's
+    // __iter__) may have resized the tensor: never write past the buffer.
+    bool same = src->dim() == shape.size() - depth;
+    for (int64_t i = 0; same && i < src->dim(); ++i) same = src->sizes()[i] == shape[depth + i];
+    MT_CHECK_KIND(ValueError, same, "a tensor in the data changed shape during conversion");
     Tensor dst = make<TensorImpl>(
         Storage::borrow(p, src->numel() * static_cast<int64_t>(sizeof(T)), Device{}, nullptr,
                         nullptr),
@@ -139,6 +144,11 @@ char* fill(PyObject* o, const Dims& shape, int64_t depth, char* p) {
   }
   py::Ref seq = py::check(PySequence_Fast(o, "not a sequence"));
   Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  // Pass 1 checked every length, but a sequence may give different items
+  // the second time (a custom __iter__, or one that mutates another list):
+  // a longer one would write past the end of the buffer.
+  MT_CHECK_KIND(ValueError, n == shape[depth], "expected sequence of length ", shape[depth],
+                " at dim ", depth, " (got ", n, "): the data changed during conversion");
   PyObject** items = PySequence_Fast_ITEMS(seq.get());
   if (depth + 1 == shape.size()) {
     for (Py_ssize_t i = 0; i < n; ++i, p += sizeof(T)) store<T>(p, items[i]);
