@@ -136,14 +136,17 @@ def is_tensor(obj):
 
 def is_floating_point(input):
     """True if ``input``'s dtype is a floating-point type."""
+    _creation._check_tensor(input, "is_floating_point")
     return input.dtype.is_floating_point
 
 
 def numel(input):
     """Number of elements of ``input``."""
+    _creation._check_tensor(input, "numel")
     return input.numel()
 
 
 def clone(input, *, memory_format=None):
     """A copy of ``input`` with its own memory."""
+    _creation._check_tensor(input, "clone")
     return input.clone()

@@ -9,6 +9,13 @@ from ._tensor import Tensor
 _NP_SCALAR = np.generic
 
 
+def _check_tensor(obj, fname, argname="input"):
+    """PyTorch's TypeError for a non-tensor where a tensor is required."""
+    if not isinstance(obj, _C.TensorBase):
+        raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be Tensor, not "
+                        f"{type(obj).__name__}")
+
+
 def _resolve_device(device, default):
     if device is None:
         return default
@@ -106,6 +113,7 @@ def _has_buffer(obj):
 def _like(fill, name):
     def fn(input, *, dtype=None, device=None, requires_grad=False, layout=None,
            memory_format=None, pin_memory=False):
+        _check_tensor(input, name)
         kw = dict(dtype=dtype or input.dtype, device=device or input.device,
                   requires_grad=requires_grad)
         if fill is None:
@@ -125,6 +133,7 @@ empty_like = _like(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None, pin_memory=False):
     """``full(input.shape, fill_value)`` with input's dtype and device."""
+    _check_tensor(input, "full_like")
     return _C.full(input.shape, fill_value, dtype=dtype or input.dtype,
                    device=device or input.device, requires_grad=requires_grad)
 
@@ -132,6 +141,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     """``rand(input.shape)`` with input's dtype and device."""
+    _check_tensor(input, "rand_like")
     return _C.rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                    requires_grad=requires_grad)
 
@@ -139,6 +149,7 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=Non
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
     """``randn(input.shape)`` with input's dtype and device."""
+    _check_tensor(input, "randn_like")
     return _C.randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                     requires_grad=requires_grad)
 
@@ -147,6 +158,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
              layout=None, out=None):
     """``base ** linspace(start, end, steps)``, computed in float64 and rounded once."""
     dtype = dtype or _C.get_default_dtype()
+    if int(steps) < 0:
+        raise RuntimeError("number of steps must be non-negative")
     exps = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
     vals = np.power(float(base), exps)
     t = _C.tensor(vals, dtype=dtype, device=device)

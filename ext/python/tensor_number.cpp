@@ -24,7 +24,8 @@ int N_bool(PyObject* self) {
 PyObject* N_float(PyObject* self) {
   MT_BEGIN
   TensorImpl* t = impl_of(self);
-  MT_CHECK(t->numel() == 1, "only one element tensors can be converted to Python scalars");
+  MT_CHECK_KIND(ValueError, t->numel() == 1,
+                "only one element tensors can be converted to Python scalars");
   return PyFloat_FromDouble(ops::item(Tensor(t)).to_double());
   MT_END(nullptr)
 }
@@ -32,7 +33,8 @@ PyObject* N_float(PyObject* self) {
 PyObject* N_int(PyObject* self) {
   MT_BEGIN
   TensorImpl* t = impl_of(self);
-  MT_CHECK(t->numel() == 1, "only one element tensors can be converted to Python scalars");
+  MT_CHECK_KIND(ValueError, t->numel() == 1,
+                "only one element tensors can be converted to Python scalars");
   Scalar s = ops::item(Tensor(t));
   if (s.is_floating()) return PyLong_FromDouble(s.d);
   return PyLong_FromLongLong(s.i);
