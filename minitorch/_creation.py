@@ -1,6 +1,8 @@
 """Creation functions written in Python on top of the C primitives:
 as_tensor, asarray, the *_like family and logspace."""
 
+import operator
+
 import numpy as np
 
 from . import _C
@@ -158,7 +160,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
              layout=None, out=None):
     """``base ** linspace(start, end, steps)``, computed in float64 and rounded once."""
     dtype = dtype or _C.get_default_dtype()
-    if int(steps) < 0:
+    if isinstance(steps, (bool, float)) or not hasattr(type(steps), "__index__"):
+        raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    steps = operator.index(steps)
+    if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     exps = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
     vals = np.power(float(base), exps)

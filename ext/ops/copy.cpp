@@ -81,7 +81,10 @@ void copy_(const Tensor& dst, const Tensor& src0) {
            "copy_: unsupported device pair ", src->device().str(), " -> ", dst->device().str());
   dst->prepare_write();
   if (dst->numel() == 0) {
-    (void)broadcast_shapes(dst->sizes(), src->sizes());
+    // src must broadcast *to* dst (not merely with it), as for a non-empty dst.
+    MT_CHECK(broadcast_shapes(dst->sizes(), src->sizes()) == dst->sizes(),
+             "output with shape ", dst->sizes(), " doesn't match the broadcast shape ",
+             broadcast_shapes(dst->sizes(), src->sizes()));
     return;
   }
   // See Note [Overlapping copies].
