@@ -17,8 +17,8 @@ def pytest_configure(config):
 
 
 _common = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
-settings.register_profile("ci", max_examples=60, stateful_step_count=40, **_common)
-settings.register_profile("sanitize", max_examples=15, stateful_step_count=30, **_common)
+settings.register_profile("ci", max_examples=300, stateful_step_count=40, **_common)
+settings.register_profile("sanitize", max_examples=40, stateful_step_count=30, **_common)
 _n = os.environ.get("MINITORCH_FUZZ_EXAMPLES")
 settings.register_profile("long", max_examples=int(_n) if _n else 1000, stateful_step_count=60,
                           **_common)
