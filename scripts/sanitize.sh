@@ -46,6 +46,14 @@ export LD_PRELOAD="$LIBASAN"
 export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export MINITORCH_SANITIZED=1
+# The copy must be what `import minitorch` finds (an editable install of the
+# original tree must not win); checked with the sanitizer runtime loaded.
+where=$(cd "$DIR/src" && "$PY" -c 'import minitorch, os; print(os.path.dirname(minitorch.__file__))' 2>/dev/null || true)
+if [ "$where" != "$DIR/src/minitorch" ]; then
+  echo "sanitize.sh: 'import minitorch' in $DIR/src finds '$where', not the sanitizer build"
+  exit 1
+fi
+
 if [ "$#" -eq 0 ]; then
   set -- tests -x -q -m "not slow" -p no:cacheprovider
 fi

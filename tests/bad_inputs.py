@@ -53,12 +53,17 @@ FIXTURES = ["x", "xi", "s", "e", "b", "h", "g", "xt", "a", "ai"]
 
 
 def _families():
-    rows = []
+    rows = []  # (section title, expression)
+    title = [""]
+
+    def sec(t):
+        title[0] = t
 
     def add(*exprs):
-        rows.extend(exprs)
+        rows.extend((title[0], e) for e in exprs)
 
     # ---- sizes: every function that takes a size ----
+    sec("Sizes")
     bad_sizes = ["2**62", "2**64", "-1", "(2, -1)", "2.5", "nan", "inf", "'3'", "None", "[2, 'a']",
                  "[[2]]", "(2**31, 2**31, 2**31)", "(0, 2**62, 2**62)", "obj", "x"]
     for f in ["zeros", "ones", "empty", "rand", "randn"]:
@@ -68,6 +73,7 @@ def _families():
     add(*[f"m.randint(0, 5, {v})" for v in bad_sizes if v not in ("2.5", "nan", "inf")])
 
     # ---- dtype / device / factory keywords ----
+    sec("Dtypes, devices and factory keywords")
     bad_dtypes = ["'float32'", "'int'", "np.float32", "float", "3", "obj"]
     add(*[f"m.zeros(2, dtype={d})" for d in bad_dtypes])
     add(*[f"m.tensor([1.0], dtype={d})" for d in bad_dtypes])
@@ -80,6 +86,7 @@ def _families():
         "m.zeros(2, bogus=1)", "m.zeros(2, dtype=m.float32, dtype2=1)")
 
     # ---- other factories ----
+    sec("Other factories")
     add("m.arange(0, 10, 0)", "m.arange(0, inf)", "m.arange(0, nan)", "m.arange(10, 0, 1)",
         "m.arange(0, 2**62)", "m.arange('a')", "m.arange(0, 10, dtype='x')", "m.arange()",
         "m.linspace(0, 1, -1)", "m.linspace(0, 1, 2**62)", "m.linspace(0, 1, 2.5)",
@@ -93,6 +100,7 @@ def _families():
         "m.full((2,))")
 
     # ---- tensor() data ----
+    sec("tensor() data")
     add("m.tensor([[1], [1, 2]])", "m.tensor([1, 'a'])", "m.tensor('abc')", "m.tensor(None)",
         "m.tensor([None])", "m.tensor({1: 2})", "m.tensor(obj)", "m.tensor([obj])",
         "m.tensor([2**70])", "m.tensor([[1, 2], 3])", "m.tensor([1, [2, 3]])",
@@ -101,6 +109,7 @@ def _families():
         "m.tensor()", "m.tensor(eval('[' * 70 + ']' * 70))", "m.tensor([[[]], [[1]]])")
 
     # ---- from_numpy ----
+    sec("from_numpy")
     add("m.from_numpy([1, 2])", "m.from_numpy(x)", "m.from_numpy(None)",
         "m.from_numpy(np.array([obj]))", "m.from_numpy(np.arange(3, dtype='>i4'))",
         "m.from_numpy(np.zeros(3, np.complex64))", "m.from_numpy(np.zeros(3, np.uint16))",
@@ -111,6 +120,7 @@ def _families():
         "m.from_numpy(np.zeros((1,) * 33))")
 
     # ---- dims: every method that takes a dim ----
+    sec("Dims")
     bad_dims = ["2", "-3", "2**63 - 1", "2**64", "-2**63", "1.5", "nan", "'0'", "None", "x", "True"]
     for meth in ["transpose(0, {})", "unsqueeze({})", "squeeze({})", "size({})", "stride({})",
                  "narrow({}, 0, 1)", "select({}, 0)", "flip({})", "permute(0, {})",
@@ -121,6 +131,7 @@ def _families():
         "x.unsqueeze(3)", "x.unsqueeze(-4)")
 
     # ---- narrow / select / slicing bounds ----
+    sec("narrow, select and indexing")
     add("x.narrow(1, 2, 2)", "x.narrow(1, 4, 0)", "x.narrow(1, -4, 1)", "x.narrow(1, 0, -1)",
         "x.narrow(1, 1, 2**63 - 1)", "x.narrow(1, -2**63, 1)", "x.narrow(1, 0.5, 1)",
         "x.select(1, 3)", "x.select(1, -4)", "x.select(1, 2**63 - 1)", "x.select(0, 1.5)",
@@ -130,6 +141,7 @@ def _families():
         "x[::-2**63]", "x[::2**62]", "x[:, ::-1]", "e[0]", "s[0]")
 
     # ---- view / reshape / expand / as_strided ----
+    sec("view, reshape, expand, as_strided")
     add("x.view(4)", "x.view(-1, -1)", "x.view(-2, 3)", "x.view(2**62, -1)", "x.view(7)",
         "xt.view(6)", "x.view('a')", "x.view(2.0, 3)", "x.view(m.int64)", "x.view(m.int8)",
         "x.reshape(4)", "x.reshape(-1, -1)", "x.reshape(2**62, 2**62, 0)", "x.reshape(None)",
@@ -143,6 +155,7 @@ def _families():
         "x.as_strided((2,), (1,), 2**63 - 1)", "x.as_strided('a', (1,))")
 
     # ---- in-place writes ----
+    sec("In-place writes")
     add("x.clone().copy_(m.ones(3, 2))", "x.clone().copy_(1.0)", "x.clone().copy_(obj)",
         "x.clone().copy_([1.0, 2.0, 3.0])", "x.clone().expand(2, 2, 3).copy_(m.ones(2, 2, 3))",
         "m.zeros(3).expand(2, 3).copy_(m.ones(2, 3))", "x.clone().copy_(h.float())",
@@ -165,6 +178,7 @@ def _families():
         "g.numpy()")
 
     # ---- conversions and queries ----
+    sec("Conversions, properties and queries")
     add("h.numpy()", "x.numpy(force='yes')", "x.item()", "e.item()", "int(x)", "float(x)",
         "bool(x)", "bool(e)", "x.__index__()", "s.__index__()", "len(s)", "list(s)",
         "int(m.tensor(inf))", "int(m.tensor(nan))", "m.zeros(1).view([1] * 70).numpy()",
@@ -178,6 +192,7 @@ def _families():
         "x.new_tensor([1, 'a'])", "x.type_as(1)", "x.type('float')")
 
     # ---- module utilities ----
+    sec("Module utilities")
     add("m.set_default_dtype(m.int32)", "m.set_default_dtype('float64')",
         "m.set_default_dtype(None)", "m.promote_types(m.float32, 'int')",
         "m.promote_types(m.float32)", "m.result_type(x, 'a')", "m.result_type(x)",
@@ -191,11 +206,17 @@ def _families():
         "m.device('tpu')", "m.device('cuda:x')", "m.device(1.5)", "m.device('cpu', 1)",
         "m.device('cuda:0', 0)", "m.device('cuda', -1)", "m.Size([1.5])")
     # dedupe, keeping order
-    seen = set()
-    return [r for r in rows if not (r in seen or seen.add(r))]
+    seen, out = set(), []
+    for t, e in rows:
+        if e not in seen:
+            seen.add(e)
+            out.append((t, e))
+    return out
 
 
-CANDIDATES = _families()
+_ROWS = _families()
+CANDIDATES = [e for _, e in _ROWS]
+SECTIONS = [(t, [e for tt, e in _ROWS if tt == t]) for t in dict.fromkeys(t for t, _ in _ROWS)]
 
 
 def run_row(expr, m):

@@ -6,9 +6,11 @@
 
 It calls the function once to warm caches, then checks, around further calls:
 - every argument (and the callable itself) has the same reference count
-  after the call (and after the result is dropped) as before: an error path
-  that forgets a DECREF, or a success path that steals or leaks an INCREF,
-  shows up as a difference;
+  after the call (and after the result is dropped) as before, and never
+  fewer while the result lives: an error path that forgets a DECREF, or a
+  success path that steals or leaks an INCREF, shows up as a difference
+  (small ints, bools, None, strings and dtypes are cached and referenced
+  from everywhere, so their counts are not compared);
 - the result holds exactly the references it should: a fresh object is
   referenced only by the caller; a shared object (self returned by an
   in-place method, a cached dtype, None, a bool) gains exactly one reference
@@ -47,8 +49,7 @@ def _name(fn):
 def check_refcounts(fn, *args, raises=None, repeat=5, **kwargs):
     """Checks reference counts around fn(*args, **kwargs); see the module doc.
 
-    raises: the exception class expected (None: the call must succeed).
-    Returns the result of one call (None on the error path)."""
+    raises: the exception class expected (None: the call must succeed)."""
     watched = [fn, *args, *kwargs.values()]
     _call(fn, args, kwargs, raises)  # warm-up: lazy caches, interned names
     gc.collect()
@@ -60,17 +61,19 @@ def check_refcounts(fn, *args, raises=None, repeat=5, **kwargs):
         sys.exc_info()  # nothing pending
         after = [sys.getrefcount(o) for o in watched]
         _compare(fn, watched, before, after, "after the error path")
-        return None
+        return
 
     r1 = _call(fn, args, kwargs, None)
-    # While r1 lives: an argument that is r1 has exactly one more reference.
+    # While r1 lives an argument may gain references (a from_numpy tensor
+    # owns its array, an instance its class) but never lose one (stolen).
     during = [sys.getrefcount(o) for o in watched]
-    expected = [b + (o is r1) for o, b in zip(watched, before)]
-    _compare(fn, watched, expected, during, "while the result lives")
+    _check_not_stolen(fn, watched, before, during)  # (a loop here would hold a reference)
     shared = any(r1 is o for o in watched)
     rc1 = sys.getrefcount(r1)
     r2 = _call(fn, args, kwargs, None)
-    if r2 is r1:
+    if _is_cached_singleton(r1):
+        pass  # True, None, 3: referenced from everywhere; counts move on their own
+    elif r2 is r1:
         shared = True
         if sys.getrefcount(r1) != rc1 + 1:
             raise RefcountError(f"{_name(fn)}: a shared result gained "
@@ -85,28 +88,34 @@ def check_refcounts(fn, *args, raises=None, repeat=5, **kwargs):
     del r2
     for _ in range(repeat):
         _call(fn, args, kwargs, None)
-    result = r1
     del r1
     gc.collect()
     after = [sys.getrefcount(o) for o in watched]
-    if any(result is o for o in watched):
-        after = [a - (o is result) for o, a in zip(watched, after)]
     _compare(fn, watched, before, after, "after the results were dropped")
-    return result
 
 
 def _is_cached_singleton(o):
     # Objects CPython or minitorch may hand out from a cache: small ints,
-    # bools, None, dtypes, interned strings, empty tuples.
-    if o is None or isinstance(o, (bool, str)) or o == ():
+    # bools, None, dtypes, interned strings, empty tuples. Their counts also
+    # move with unrelated code, so they are not checked.
+    if o is None or isinstance(o, (bool, str)) or (type(o) is tuple and o == ()):
         return True
     if isinstance(o, int) and -5 <= o <= 256:
         return True
     return type(o).__name__ == "dtype"
 
 
+def _check_not_stolen(fn, watched, before, during):
+    for i, (o, b, d) in enumerate(zip(watched, before, during)):
+        if d < b:
+            raise RefcountError(f"{_name(fn)}: {_what(i, o)} lost {b - d} references (stolen)")
+
+
+def _what(i, o):
+    return "the callable" if i == 0 else f"argument {i - 1} ({type(o).__name__})"
+
+
 def _compare(fn, watched, before, after, when):
     for i, (o, b, a) in enumerate(zip(watched, before, after)):
-        if a != b:
-            what = "the callable" if i == 0 else f"argument {i - 1} ({type(o).__name__})"
-            raise RefcountError(f"{_name(fn)}: {what} has {a - b:+d} references {when}")
+        if a != b and not _is_cached_singleton(o):
+            raise RefcountError(f"{_name(fn)}: {_what(i, o)} has {a - b:+d} references {when}")

@@ -141,7 +141,7 @@ def test_fill_values_pytorch_accepts():
     lambda: m.arange(10.0).narrow(0, 2**64, 1), lambda: m.zeros(2).unsqueeze(-2**64),
 ])
 def test_int_arguments_beyond_int64_raise_value_error(call):
-    with pytest.raises(ValueError, match="Overflow"):  # was OverflowError
+    with pytest.raises(ValueError, match="Overflow"):  # was OverflowError (sizes: TypeError)
         call()
 
 
@@ -207,3 +207,12 @@ def test_logspace_argument_checks():
     with pytest.raises(TypeError):
         m.logspace(0, 1, float("inf"))  # int(inf) raised OverflowError
     assert m.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: m.zeros(2**64), lambda: m.zeros(2, 2**64), lambda: m.arange(3.0).flip(2**64),
+    lambda: m.zeros(1).expand([2**64]),
+])
+def test_size_lists_beyond_int64_raise_type_error(call):
+    with pytest.raises(TypeError, match="Overflow"):  # was OverflowError; PyTorch: TypeError
+        call()

@@ -118,8 +118,27 @@ bool bool_arg(PyObject* o, const char* what) {
   throw py::PythonError{};
 }
 
+namespace {
+// An element of an int list beyond int64: PyTorch's class there is TypeError
+// (int_arg alone raises ValueError, as PyTorch does for a single int).
+int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
+  try {
+    return int_arg(o, what);
+  } catch (const py::PythonError&) {
+    if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_TypeError,
+                   "%s: failed to unpack the object at pos %zd with error \"Overflow when "
+                   "unpacking long long\"",
+                   what, pos + 1);
+    }
+    throw;
+  }
+}
+}  // namespace
+
 Dims int_list_arg(PyObject* o, const char* what) {
-  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{int_arg(o, what)};
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{list_item(o, what, 0)};
   if (is_tensor(o)) {
     PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
     throw py::PythonError{};
@@ -134,7 +153,7 @@ Dims int_list_arg(PyObject* o, const char* what) {
                    what, Py_TYPE(items[i])->tp_name, i);
       throw py::PythonError{};
     }
-    d[i] = int_arg(items[i], what);
+    d[i] = list_item(items[i], what, i);
   }
   return d;
 }
@@ -155,7 +174,7 @@ Dims sizes_arg(PyObject* const* args, Py_ssize_t nargs, const char* fname) {
                    fname, Py_TYPE(args[i])->tp_name, i);
       throw py::PythonError{};
     }
-    d[i] = int_arg(args[i], "size");
+    d[i] = list_item(args[i], "size", i);
   }
   return d;
 }
