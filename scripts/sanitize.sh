@@ -38,12 +38,18 @@ built=$(date +%s)
 echo "sanitize.sh: built in $((built - start)) s"
 
 LIBASAN="$(g++ -print-file-name=libasan.so)"
+LIBSTDCXX="$(g++ -print-file-name=libstdc++.so)"
 [ -f "$LIBASAN" ] || { echo "sanitize.sh: libasan not found ($LIBASAN)"; exit 1; }
 # The interpreter is not instrumented, so the ASan runtime must be loaded
-# first (LD_PRELOAD). detect_leaks=0: CPython keeps allocations alive at exit
+# first (LD_PRELOAD). libstdc++ is preloaded too: ASan looks up the real
+# __cxa_throw when it starts, and python itself does not link libstdc++, so
+# without it the first C++ exception aborts with "CHECK failed ...
+# real___cxa_throw". detect_leaks=0: CPython keeps allocations alive at exit
 # by design; leaks are checked by tests/test_leaks.py instead.
-export LD_PRELOAD="$LIBASAN"
-export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1"
+# allocator_may_return_null=1: a huge request (empty(2**40)) must fail the way
+# it does without ASan (null -> RuntimeError), not abort the run.
+export LD_PRELOAD="$LIBASAN:$LIBSTDCXX"
+export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export MINITORCH_SANITIZED=1
 # The copy must be what `import minitorch` finds (an editable install of the
@@ -54,8 +60,10 @@ if [ "$where" != "$DIR/src/minitorch" ]; then
   exit 1
 fi
 
+# --capture=sys: a sanitizer report goes straight to file descriptor 2, and
+# pytest's default fd capture would swallow it when the process aborts.
 if [ "$#" -eq 0 ]; then
-  set -- tests -x -q -m "not slow" -p no:cacheprovider
+  set -- tests -x -q -m "not slow" -p no:cacheprovider --capture=sys
 fi
 rc=0
 "$PY" -m pytest "$@" || rc=$?

@@ -216,3 +216,14 @@ def test_logspace_argument_checks():
 def test_size_lists_beyond_int64_raise_type_error(call):
     with pytest.raises(TypeError, match="Overflow"):  # was OverflowError; PyTorch: TypeError
         call()
+
+
+def test_huge_stride_on_a_size_one_dim_in_tolist_numpy_and_buffer():
+    # stride 2**62 on a dim of one element: stride * itemsize overflowed
+    # (UBSan: signed integer overflow) in tolist(), numpy() and the buffer protocol.
+    v = m.arange(10.0)[::2**62]
+    assert v.tolist() == [0.0]
+    assert v.numpy().tolist() == [0.0]
+    assert memoryview(v).tolist() == [0.0]
+    w = m.arange(10.0).as_strided((1, 2), (2**62, 1))
+    assert w.tolist() == [[0.0, 1.0]] and w.numpy().tolist() == [[0.0, 1.0]]
