@@ -9,9 +9,11 @@ Each row is an expression evaluated in a namespace made by
 ``make_namespace(m)``, where ``m`` is minitorch or torch, so the same text is
 tried against both. Expressions are built from small families (bad sizes x
 size-taking functions, bad dims x dim-taking methods, ...) so that a later
-issue adds coverage by adding a family or a value, then records outcomes:
+issue adds coverage by adding a family or a value, then records outcomes
+(from the repository root, with torch installed) and reviews the diff:
 
-    python tests/bad_inputs.py --record > /tmp/expected.py   # review, paste
+    python tests/bad_inputs.py --record > tests/bad_inputs_expected.py
+    python scripts/gen_errors_doc.py      # docs/errors.md follows the table
 
 Outcome codes: an exception class name; "ok" (the call returns: minitorch
 deliberately accepts it, e.g. negative strides); "n/a" (PyTorch has no such
