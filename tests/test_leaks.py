@@ -6,8 +6,9 @@ Bounds (stated here, checked below):
   Python object per call (Storage, Dims buffer, a tuple) exceeds it.
 - tracemalloc: 50,000 iterations may grow Python-allocated memory by at most
   64 KiB (under 1.4 bytes per iteration: no Python object may leak per call).
-The 1,000,000-iteration loops take longer than 30 s, so they are marked
-`slow` (the sanitizer run skips them); the shorter tracemalloc loops always run.
+The 1,000,000-iteration loops take 5-30 s here and many minutes under the
+sanitizers, so they are marked `slow` (scripts/sanitize.sh skips them); the
+shorter tracemalloc loops always run.
 """
 
 import gc
