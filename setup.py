@@ -31,8 +31,12 @@ def compile_args():
         args.append("-Werror")
     sanitize = os.environ.get("MINITORCH_SANITIZE")
     if sanitize:
+        # -fno-wrapv undoes the -fwrapv that Python's own CFLAGS add, so that
+        # UBSan reports signed overflow in size/stride arithmetic instead of
+        # letting it wrap silently (our code never relies on wrapping).
         args += [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer",
-                 "-fno-sanitize-recover=undefined", "-O1", "-g", "-DMINITORCH_SANITIZE=1"]
+                 "-fno-sanitize-recover=undefined", "-fno-wrapv", "-O1", "-g",
+                 "-DMINITORCH_SANITIZE=1"]
     return args
 
 

@@ -1,6 +1,8 @@
 """Creation functions written in Python on top of the C primitives:
 as_tensor, asarray, the *_like family and logspace."""
 
+import operator
+
 import numpy as np
 
 from . import _C
@@ -8,6 +10,13 @@ from ._device import device as _device_cls
 from ._tensor import Tensor
 
 _NP_SCALAR = np.generic
+
+
+def _check_tensor(obj, fname, argname="input"):
+    """PyTorch's TypeError for a non-tensor where a tensor is required."""
+    if not isinstance(obj, _C.TensorBase):
+        raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be Tensor, not "
+                        f"{type(obj).__name__}")
 
 
 def _resolve_device(device, default):
@@ -180,7 +189,7 @@ def _empty_like(input, dtype, device):
 def _like(fill, name):
     def fn(input, *, dtype=None, device=None, requires_grad=False, layout=None,
            memory_format=None, pin_memory=False):
-        _check_tensor(name, input)
+        _check_tensor(input, name)
         out = _empty_like(input, dtype or input.dtype, device or input.device)
         if fill is not None:
             out.fill_(fill)
@@ -192,12 +201,6 @@ def _like(fill, name):
     return fn
 
 
-def _check_tensor(fname, input):
-    if not isinstance(input, _C.TensorBase):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-
-
 zeros_like = _like(0, "zeros_like")
 ones_like = _like(1, "ones_like")
 empty_like = _like(None, "empty_like")
@@ -206,7 +209,7 @@ empty_like = _like(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None, pin_memory=False):
     """``full(input.shape, fill_value)`` with input's dtype, device and strides."""
-    _check_tensor("full_like", input)
+    _check_tensor(input, "full_like")
     out = _empty_like(input, dtype or input.dtype, device or input.device)
     out.fill_(fill_value)
     return _require_grad(out) if requires_grad else out
@@ -225,14 +228,14 @@ def _random_like(fn, input, dtype, device, requires_grad):
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     """``rand(input.shape)`` with input's dtype, device and (dense) strides."""
-    _check_tensor("rand_like", input)
+    _check_tensor(input, "rand_like")
     return _random_like(_C.rand, input, dtype, device, requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
     """``randn(input.shape)`` with input's dtype, device and (dense) strides."""
-    _check_tensor("randn_like", input)
+    _check_tensor(input, "randn_like")
     return _random_like(_C.randn, input, dtype, device, requires_grad)
 
 
@@ -240,7 +243,9 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
              layout=None, out=None):
     """``base ** linspace(start, end, steps)``, computed in float64 and rounded once."""
     dtype = dtype or _C.get_default_dtype()
-    steps = int(steps)
+    if isinstance(steps, (bool, float)) or not hasattr(type(steps), "__index__"):
+        raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    steps = operator.index(steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     exps = np.linspace(float(start), float(end), steps, dtype=np.float64)

@@ -111,6 +111,9 @@ class Tensor(_C.TensorBase):
 
     # ---- small conveniences written in Python ----
     def type_as(self, other):
+        if not isinstance(other, _C.TensorBase):
+            raise TypeError("type_as(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
         return self.to(other.dtype)
 
     def type(self, dtype=None):

@@ -19,10 +19,13 @@ int64_t checked_numel(const Dims& sizes) {
 Dims contiguous_strides(const Dims& sizes) {
   Dims st(sizes.size());
   int64_t acc = 1;
+  bool overflow = false;
   for (int64_t i = sizes.size() - 1; i >= 0; --i) {
     st[i] = acc;
-    acc *= sizes[i] > 1 ? sizes[i] : 1;
+    // The outermost size never enters a stride, so only inner products count.
+    if (i > 0 && __builtin_mul_overflow(acc, sizes[i] > 1 ? sizes[i] : 1, &acc)) overflow = true;
   }
+  MT_CHECK(!overflow, "Storage size calculation overflowed with sizes=", sizes);
   return st;
 }
 
@@ -46,14 +49,15 @@ void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_
       return;
     }
   }
+  bool overflow = false;
   for (int64_t i = 0; i < sizes.size(); ++i) {
-    // Overflow would wrap to a small range and let an out-of-bounds view pass its check.
     int64_t span;
-    bool bad = __builtin_mul_overflow(sizes[i] - 1, strides[i], &span) ||
-               (span < 0 ? __builtin_add_overflow(*lo, span, lo)
-                         : __builtin_add_overflow(*hi, span, hi));
-    MT_CHECK(!bad, "sizes ", sizes, " with strides ", strides, " overflow the address range");
+    overflow |= __builtin_mul_overflow(sizes[i] - 1, strides[i], &span);
+    if (span < 0) overflow |= __builtin_add_overflow(*lo, span, lo);
+    else overflow |= __builtin_add_overflow(*hi, span, hi);
   }
+  MT_CHECK(!overflow, "Storage size calculation overflowed with sizes=", sizes,
+           " and strides=", strides);
 }
 
 int64_t wrap_dim(int64_t dim, int64_t ndim) {

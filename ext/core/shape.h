@@ -18,12 +18,16 @@ inline int64_t numel_of(const Dims& sizes) {
   for (int64_t s : sizes) n *= s;
   return n;
 }
-// Row-major (C order) strides for sizes.
+// Row-major (C order) strides for sizes. RuntimeError when a stride would
+// overflow int64 (possible for empty tensors such as (0, 2**62, 2**62),
+// whose numel is 0 but whose strides are not).
 Dims contiguous_strides(const Dims& sizes);
 // True when sizes/strides describe row-major order (size-1 dims ignored).
 bool is_contiguous(const Dims& sizes, const Dims& strides);
 // Lowest and highest element offsets (relative to the storage offset)
 // reachable by a view; both 0 for an empty view. See Note [Negative strides].
+// RuntimeError when they overflow int64 (user strides from as_strided can be
+// anything; a wrapped sum would let a bounds check pass).
 void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_t* hi);
 // Wraps a possibly negative dim into [0, ndim); IndexError as PyTorch words it.
 int64_t wrap_dim(int64_t dim, int64_t ndim);

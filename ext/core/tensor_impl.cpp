@@ -40,18 +40,31 @@ void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DTy
                      int64_t nbytes) {
   MT_CHECK(sizes.size() == strides.size(), "mismatch in length of strides and shape");
   for (int64_t s : sizes) MT_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s);
-  // checked_numel: a wrapped-around numel of 0 would skip the bounds check
-  if (checked_numel(sizes) == 0) return;
+  (void)checked_numel(sizes);
+  // Even an empty view must keep size * stride and the offset in range:
+  // the view ops (narrow, select, flip, unsqueeze) multiply them. See
+  // Note [Negative strides].
+  int64_t span = 0;
+  bool overflow = false;
+  for (int64_t i = 0; i < sizes.size(); ++i) {
+    int64_t s;
+    overflow |= strides[i] == INT64_MIN || __builtin_mul_overflow(sizes[i], strides[i], &s) ||
+                __builtin_add_overflow(span, s < 0 ? -s : s, &span);
+  }
+  overflow |= __builtin_add_overflow(span, offset < 0 ? -offset : offset, &span);
+  MT_CHECK(!overflow, "Storage size calculation overflowed with sizes=", sizes,
+           " and strides=", strides, " and storage offset ", offset);
+  if (numel_of(sizes) == 0) return;
   int64_t lo, hi;
   reachable_range(sizes, strides, &lo, &hi);
   int64_t isz = itemsize_of(dtype);
-  int64_t end;  // one past the last byte the view reaches
-  MT_CHECK(!__builtin_add_overflow(offset, hi + 1, &end) && !__builtin_mul_overflow(end, isz, &end),
+  // span bounds every term, and span * 8 cannot overflow unless span > 2**60.
+  int64_t need;
+  MT_CHECK(!__builtin_mul_overflow(offset + hi + 1, isz, &need),
+           "Storage size calculation overflowed with sizes=", sizes, " and strides=", strides);
+  MT_CHECK(offset + lo >= 0 && need <= nbytes,
            "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
-           " overflow the address range");
-  MT_CHECK(offset + lo >= 0 && end <= nbytes,
-           "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
-           ", and itemsize ", isz, " requiring a storage size of ", end,
+           ", and itemsize ", isz, " requiring a storage size of ", need,
            " are out of bounds for storage of size ", nbytes);
 }
 
@@ -66,14 +79,16 @@ void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t off
 
 void TensorImpl::resize(const Dims& sizes) {
   int64_t n = checked_numel(sizes);
+  Dims strides = contiguous_strides(sizes);
   int64_t need;
-  // An overflowed byte count would look small and skip the growth below.
+  // Checked: a wrapped byte count would skip the grow and leave a view far
+  // larger than its storage.
   MT_CHECK(!__builtin_add_overflow(offset_, n, &need) &&
                !__builtin_mul_overflow(need, itemsize(), &need),
            "Storage size calculation overflowed with sizes=", sizes);
   if (n > 0 && need > storage_->nbytes()) storage_->resize(need);  // may throw; nothing changed
   sizes_ = sizes;
-  strides_ = contiguous_strides(sizes);
+  strides_ = std::move(strides);
   refresh();
 }
 

@@ -90,7 +90,9 @@ class TensorImpl : public RefCounted {
 
  private:
   void refresh() {
-    numel_ = numel_of(sizes_);
+    // Checked: a view op handed absurd sizes (expand(2**62, 2**62), a
+    // negative size) must raise here rather than carry a wrapped numel.
+    numel_ = checked_numel(sizes_);
     contiguous_ = mt::is_contiguous(sizes_, strides_);
   }
 

@@ -1,15 +1,79 @@
 // copy.cpp: copy_, fill_, clone, contiguous, to, item.
+//
+// Note [Overlapping copies]: copy_ reads src while writing dst, element by
+// element and possibly on several threads, so when their bytes overlap (a
+// view copied into another view of the same memory, e.g. x.copy_(x.flip(0))
+// or x[1:] = x[:-1]) src is first copied to a temporary: the result is what
+// NumPy gives, never a half-overwritten input. A destination that writes one
+// location through several elements (a stride-0, expanded dim) is refused, as
+// PyTorch does: which write would win is undefined. fill_ writes one value,
+// so it accepts such a destination.
+#include <cmath>
+#include <limits>
+
 #include "ops.h"
 
 namespace mt::ops {
 
-void copy_(const Tensor& dst, const Tensor& src) {
+namespace {
+
+// Byte range [lo, hi) a CPU view can reach (empty when numel is 0).
+void byte_range(const Tensor& t, uintptr_t* lo, uintptr_t* hi) {
+  int64_t l, h;
+  reachable_range(t->sizes(), t->strides(), &l, &h);
+  auto base = reinterpret_cast<uintptr_t>(t->data());
+  *lo = base + l * t->itemsize();
+  *hi = base + (h + 1) * t->itemsize();
+}
+
+bool may_overlap(const Tensor& a, const Tensor& b) {
+  if (a->numel() == 0 || b->numel() == 0 || a->device() != b->device()) return false;
+  uintptr_t alo, ahi, blo, bhi;
+  byte_range(a, &alo, &ahi);
+  byte_range(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
+bool has_internal_overlap(const Tensor& t) {
+  for (int64_t i = 0; i < t->dim(); ++i)
+    if (t->strides()[i] == 0 && t->sizes()[i] > 1) return true;
+  return false;
+}
+
+// PyTorch's checked conversion of a fill value: integers must fit the target
+// integer type (unsigned targets also take negatives down to -max, which
+// wrap), floats must be finite and in range for an integer target and within
+// float's range for float32 (inf and nan are fine there). Half and bfloat16
+// take anything (they round to inf). Without this, a NaN or out-of-range
+// double cast to an integer type is undefined behaviour in C++.
+void check_fill_value(const Scalar& v, DType dt) {
+  bool bad = dispatch(dt, [&](auto tag) { return v.overflows<typename decltype(tag)::type>(); });
+  MT_CHECK(!bad, "value cannot be converted to type ", info(dt).name, " without overflow");
+}
+
+}  // namespace
+
+void copy_(const Tensor& dst, const Tensor& src0) {
+  Tensor src = src0;
   MT_CHECK(dst->device() == src->device() || src->device().is_cpu() || dst->device().is_cpu(),
            "copy_: unsupported device pair ", src->device().str(), " -> ", dst->device().str());
   dst->prepare_write();
   if (dst->numel() == 0) {
-    (void)broadcast_shapes(dst->sizes(), src->sizes());
+    // src must broadcast *to* dst (not merely with it), as for a non-empty dst.
+    MT_CHECK(broadcast_shapes(dst->sizes(), src->sizes()) == dst->sizes(),
+             "output with shape ", dst->sizes(), " doesn't match the broadcast shape ",
+             broadcast_shapes(dst->sizes(), src->sizes()));
     return;
+  }
+  // See Note [Overlapping copies].
+  MT_CHECK(!has_internal_overlap(dst),
+           "unsupported operation: more than one element of the written-to tensor refers to a "
+           "single memory location. Please clone() the tensor before performing the operation.");
+  if (may_overlap(dst, src)) {
+    if (dst->data() == src->data() && dst->sizes() == src->sizes() &&
+        dst->strides() == src->strides() && dst->dtype() == src->dtype())
+      return;  // copying a view onto itself
+    src = clone(src);
   }
   // Copies between devices go through contiguous host buffers (CUDA backend).
   MT_CHECK(dst->device() == src->device(), "cross-device copy is not available in this build");
@@ -18,12 +82,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_(const Tensor& dst, Scalar value) {
-  // PyTorch refuses values the dtype cannot hold (uint8 fill_(300)) instead of wrapping.
-  dispatch(dst->dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    MT_CHECK(!value.overflows<T>(), "value cannot be converted to type ", info(dst->dtype()).name,
-             " without overflow");
-  });
+  check_fill_value(value, dst->dtype());
   dst->prepare_write();
   if (dst->numel() == 0) return;
   TensorIter it = TensorIter::build({dst.get()}, {});

@@ -25,7 +25,8 @@ Dims infer_size(const Dims& sizes, int64_t numel) {
       infer = i;
     } else {
       MT_CHECK(out[i] >= 0, "invalid shape dimension ", out[i]);
-      known *= out[i];
+      MT_CHECK(!__builtin_mul_overflow(known, out[i], &known), "shape '", sizes,
+               "' is invalid for input of size ", numel);
     }
   }
   if (infer >= 0) {
@@ -33,7 +34,7 @@ Dims infer_size(const Dims& sizes, int64_t numel) {
              numel);
     out[infer] = numel / known;
   }
-  MT_CHECK(numel_of(out) == numel, "shape '", sizes, "' is invalid for input of size ", numel);
+  MT_CHECK(checked_numel(out) == numel, "shape '", sizes, "' is invalid for input of size ", numel);
   return out;
 }
 
@@ -137,6 +138,8 @@ Tensor expand(const Tensor& t, const Dims& sizes) {
     }
     int64_t have = t->sizes()[ti];
     if (want == -1) want = have;
+    MT_CHECK(want >= 0, "The expanded size of the tensor (", want, ") isn't allowed: sizes must "
+             "be non-negative (or -1 to keep the existing size)");
     MT_CHECK(have == want || have == 1, "The expanded size of the tensor (", want,
              ") must match the existing size (", have, ") at non-singleton dimension ", i,
              ".  Target sizes: ", sizes, ".  Tensor sizes: ", t->sizes());
@@ -153,7 +156,8 @@ Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
   if (start < 0) start += size;
   MT_CHECK_KIND(IndexError, start >= 0 && start <= size, "start out of range (expected to be in "
                 "range of [", -size, ", ", size, "], but got ", start, ")");
-  MT_CHECK(length >= 0 && start + length <= size, "start (", start, ") + length (", length,
+  // `length <= size - start`, not `start + length <= size`: the sum can overflow.
+  MT_CHECK(length >= 0 && length <= size - start, "start (", start, ") + length (", length,
            ") exceeds dimension size (", size, ").");
   Dims sz = t->sizes();
   sz[dim] = length;
@@ -189,13 +193,20 @@ Tensor slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
               : size - 1;
     e = stop ? (*stop < 0 ? std::max<int64_t>(*stop + size, -1) : std::min(*stop, size - 1)) : -1;
   }
+  // Unsigned step magnitude: -step overflows for step == INT64_MIN, and
+  // `e - b + step - 1` overflows for huge steps.
+  uint64_t astep = step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
   int64_t len = 0;
-  if (step > 0 && e > b) len = (e - b + step - 1) / step;
-  if (step < 0 && b > e) len = (b - e + (-step) - 1) / (-step);
+  if (step > 0 && e > b) len = static_cast<int64_t>((static_cast<uint64_t>(e - b) - 1) / astep + 1);
+  if (step < 0 && b > e) len = static_cast<int64_t>((static_cast<uint64_t>(b - e) - 1) / astep + 1);
   Dims sz = t->sizes(), st = t->strides();
   sz[dim] = len;
   int64_t off = t->offset() + (len > 0 ? b * st[dim] : 0);
-  st[dim] *= step;
+  // With two or more elements the new stride spans at most the old extent,
+  // so it fits; with one or none it is never used (keep the old one on
+  // overflow rather than wrap).
+  int64_t nst;
+  if (!__builtin_mul_overflow(st[dim], step, &nst)) st[dim] = nst;
   return t->view(sz, st, off);
 }
 

@@ -82,7 +82,14 @@ Scalar scalar_arg(PyObject* o, const char* what) {
 
 int64_t int_arg(PyObject* o, const char* what) {
   if (PyLong_Check(o) && !PyBool_Check(o)) {
-    long long v = PyLong_AsLongLong(o);
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow) {
+      // PyTorch's class for an int argument beyond int64 is ValueError
+      // (CPython's would be OverflowError).
+      PyErr_Format(PyExc_ValueError, "%s: Overflow when unpacking long long", what);
+      throw py::PythonError{};
+    }
     if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
     return v;
   }
@@ -112,8 +119,27 @@ bool bool_arg(PyObject* o, const char* what) {
   throw py::PythonError{};
 }
 
+namespace {
+// An element of an int list beyond int64: PyTorch's class there is TypeError
+// (int_arg alone raises ValueError, as PyTorch does for a single int).
+int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
+  try {
+    return int_arg(o, what);
+  } catch (const py::PythonError&) {
+    if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_TypeError,
+                   "%s: failed to unpack the object at pos %zd with error \"Overflow when "
+                   "unpacking long long\"",
+                   what, pos + 1);
+    }
+    throw;
+  }
+}
+}  // namespace
+
 Dims int_list_arg(PyObject* o, const char* what) {
-  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{int_arg(o, what)};
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{list_item(o, what, 0)};
   if (is_tensor(o)) {
     PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
     throw py::PythonError{};
@@ -128,7 +154,7 @@ Dims int_list_arg(PyObject* o, const char* what) {
                    what, Py_TYPE(items[i])->tp_name, i);
       throw py::PythonError{};
     }
-    d[i] = int_arg(items[i], what);
+    d[i] = list_item(items[i], what, i);
   }
   return d;
 }
@@ -149,7 +175,7 @@ Dims sizes_arg(PyObject* const* args, Py_ssize_t nargs, const char* fname) {
                    fname, Py_TYPE(args[i])->tp_name, i);
       throw py::PythonError{};
     }
-    d[i] = int_arg(args[i], "size");
+    d[i] = list_item(args[i], "size", i);
   }
   return d;
 }

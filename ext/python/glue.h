@@ -92,6 +92,14 @@ PyObject* wrap(Tensor t);
 // Borrowed impl of a Tensor object; TypeError naming `what` otherwise.
 Tensor unwrap(PyObject* o, const char* what = "argument");
 inline TensorImpl* impl_of(PyObject* o) { return reinterpret_cast<PyTensor*>(o)->impl; }
+// Stride of dim d in bytes. Only a dim of size <= 1 can carry an element
+// stride so large that stride * itemsize overflows (x[::2**62],
+// as_strided): its stride is never used, so 0 stands in for it there.
+inline int64_t byte_stride(const TensorImpl* t, int64_t d) {
+  int64_t b;
+  if (__builtin_mul_overflow(t->strides()[d], t->itemsize(), &b)) return 0;
+  return b;
+}
 
 // ---- dtype and device objects (dtype_object.cpp) ----
 struct PyDType {

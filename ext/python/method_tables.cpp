@@ -23,6 +23,10 @@ extern PyMethodDef matmul_tensor_methods[];
 extern PyMethodDef matmul_module_functions[];
 // ---- end matmul ----
 
+// ---- debug (debug.cpp: rows only in sanitizer builds) ----
+extern PyMethodDef debug_module_functions[];
+// ---- end debug ----
+
 const MethodTables kMethodTables[] = {
     {tensor_methods, module_functions},
     // ---- elementwise rows ----
@@ -39,6 +43,10 @@ const MethodTables kMethodTables[] = {
     // ---- matmul rows ----
     {matmul_tensor_methods, matmul_module_functions},
     // ---- end matmul rows ----
+
+    // ---- debug ----
+    {nullptr, debug_module_functions},
+    // ---- end debug ----
     {nullptr, nullptr},
 };
 

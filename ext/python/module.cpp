@@ -314,6 +314,11 @@ PyObject* F_get_rng_state(PyObject*, PyObject*) {
 }
 
 PyObject* F_set_rng_state(PyObject*, PyObject* state) {
+  if (!PyTuple_Check(state)) {  // PyArg_ParseTuple would raise SystemError
+    PyErr_Format(PyExc_TypeError, "set_rng_state(): expected a state from get_rng_state(), got %s",
+                 Py_TYPE(state)->tp_name);
+    return nullptr;
+  }
   unsigned long long s, o;
   if (!PyArg_ParseTuple(state, "KK:set_rng_state", &s, &o)) return nullptr;
   default_generator().seed = s;

@@ -246,10 +246,9 @@ PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
   int nd = static_cast<int>(t->dim());
   MT_CHECK(nd <= NPY_MAXDIMS, "numpy() supports at most ", NPY_MAXDIMS, " dims, got ", nd);
   npy_intp dims[NPY_MAXDIMS], strides[NPY_MAXDIMS];
-  const int64_t isz = t->itemsize();
   for (int i = 0; i < nd; ++i) {
     dims[i] = t->sizes()[i];
-    strides[i] = t->strides()[i] * isz;
+    strides[i] = byte_stride(t.get(), i);
   }
   int flags = t->storage()->read_only() ? 0 : NPY_ARRAY_WRITEABLE;
   py::Ref base = new_export(t->storage());
@@ -452,7 +451,7 @@ int Tensor_getbuffer(PyObject* self, Py_buffer* view, int flags) {
   e->shape_strides = new Py_ssize_t[2 * nd + 1];
   for (int i = 0; i < nd; ++i) {
     e->shape_strides[i] = t->sizes()[i];
-    e->shape_strides[nd + i] = t->strides()[i] * t->itemsize();
+    e->shape_strides[nd + i] = byte_stride(t, i);
   }
   e->format[0] = fmt[0];
   e->format[1] = 0;

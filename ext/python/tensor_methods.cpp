@@ -76,7 +76,7 @@ template <typename T>
 PyObject* tolist_rec(const TensorImpl* t, const char* p, int64_t d) {
   if (d == t->dim()) return to_py<T>(p);
   int64_t n = t->sizes()[d];
-  int64_t step = t->strides()[d] * t->itemsize();
+  int64_t step = byte_stride(t, d);
   py::Ref list = py::check(PyList_New(n));
   for (int64_t i = 0; i < n; ++i)
     PyList_SET_ITEM(list.get(), i, py::check(tolist_rec<T>(t, p + i * step, d + 1)).release());

@@ -200,7 +200,12 @@ void store(char* p, PyObject* o) {
 
 // Copies a tensor (or ndarray) block into the row-major buffer at p.
 template <typename T>
-char* fill_block(const Tensor& src, char* p) {
+char* fill_block(const Tensor& src, const Dims& shape, int64_t depth, char* p) {
+  // Pass 1 checked the shape, but Python code run since (a sequence's
+  // __iter__) may have resized the tensor: never write past the buffer.
+  bool same = src->dim() == shape.size() - depth;
+  for (int64_t i = 0; same && i < src->dim(); ++i) same = src->sizes()[i] == shape[depth + i];
+  MT_CHECK_KIND(ValueError, same, "a tensor in the data changed shape during conversion");
   Tensor dst = make<TensorImpl>(
       Storage::borrow(p, src->numel() * static_cast<int64_t>(sizeof(T)), Device{}, nullptr,
                       nullptr),
@@ -216,10 +221,15 @@ char* fill(PyObject* o, const Dims& shape, int64_t depth, char* p) {
     store<T>(p, o);
     return p + sizeof(T);
   }
-  if (is_tensor(o)) return fill_block<T>(Tensor(impl_of(o)), p);
-  if (is_ndarray(o)) return fill_block<T>(numpy_readable(o), p);
+  if (is_tensor(o)) return fill_block<T>(Tensor(impl_of(o)), shape, depth, p);
+  if (is_ndarray(o)) return fill_block<T>(numpy_readable(o), shape, depth, p);
   py::Ref seq = py::check(PySequence_Fast(o, "not a sequence"));
   Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  // Pass 1 checked every length, but a sequence may give different items
+  // the second time (a custom __iter__, or one that mutates another list):
+  // a longer one would write past the end of the buffer.
+  MT_CHECK_KIND(ValueError, n == shape[depth], "expected sequence of length ", shape[depth],
+                " at dim ", depth, " (got ", n, "): the data changed during conversion");
   PyObject** items = PySequence_Fast_ITEMS(seq.get());
   if (depth + 1 == shape.size()) {
     for (Py_ssize_t i = 0; i < n; ++i, p += sizeof(T)) store<T>(p, items[i]);

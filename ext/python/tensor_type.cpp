@@ -5,6 +5,8 @@
 // impl->pyobj, so wrapping the same impl twice returns the same object
 // (t.grad is t.grad). The object owns one reference to the impl; dealloc
 // clears the back-pointer before dropping it.
+#include <cxxabi.h>
+
 #include <new>
 #include <vector>
 
@@ -16,6 +18,11 @@ namespace py {
 
 void translate_exception() {
   try {
+    throw;
+  } catch (abi::__forced_unwind&) {
+    // Thread cancellation (CPython ends daemon threads that touch the GIL
+    // during finalization with pthread_exit): must propagate, or the
+    // runtime aborts with "FATAL: exception not rethrown".
     throw;
   } catch (const PythonError&) {
     // already set
