@@ -137,6 +137,9 @@ void check_binary(BinaryOp op, const Operand& a, const Operand& b, DType common,
       MT_CHECK(!(is_integral(common, true) && !b.tensor && !b.scalar.is_floating() &&
                  b.scalar.to_int() < 0),
                "Integers to negative integer powers are not allowed.");
+      // PyTorch has bool ** bool only with a Python bool exponent.
+      MT_CHECK_KIND(NotImplementedError, !(common == DType::Bool && b.tensor),
+                    "\"pow\" not implemented for 'Bool'");
       break;
     case BinaryOp::IsClose: {
       MT_CHECK(da == db, info(da).torch_name, " did not match ", info(db).torch_name);
