@@ -159,8 +159,46 @@ void check_binary(BinaryOp op, const Operand& a, const Operand& b, DType common,
 
 }  // namespace
 
+namespace {
+// Ops and dtypes for which the general path below would do nothing but
+// allocate the result and run the kernel (no checks, no promotion rule).
+bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
+  if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow) && !is_floating(dt))
+    return false;
+  return !(op == BinaryOp::Sub && (dt == DType::Bool || other_dt == DType::Bool));
+}
+}  // namespace
+
 Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_float,
               ElemArgs args, ElemOut out) {
+  // Fast path for `a + b` and `a + 2.0`: same-dtype tensors of one shape, or
+  // a tensor and a number that does not change its dtype, into a new tensor.
+  // Same result as the general path; see Note [Type promotion].
+  if (!out.t && (a0.tensor || b0.tensor)) {
+    const TensorImpl* x = a0.tensor ? a0.tensor : b0.tensor;
+    const Operand& other = a0.tensor ? b0 : a0;
+    const DType dt = x->dtype();
+    const TensorImpl* y = other.tensor;
+    const DType other_dt = y ? y->dtype() : scalar_dtype(other.scalar, default_float);
+    bool same = y ? (other_dt == dt && y->sizes() == x->sizes() && y->device() == x->device())
+                  : category(other_dt) <= category(dt);
+    if (same && plain(op, dt, other_dt, args)) {
+      Tensor r = TensorImpl::empty(x->sizes(), writes_bool(op) ? DType::Bool : dt, x->device());
+      if (r->numel() == 0) return r;
+      ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
+                          kBinaryNames[op_index(op)], x->device());
+      if (y) {
+        k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}), args);
+      } else {
+        args.scalar_pos = a0.tensor ? 1 : 0;
+        args.operand = other.scalar;
+        k(TensorIter::build({r.get()}, {x}), args);
+      }
+      return r;
+    }
+  }
+
   Operand opnd[2] = {a0, b0};
   DType common = result_type(opnd, 2, default_float);
   check_binary(op, a0, b0, common, args, default_float);
