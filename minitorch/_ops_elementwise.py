@@ -95,6 +95,9 @@ def _wrap(r):
 
 def _array_ufunc(ufunc, method, inputs, kwargs):
     out = kwargs.get("out")
+    if out is not None and all(o is None for o in out):
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+        out = None
     fn = _UFUNCS.get(ufunc) if method == "__call__" else None
     if fn is not None and not (kwargs.keys() - {"out"}) and all(map(_is_operand, inputs)):
         if out is None:

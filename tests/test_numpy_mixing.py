@@ -146,6 +146,7 @@ def test_ufunc_out_argument():
     assert np.multiply(x, 2, out=arr) is arr and arr.tolist() == [2.0, 8.0]
     with pytest.raises(RuntimeError, match="can't be cast"):
         np.sqrt(x, out=mt.empty(2, dtype=mt.int64))
+    assert isinstance(np.sqrt(x, out=(None,)), mt.Tensor)
     h = mt.empty(2)
     assert np.hypot(x, x, out=h) is h  # fallback writes through a zero-copy view
     np.testing.assert_allclose(h.numpy(), np.hypot([1.0, 4.0], [1.0, 4.0]))
@@ -200,3 +201,25 @@ def test_array_wrap_numpy2_signature():
         assert isinstance(r, mt.Tensor) and r.tolist() == [1, 2, 3, 4]
         np.sin(t)
         np.array(t)
+
+
+def test_no_reference_leaks():
+    import sys
+
+    t = mt.ones(3)
+    a = np.ones(3)
+    s = 2.5
+    before = (sys.getrefcount(t), sys.getrefcount(a), sys.getrefcount(s))
+    for _ in range(200):
+        t + a
+        a + t
+        t < a
+        np.sin(t)
+        t * s
+        t += a
+        mt.add(t, a, alpha=2)
+        with pytest.raises(TypeError):
+            t + "x"
+        with pytest.raises(RuntimeError):
+            mt.ones(2) + a
+    assert (sys.getrefcount(t), sys.getrefcount(a), sys.getrefcount(s)) == before
