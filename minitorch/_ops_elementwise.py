@@ -63,8 +63,13 @@ _UFUNCS = _build_table()
 _NO_OUT = {np.positive}
 
 
+_ARRAYS = (_TensorBase, np.ndarray)
+_OPERANDS = (_TensorBase, np.ndarray, np.generic, int, float, bool)
+_FALLBACK_OK = _OPERANDS + (list, tuple, numbers.Number)
+
+
 def _is_operand(x):
-    return isinstance(x, (_TensorBase, np.ndarray, np.generic, numbers.Number))
+    return isinstance(x, _OPERANDS)
 
 
 def _as_numpy(x):
@@ -93,22 +98,36 @@ def _wrap(r):
     return r
 
 
-def _array_ufunc(ufunc, method, inputs, kwargs):
+def _tensor_array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """``Tensor.__array_ufunc__`` (NEP 13)."""
+    if method == "__call__":
+        fn = _UFUNCS.get(ufunc)
+        if fn is not None:
+            if not kwargs:
+                try:
+                    return fn(*inputs)
+                except TypeError:
+                    pass  # an operand minitorch does not take (a list, ...): NumPy below
+            elif kwargs.keys() == {"out"}:
+                out = kwargs["out"]
+                if all(o is None for o in out):
+                    return _tensor_array_ufunc(self, ufunc, method, *inputs)
+                if (len(out) == 1 and ufunc not in _NO_OUT and isinstance(out[0], _ARRAYS)
+                        and all(map(_is_operand, inputs))):
+                    o = out[0]
+                    fn(*inputs, out=_C.from_numpy(o) if isinstance(o, np.ndarray) else o)
+                    return o
+    return _numpy_fallback(ufunc, method, inputs, kwargs)
+
+
+def _numpy_fallback(ufunc, method, inputs, kwargs):
+    """NumPy's own loop on zero-copy views of the tensors."""
     out = kwargs.get("out")
     if out is not None and all(o is None for o in out):
         kwargs = {k: v for k, v in kwargs.items() if k != "out"}
         out = None
-    fn = _UFUNCS.get(ufunc) if method == "__call__" else None
-    if fn is not None and not (kwargs.keys() - {"out"}) and all(map(_is_operand, inputs)):
-        if out is None:
-            return fn(*inputs)
-        if len(out) == 1 and ufunc not in _NO_OUT and _is_operand(out[0]):
-            fn(*inputs, out=_C.from_numpy(out[0]) if isinstance(out[0], np.ndarray) else out[0])
-            return out[0]
-    if not all(isinstance(x, (_TensorBase, np.ndarray, np.generic, numbers.Number, list, tuple))
-               for x in inputs):
+    if not all(isinstance(x, _FALLBACK_OK) for x in inputs):
         return NotImplemented  # NEP 13: let an unknown array type handle it
-    # NumPy's own loop on zero-copy views.
     args = tuple(_as_numpy(x) for x in inputs)
     if out is not None:
         kwargs = dict(kwargs, out=tuple(_as_numpy(o) for o in out))

@@ -8,7 +8,7 @@ that NumPy calls by name.
 import numpy as np
 
 from . import _C
-from ._ops_elementwise import _array_ufunc, _array_wrap
+from ._ops_elementwise import _array_wrap, _tensor_array_ufunc
 
 
 def _rebuild_tensor(data, dtype_name, shape, requires_grad):
@@ -66,9 +66,8 @@ class Tensor(_C.TensorBase):
             return arr.astype(dtype)
         return arr.copy() if copy else arr
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        # NumPy ufuncs on tensors run minitorch's ops (see _ops_elementwise).
-        return _array_ufunc(ufunc, method, inputs, kwargs)
+    # NumPy ufuncs on tensors run minitorch's ops (see _ops_elementwise).
+    __array_ufunc__ = _tensor_array_ufunc
 
     def __array_wrap__(self, arr, context=None, return_scalar=False):
         return _array_wrap(arr, context, return_scalar)
