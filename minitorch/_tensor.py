@@ -8,6 +8,7 @@ that NumPy calls by name.
 import numpy as np
 
 from . import _C
+from ._ops_elementwise import _array_wrap, _tensor_array_ufunc
 
 
 def _rebuild_tensor(data, dtype_name, shape, requires_grad):
@@ -108,6 +109,12 @@ class Tensor(_C.TensorBase):
     # __array_interface__ is a C property (ext/python/numpy_bridge.cpp): its
     # `data` entry is a buffer that keeps the storage exported while any array
     # built from the dict lives.
+
+    # NumPy ufuncs on tensors run minitorch's ops (see _ops_elementwise).
+    __array_ufunc__ = _tensor_array_ufunc
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        return _array_wrap(arr, context, return_scalar)
 
     # ---- small conveniences written in Python ----
     def type_as(self, other):

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "device.h"
+#include "elementwise.h"
 #include "iterator.h"
 #include "scalar.h"
 #include "storage.h"
@@ -75,7 +76,10 @@ struct KernelTable {
   void (*randperm)(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset) = nullptr;
 
   // ---- unary / binary / ternary elementwise (issue: operator library) ----
-  // (entries for ops/unary.cpp, ops/binary.cpp go here)
+  // One kernel per op, indexed by op_index(op); see ext/core/elementwise.h.
+  ElemKernel unary[kNumUnaryOps] = {};
+  ElemKernel binary[kNumBinaryOps] = {};
+  ElemKernel ternary[kNumTernaryOps] = {};
   // ---- end elementwise ----
 
   // ---- reductions ----

@@ -18,6 +18,10 @@ void randint(char* out, int64_t n, DType dt, int64_t low, int64_t high, uint64_t
 void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 
 // ---- elementwise ----
+// Fill KernelTable::unary / binary / ternary (unary.cpp, binary.cpp, ternary.cpp).
+void register_unary(KernelTable& t);
+void register_binary(KernelTable& t);
+void register_ternary(KernelTable& t);
 // ---- end elementwise ----
 
 // ---- reductions ----

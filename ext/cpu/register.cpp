@@ -38,6 +38,9 @@ void register_cpu_kernels() {
   t.randperm = cpu::randperm;
 
   // ---- elementwise ----
+  cpu::register_unary(t);
+  cpu::register_binary(t);
+  cpu::register_ternary(t);
   // ---- end elementwise ----
 
   // ---- reductions ----

@@ -67,7 +67,60 @@ Tensor flip(const Tensor& t, const Dims& dims);
 Tensor detach(const Tensor& t);
 Dims infer_size(const Dims& sizes, int64_t numel);
 
-// ---- elementwise (unary.cpp, binary.cpp) ----
+// ---- elementwise (unary.cpp, binary.cpp, ternary.cpp) ----
+// The op enums and ElemArgs are in ext/core/elementwise.h. Every entry point
+// takes `default_float`, the dtype that float scalars and integer -> float
+// promotions (int / int, exp(int)) give: minitorch.get_default_dtype(),
+// passed in by the caller.
+//
+// Where an op writes: a fresh tensor (out.t null), `out=` (resized to the
+// result shape when it differs) or in place (inplace: the broadcast shape
+// must equal out's shape). Both refuse a result dtype that can't be cast to
+// out's dtype, an out whose elements overlap (expanded), and read-only
+// storage; they bump the version counter. Inputs that partially overlap out
+// are copied first, so `x[1:] += x[:-1]` reads the old values (as NumPy).
+struct ElemOut {
+  TensorImpl* t = nullptr;
+  bool inplace = false;
+};
+
+Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& args = {},
+             ElemOut out = {});
+// A binary op; either operand may be a scalar (wrapped number).
+Tensor binary(BinaryOp op, const Operand& a, const Operand& b, DType default_float,
+              ElemArgs args = {}, ElemOut out = {});
+Tensor ternary(TernaryOp op, const Operand& a, const Operand& b, const Operand& c,
+               DType default_float, const ElemArgs& args = {}, ElemOut out = {});
+// +x: x itself (RuntimeError for bool, as PyTorch).
+Tensor positive(const Tensor& x);
+// clamp(x, min, max): lo / hi may be null (not both), a scalar or a tensor.
+Tensor clamp(const Tensor& x, const Operand* lo, const Operand* hi, DType default_float,
+             ElemOut out = {});
+// where(cond, x, y): cond bool (or uint8), x / y tensors or scalars.
+Tensor where(const Tensor& cond, const Operand& x, const Operand& y, DType default_float,
+             ElemOut out = {});
+// Same shape and equal values (after promotion).
+bool equal(const Tensor& a, const Tensor& b);
+// isclose(a, b, ...) holds everywhere (a and b broadcast).
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan);
+
+// Shorthands for C++ callers (tensor operands, float32 as the default float).
+inline Tensor add(const Tensor& a, const Tensor& b) {
+  return binary(BinaryOp::Add, {a.get(), {}}, {b.get(), {}}, DType::Float32);
+}
+inline Tensor sub(const Tensor& a, const Tensor& b) {
+  return binary(BinaryOp::Sub, {a.get(), {}}, {b.get(), {}}, DType::Float32);
+}
+inline Tensor mul(const Tensor& a, const Tensor& b) {
+  return binary(BinaryOp::Mul, {a.get(), {}}, {b.get(), {}}, DType::Float32);
+}
+inline Tensor div(const Tensor& a, const Tensor& b) {
+  return binary(BinaryOp::Div, {a.get(), {}}, {b.get(), {}}, DType::Float32);
+}
+inline Tensor mul(const Tensor& a, Scalar b) {
+  return binary(BinaryOp::Mul, {a.get(), {}}, {nullptr, b}, DType::Float32);
+}
+inline Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x, DType::Float32); }
 // ---- end elementwise ----
 
 // ---- reductions (reduce.cpp) ----

@@ -8,6 +8,8 @@
 namespace mt::py_glue {
 
 // ---- elementwise (ops_elementwise.cpp) ----
+extern PyMethodDef elementwise_tensor_methods[];
+extern PyMethodDef elementwise_module_functions[];
 // ---- end elementwise ----
 
 // ---- reductions (ops_reduce.cpp) ----
@@ -30,6 +32,7 @@ extern PyMethodDef debug_module_functions[];
 const MethodTables kMethodTables[] = {
     {tensor_methods, module_functions},
     // ---- elementwise rows ----
+    {elementwise_tensor_methods, elementwise_module_functions},
     // ---- end elementwise rows ----
 
     // ---- reductions rows ----

@@ -149,6 +149,7 @@ static PyMethodDef* merged_tensor_methods() {
 
 PyObject* tensor_matmul(PyObject* a, PyObject* b);          // ops_matmul.cpp
 PyObject* tensor_inplace_matmul(PyObject* a, PyObject* b);  // ops_matmul.cpp
+extern const PyType_Slot tensor_operator_slots[];  // tensor_number.cpp
 
 PyObject* create_tensor_type(PyObject* module) {
   PyType_Slot slots[] = {
@@ -175,10 +176,12 @@ PyObject* create_tensor_type(PyObject* module) {
       {0, nullptr},
   };
   // Py_nb_add above is a placeholder slot; drop it (binary ops come with the operator issue).
-  PyType_Slot clean[32];
+  PyType_Slot clean[64];
   int n = 0;
   for (PyType_Slot* s = slots; s->slot; ++s)
     if (s->pfunc) clean[n++] = *s;
+  // Operators and comparisons (tensor_number.cpp).
+  for (const PyType_Slot* s = tensor_operator_slots; s->slot; ++s) clean[n++] = *s;
   clean[n] = {0, nullptr};
   PyType_Spec spec = {
       "minitorch._C.TensorBase",

@@ -1,0 +1,285 @@
+// binary.cpp: binary elementwise ops, plus the output and overlap helpers
+// every elementwise op shares (ops/elementwise.h).
+//
+// Type rules (PyTorch's): the compute dtype is result_type of the operands
+// (Note [Type promotion] in promote.cpp); true division and atan2 give the
+// default float dtype for integer or bool operands; predicates write bool.
+// A 0-d CPU tensor whose dtype differs from the compute dtype becomes a
+// Scalar operand instead of being cast, which is also how PyTorch reads
+// it (the original value, in opmath precision).
+#include <cstring>
+
+#include "elementwise.h"
+
+namespace mt::ops {
+namespace elem {
+
+Device common_device(const TensorImpl* const* ts, int n) {
+  const TensorImpl* first = nullptr;
+  for (int i = 0; i < n; ++i) {
+    if (!ts[i]) continue;
+    if (!first) first = ts[i];
+    else
+      MT_CHECK(ts[i]->device() == first->device(),
+               "Expected all tensors to be on the same device, but found at least two devices, ",
+               first->device().str(), " and ", ts[i]->device().str(), "!");
+  }
+  MT_CHECK(first, "an elementwise op needs at least one tensor operand");
+  return first->device();
+}
+
+OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Device device,
+                 const ElemOut& out) {
+  OutPlan p;
+  if (!out.t) {
+    p.result = TensorImpl::empty(shape, kernel_dtype, device);
+    p.target = p.result;
+    return p;
+  }
+  TensorImpl* o = out.t;
+  MT_CHECK(can_cast(result_dtype, o->dtype()), "result type ", info(result_dtype).torch_name,
+           " can't be cast to the desired output type ", info(o->dtype()).torch_name);
+  MT_CHECK(o->device() == device, "Expected out tensor to have device ", device.str(),
+           ", but got ", o->device().str(), " instead");
+  if (o->sizes() != shape) {
+    MT_CHECK(!out.inplace, "output with shape ", o->sizes(), " doesn't match the broadcast shape ",
+             shape);
+    o->resize(shape);
+  }
+  for (int64_t d = 0; d < o->dim(); ++d)
+    MT_CHECK(!(o->sizes()[d] > 1 && o->strides()[d] == 0),
+             "unsupported operation: more than one element of the written-to tensor refers to a "
+             "single memory location. Please clone() the tensor before performing the operation.");
+  o->prepare_write();
+  p.result = Tensor(o);
+  p.target = o->dtype() == kernel_dtype ? p.result : TensorImpl::empty(shape, kernel_dtype, device);
+  return p;
+}
+
+namespace {
+// [lo, hi) byte range a view can reach. See Note [Negative strides].
+void byte_range(const TensorImpl* t, const char** lo, const char** hi) {
+  int64_t l = 0, h = 0;
+  reachable_range(t->sizes(), t->strides(), &l, &h);
+  *lo = t->data() + l * t->itemsize();
+  *hi = t->data() + (h + 1) * t->itemsize();
+}
+}  // namespace
+
+void separate_from_out(Tensor& input, const OutPlan& plan) {
+  const TensorImpl* in = input.get();
+  const TensorImpl* out = plan.target.get();
+  if (in == out || in->storage().get() != out->storage().get()) return;
+  if (in->numel() == 0 || out->numel() == 0) return;
+  if (in->data() == out->data() && in->sizes() == out->sizes() && in->strides() == out->strides())
+    return;
+  const char *ilo, *ihi, *olo, *ohi;
+  byte_range(in, &ilo, &ihi);
+  byte_range(out, &olo, &ohi);
+  if (ilo < ohi && olo < ihi) input = clone(input);
+}
+
+Tensor finish(OutPlan& plan) {
+  if (plan.copy_back()) copy_(plan.result, plan.target);
+  return std::move(plan.result);
+}
+
+}  // namespace elem
+
+namespace {
+
+bool writes_bool(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Eq:
+    case BinaryOp::Ne:
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge:
+    case BinaryOp::LogicalAnd:
+    case BinaryOp::LogicalOr:
+    case BinaryOp::LogicalXor:
+    case BinaryOp::IsClose:
+      return true;
+    default:
+      return false;
+  }
+}
+
+DType operand_dtype(const Operand& o, DType default_float) {
+  return o.tensor ? o.tensor->dtype() : scalar_dtype(o.scalar, default_float);
+}
+
+// Op-specific argument checks, with PyTorch's messages.
+void check_binary(BinaryOp op, const Operand& a, const Operand& b, DType common,
+                  const ElemArgs& args, DType default_float) {
+  DType da = operand_dtype(a, default_float), db = operand_dtype(b, default_float);
+  switch (op) {
+    case BinaryOp::Sub:
+      MT_CHECK(!(da == DType::Bool && db == DType::Bool),
+               "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+               "`^` or `logical_xor()` operator instead.");
+      MT_CHECK(da != DType::Bool && db != DType::Bool,
+               "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+               "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+      [[fallthrough]];
+    case BinaryOp::Add:
+      if (args.flags & 1) {
+        const Scalar& alpha = args.s[0];
+        MT_CHECK(!(is_integral(common, true) && alpha.is_floating()),
+                 "For integral input tensors, argument alpha must not be a floating point "
+                 "number.");
+        MT_CHECK(!(common != DType::Bool && alpha.is_bool()),
+                 "Boolean alpha only supported for Boolean results.");
+      }
+      break;
+    case BinaryOp::Pow:
+      MT_CHECK(!(is_integral(common, true) && !b.tensor && !b.scalar.is_floating() &&
+                 b.scalar.to_int() < 0),
+               "Integers to negative integer powers are not allowed.");
+      // PyTorch has bool ** bool only with a Python bool exponent.
+      MT_CHECK_KIND(NotImplementedError, !(common == DType::Bool && b.tensor),
+                    "\"pow\" not implemented for 'Bool'");
+      break;
+    case BinaryOp::IsClose: {
+      MT_CHECK(da == db, info(da).torch_name, " did not match ", info(db).torch_name);
+      double rtol = args.s[0].to_double(), atol = args.s[1].to_double();
+      MT_CHECK(rtol >= 0, "rtol must be greater than or equal to zero, but got ", rtol);
+      MT_CHECK(atol >= 0, "atol must be greater than or equal to zero, but got ", atol);
+      break;
+    }
+    case BinaryOp::Lerp:
+      MT_CHECK(da == db, "expected dtype ", info(da).name, " for `end` but got dtype ",
+               info(db).name);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+namespace {
+// Ops and dtypes for which the general path below would do nothing but
+// allocate the result and run the kernel (no checks, no promotion rule).
+bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
+  if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow) && !is_floating(dt))
+    return false;
+  return !(op == BinaryOp::Sub && (dt == DType::Bool || other_dt == DType::Bool));
+}
+}  // namespace
+
+Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_float,
+              ElemArgs args, ElemOut out) {
+  // Fast path for `a + b` and `a + 2.0`: same-dtype tensors of one shape, or
+  // a tensor and a number that does not change its dtype, into a new tensor.
+  // Same result as the general path; see Note [Type promotion].
+  if (!out.t && (a0.tensor || b0.tensor)) {
+    const TensorImpl* x = a0.tensor ? a0.tensor : b0.tensor;
+    const Operand& other = a0.tensor ? b0 : a0;
+    const DType dt = x->dtype();
+    const TensorImpl* y = other.tensor;
+    const DType other_dt = y ? y->dtype() : scalar_dtype(other.scalar, default_float);
+    bool same = y ? (other_dt == dt && y->sizes() == x->sizes() && y->device() == x->device())
+                  : category(other_dt) <= category(dt);
+    if (same && plain(op, dt, other_dt, args)) {
+      Tensor r = TensorImpl::empty(x->sizes(), writes_bool(op) ? DType::Bool : dt, x->device());
+      if (r->numel() == 0) return r;
+      ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
+                          kBinaryNames[op_index(op)], x->device());
+      if (y) {
+        k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}), args);
+      } else {
+        args.scalar_pos = a0.tensor ? 1 : 0;
+        args.operand = other.scalar;
+        k(TensorIter::build({r.get()}, {x}), args);
+      }
+      return r;
+    }
+  }
+
+  Operand opnd[2] = {a0, b0};
+  DType common = result_type(opnd, 2, default_float);
+  check_binary(op, a0, b0, common, args, default_float);
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2) && !is_floating(common))
+    common = default_float;
+  const DType kernel_dtype = writes_bool(op) ? DType::Bool : common;
+
+  // Two numbers (minitorch.add(2, 3)): the first becomes a 0-d tensor; the
+  // promotion above already treated both as wrapped numbers.
+  Tensor held[2];
+  if (!opnd[0].tensor && !opnd[1].tensor) {
+    held[0] = full(Dims{}, opnd[0].scalar, common, Device{});
+    opnd[0].tensor = held[0].get();
+  }
+  const TensorImpl* ts[2] = {opnd[0].tensor, opnd[1].tensor};
+  const Device device = elem::common_device(ts, 2);
+  Dims shape = !ts[1]   ? ts[0]->sizes()
+               : !ts[0] ? ts[1]->sizes()
+                        : broadcast_shapes(ts[0]->sizes(), ts[1]->sizes());
+
+  // Bring tensor operands to the compute dtype.
+  for (int i = 0; i < 2; ++i) {
+    const TensorImpl* t = opnd[i].tensor;
+    if (!t || t->dtype() == common) continue;
+    const TensorImpl* other = opnd[1 - i].tensor;
+    if (t->dim() == 0 && t->device().is_cpu() && other && other->dtype() == common) {
+      opnd[i] = Operand{nullptr, item(Tensor(const_cast<TensorImpl*>(t)))};
+    } else {
+      held[i] = elem::cast(Tensor(const_cast<TensorImpl*>(t)), common);
+      opnd[i].tensor = held[i].get();
+    }
+  }
+
+  elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out);
+  if (plan.target->numel() == 0) return elem::finish(plan);
+  for (int i = 0; i < 2; ++i) {
+    if (!opnd[i].tensor) continue;
+    if (!held[i]) held[i] = Tensor(const_cast<TensorImpl*>(opnd[i].tensor));
+    elem::separate_from_out(held[i], plan);
+  }
+  ElemKernel k = need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)],
+                      device);
+  if (!opnd[1].tensor) {
+    args.scalar_pos = 1;
+    args.operand = opnd[1].scalar;
+    k(TensorIter::build({plan.target.get()}, {held[0].get()}), args);
+  } else if (!opnd[0].tensor) {
+    args.scalar_pos = 0;
+    args.operand = opnd[0].scalar;
+    k(TensorIter::build({plan.target.get()}, {held[1].get()}), args);
+  } else {
+    k(TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get()}), args);
+  }
+  return elem::finish(plan);
+}
+
+// ---- built on the ops above ----
+
+namespace {
+// True when every element of a bool tensor is true.
+bool all_true(const Tensor& t) {
+  Tensor c = contiguous(t->device().is_cpu() ? t : to(t, DType::Bool, Device{}, false));
+  const char* p = c->data();
+  const int64_t n = c->numel();
+  return std::memchr(p, 0, static_cast<size_t>(n)) == nullptr;
+}
+}  // namespace
+
+bool equal(const Tensor& a, const Tensor& b) {
+  const TensorImpl* ts[2] = {a.get(), b.get()};
+  (void)elem::common_device(ts, 2);
+  if (a->sizes() != b->sizes()) return false;
+  return all_true(binary(BinaryOp::Eq, {a.get(), {}}, {b.get(), {}}, DType::Float32));
+}
+
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  ElemArgs args;
+  args.s[0] = Scalar::from_double(rtol);
+  args.s[1] = Scalar::from_double(atol);
+  args.flags = equal_nan ? 1 : 0;
+  return all_true(binary(BinaryOp::IsClose, {a.get(), {}}, {b.get(), {}}, DType::Float32, args));
+}
+
+}  // namespace mt::ops
