@@ -21,6 +21,10 @@ void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 // ---- end elementwise ----
 
 // ---- reductions ----
+// reduce.cpp, reduce_scan.cpp; see ext/core/reduce_plan.h.
+void reduce(const ReducePlan& plan, const ReduceArgs& args);
+void scan(const ReducePlan& plan, const ReduceArgs& args);
+void softmax(const ReducePlan& plan, const ReduceArgs& args);
 // ---- end reductions ----
 
 // ---- shape/index ----

@@ -11,6 +11,8 @@ namespace mt::py_glue {
 // ---- end elementwise ----
 
 // ---- reductions (ops_reduce.cpp) ----
+extern PyMethodDef reduce_tensor_methods[];
+extern PyMethodDef reduce_module_functions[];
 // ---- end reductions ----
 
 // ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
@@ -25,6 +27,7 @@ const MethodTables kMethodTables[] = {
     // ---- end elementwise rows ----
 
     // ---- reductions rows ----
+    {reduce_tensor_methods, reduce_module_functions},
     // ---- end reductions rows ----
 
     // ---- shape/index rows ----
