@@ -605,3 +605,39 @@ def test_result_dtype_and_shape_match_torch(op, dtype):
     g = got.float().numpy() if dtype == "bfloat16" else got.numpy()
     w = want.float().numpy() if dtype == "bfloat16" else want.numpy()
     np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_simd_paths_with_nan_and_inf(dtype):
+    r = rng()
+    a = r.standard_normal(100_003).astype(dtype)
+    t = minitorch.from_numpy(a)
+    assert t.amax().item() == a.max() and t.argmax().item() == a.argmax()
+    assert t.amin().item() == a.min() and t.argmin().item() == a.argmin()
+    a[77_777] = np.inf
+    a[88_888] = np.inf
+    assert t.amax().item() == np.inf and t.argmax().item() == 77_777
+    a[99_999] = -np.inf
+    assert t.amin().item() == -np.inf and t.argmin().item() == 99_999
+    a[55_555] = np.nan
+    a[66_666] = np.nan
+    assert math.isnan(t.amax().item()) and math.isnan(t.min().item())
+    assert t.argmax().item() == 55_555 and t.argmin().item() == 55_555
+    assert math.isnan(minitorch.logsumexp(t, 0).item())
+    # vertical layout: NaN and inf in single columns
+    b = r.standard_normal((1000, 70)).astype(dtype)
+    b[500, 5] = np.nan
+    b[3, 9] = np.inf
+    tb = minitorch.from_numpy(b)
+    np.testing.assert_array_equal(tb.amax(0).numpy(), b.max(0))
+    np.testing.assert_array_equal(tb.amin(0).numpy(), b.min(0))
+    np.testing.assert_array_equal(tb.max(0).indices.numpy(), b.argmax(0))
+    mn, mx = tb.aminmax(dim=0)
+    np.testing.assert_array_equal(mx.numpy(), b.max(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = b.astype(np.float64).sum(0)
+    np.testing.assert_allclose(tb.sum(0).numpy().astype(np.float64), want, rtol=RTOL[dtype] * 10,
+                               atol=RTOL[dtype] * 10)
+    sm = tb.softmax(1).numpy()
+    assert np.isnan(sm[500]).all() and np.isnan(sm[3]).all() and not np.isnan(sm[4]).any()

@@ -34,15 +34,17 @@ struct SumOp {
   static constexpr bool kVertical = true;
   bool mean = false;
 
+  // 32 float accumulators fill 8 SSE registers; wider types use 16.
+  static constexpr int K = sizeof(acc_t) == 4 ? 32 : 16;
   static acc_t add(acc_t a, T x) {
     acc_t v = cv<T, acc_t>(x);
-    if constexpr (kNan && std::is_floating_point_v<acc_t>) return std::isnan(v) ? a : a + v;
+    if constexpr (kNan && std::is_floating_point_v<acc_t>) return a + (v == v ? v : acc_t(0));
     else return a + v;
   }
   acc_t identity() const { return acc_t(0); }
   acc_t step(acc_t a, T x) const { return add(a, x); }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
-    return multi_acc<16, T>(p, n, s, acc_t(0), add, [](acc_t a, acc_t b) { return a + b; });
+    return multi_acc<K, T>(p, n, s, acc_t(0), add, [](acc_t a, acc_t b) { return a + b; });
   }
   acc_t combine(acc_t a, acc_t b) const { return a + b; }
   void store(char* const* out, acc_t a, int64_t n) const {
@@ -71,14 +73,8 @@ struct ProdOp {
   acc_t identity() const { return acc_t(1); }
   acc_t step(acc_t a, T x) const { return mul(a, x); }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
-    acc_t a = 1;
-    if (s == static_cast<int64_t>(sizeof(T))) {
-      const T* x = reinterpret_cast<const T*>(p);
-      for (int64_t i = 0; i < n; ++i) a = mul(a, x[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) a = mul(a, *reinterpret_cast<const T*>(p + i * s));
-    }
-    return a;
+    // 8 independent products: a single chain would be bound by multiply latency
+    return multi_acc<8, T>(p, n, s, acc_t(1), mul, [this](acc_t a, acc_t b) { return combine(a, b); });
   }
   acc_t combine(acc_t a, acc_t b) const {
     if constexpr (std::is_integral_v<acc_t>)

@@ -7,7 +7,8 @@
 //     using in_t = T;                       // input element type
 //     using acc_t = A;                      // accumulator (default-constructible)
 //     static constexpr bool kPairwise;      // fold leaves of kBlock positions pairwise
-//     static constexpr bool kVertical;      // has step(), see run_vertical
+//     static constexpr bool kVertical;      // has step() (and optionally a SIMD
+//                                           // static step_row()), see run_vertical
 //     A identity() const;                   // result of an empty range
 //     A leaf(const char* p, int64_t n, int64_t stride, int64_t idx0) const;
 //                                           // fold n elements p, p+stride, ...; idx0 is
@@ -26,8 +27,8 @@
 //     partials folded in chunk order;
 //   - kept innermost dim contiguous in the input and reduced dims outside it
 //     ("vertical", e.g. sum(dim=0) of a C-order matrix): blocks of up to
-//     kCols adjacent outputs are folded together row by row, so the loads are
-//     contiguous and the loop vectorises.
+//     adjacent outputs (kVertBytes of accumulators) are folded together row
+//     by row, so the loads are contiguous and the loop vectorises.
 // Floating sums fold in pairs (a binary-counter cascade over leaves of kBlock
 // positions, like NumPy's pairwise sum), so the error grows as O(log n).
 #pragma once
@@ -36,6 +37,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -46,9 +48,12 @@
 
 namespace mt::cpu::red {
 
-inline constexpr int64_t kBlock = 256;     // leaf size of the pairwise cascade
-inline constexpr int64_t kCols = 64;       // outputs folded together by run_vertical
-inline constexpr int64_t kRowBlock = 16;   // rows per leaf in run_vertical's cascade
+// Leaf size of the pairwise cascade. Leaves fold with up to 32 independent
+// accumulators, so each accumulator sees about 16 elements per leaf, as in
+// NumPy's pairwise sum (blocks of 128 over 8 accumulators).
+inline constexpr int64_t kBlock = 512;
+inline constexpr int64_t kVertBytes = 4096;  // run_vertical: accumulator row size (in L1)
+inline constexpr int64_t kRowBlock = 16;    // rows per leaf in run_vertical's cascade
 inline constexpr int kMaxLevels = 64;      // cascade depth (2^64 leaves)
 
 // Calls f(b, e) over [0, n) in parallel_for's fixed chunks. A single chunk
@@ -211,30 +216,52 @@ struct OuterWalker {
   int64_t first_ = 0;
 };
 
+// Folds one input row into the accumulators: acc[j] = step(acc[j], x[j]).
+// Ops may provide a SIMD `step_row` with the same contract.
+template <class Op, class A, class T>
+inline void fold_row(const Op& op, A* __restrict acc, const T* __restrict x, int64_t w) {
+  if constexpr (requires { Op::step_row(acc, x, w); }) {
+    Op::step_row(acc, x, w);
+  } else {
+    for (int64_t j = 0; j < w; ++j) acc[j] = op.step(acc[j], x[j]);
+  }
+}
+
 // Vertical layout: blocks of up to kCols adjacent outputs along outer[0]
-// (contiguous in the input) folded row by row over the inner positions.
+// (contiguous in the input) are folded row by row over the inner positions,
+// NumPy-style: each row's loads are contiguous and the accumulator row stays
+// in L1. Floating sums fold leaves of kRowBlock rows pairwise (binary-counter
+// cascade, one accumulator row per level), like cascade() does for scalars.
 template <class Op>
 void run_vertical(const ReducePlan& p, const Op& op) {
   using T = typename Op::in_t;
   using A = typename Op::acc_t;
+  constexpr int64_t kCols = std::max<int64_t>(1, kVertBytes / static_cast<int64_t>(sizeof(A)));
   const int64_t M = p.outer[0];
   const int64_t nblk = (M + kCols - 1) / kCols;
   const int64_t rest = p.outer_numel / M;
   const int64_t ni = p.inner_numel;
-  const int64_t grain = std::max<int64_t>(1, kGrainSize / (ni * std::min(M, kCols)));
+  const int64_t W = std::min(M, kCols);
+  const int64_t nleaves = Op::kPairwise ? (ni + kRowBlock - 1) / kRowBlock : 1;
+  int levels = 1;
+  while ((int64_t{1} << (levels - 1)) < nleaves) ++levels;
+  const int64_t grain = std::max<int64_t>(1, kGrainSize / (ni * W));
   par_for(rest * nblk, grain, [&](int64_t tb, int64_t te) {
+    // cascade levels + a leaf row (not std::vector: A may be bool)
+    std::unique_ptr<A[]> buf(new A[static_cast<size_t>((levels + 1) * W)]);
+    A* stack = buf.get();
+    A* leaf = buf.get() + levels * W;
+    int64_t idx[64];
     for (int64_t t = tb; t < te; ++t) {
       const int64_t r = t / nblk, c0 = (t % nblk) * kCols, w = std::min(kCols, M - c0);
       OuterWalker ow(p, r, 1);
       const char* base = ow.in + c0 * p.outer_in[0];
-      // rows [rb, re) folded into acc[0..w)
-      int64_t idx[64];
+      const char* row = inner_ptr(p, base, 0, idx);
+      // folds rows [rb, re) (the next ones in order) into acc[0..w)
       auto fold_rows = [&](int64_t rb, int64_t re, A* acc) {
         for (int64_t j = 0; j < w; ++j) acc[j] = op.identity();
-        const char* row = inner_ptr(p, base, rb, idx);
         for (int64_t i = rb; i < re; ++i) {
-          const T* x = reinterpret_cast<const T*>(row);
-          for (int64_t j = 0; j < w; ++j) acc[j] = op.step(acc[j], x[j]);
+          fold_row(op, acc, reinterpret_cast<const T*>(row), w);
           row += p.inner_in[0];
           if (++idx[0] == p.inner[0]) {
             for (int64_t d = 0; d < p.inner.size() - 1 && idx[d] == p.inner[d]; ++d) {
@@ -245,31 +272,27 @@ void run_vertical(const ReducePlan& p, const Op& op) {
           }
         }
       };
-      A result[kCols];
-      if constexpr (Op::kPairwise) {
-        // Binary-counter cascade over leaves of kRowBlock rows (see cascade()).
-        A stack[kMaxLevels][kCols];
+      A* result = stack;
+      if (nleaves == 1) {
+        fold_rows(0, ni, result);
+      } else {
         int depth = 0;
-        const int64_t nleaves = (ni + kRowBlock - 1) / kRowBlock;
         for (int64_t l = 0; l < nleaves; ++l) {
-          A* a = stack[depth];
-          fold_rows(l * kRowBlock, std::min(ni, (l + 1) * kRowBlock), a);
-          for (int64_t k = l + 1; (k & 1) == 0; k >>= 1) {
-            A* prev = stack[depth - 1];
-            for (int64_t j = 0; j < w; ++j) prev[j] = op.combine(prev[j], a[j]);
-            a = prev;
-            --depth;
+          fold_rows(l * kRowBlock, std::min(ni, (l + 1) * kRowBlock), leaf);
+          for (int64_t k = l + 1; (k & 1) == 0; k >>= 1) {  // merge equal-sized partials
+            A* prev = stack + (--depth) * W;
+            for (int64_t j = 0; j < w; ++j) leaf[j] = op.combine(prev[j], leaf[j]);
           }
-          ++depth;
+          A* dst = stack + (depth++) * W;
+          for (int64_t j = 0; j < w; ++j) dst[j] = leaf[j];
         }
         // fold what is left, last level first (depth >= 1 since ni > 0)
-        for (int d = depth - 1; d >= 0; --d) {
-          const bool top = d == depth - 1;
-          for (int64_t j = 0; j < w; ++j)
-            result[j] = top ? stack[d][j] : op.combine(stack[d][j], result[j]);
+        for (int d = depth - 2; d >= 0; --d) {
+          A* lvl = stack + d * W;
+          A* top = stack + (depth - 1) * W;
+          for (int64_t j = 0; j < w; ++j) top[j] = op.combine(lvl[j], top[j]);
         }
-      } else {
-        fold_rows(0, ni, result);
+        result = stack + (depth - 1) * W;
       }
       for (int64_t j = 0; j < w; ++j) {
         char* outs[ReducePlan::kMaxOut] = {};

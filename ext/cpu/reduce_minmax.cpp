@@ -8,6 +8,7 @@
 // the first NaN's index; among equal values the first index wins.
 #include "cpu.h"
 #include "reduce_engine.h"
+#include "reduce_simd.h"
 
 namespace mt::cpu::red {
 namespace {
@@ -40,7 +41,20 @@ struct MaxOp {
   static acc_t f(acc_t a, T x) { return pick<kMax>(a, static_cast<acc_t>(x)); }
   acc_t identity() const { return worst<acc_t, kMax>(); }
   acc_t step(acc_t a, T x) const { return f(a, x); }
+  static void step_row(acc_t* __restrict acc, const T* __restrict x, int64_t w)
+    requires std::is_same_v<T, float>
+  {
+    simd::extreme_row<kMax>(acc, x, w);
+  }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (s == static_cast<int64_t>(sizeof(T))) {
+        // SIMD max that skips NaN and flags it; with a NaN the answer is NaN.
+        bool nan;
+        T m = simd::extreme<kMax>(reinterpret_cast<const T*>(p), n, &nan);
+        return nan ? std::numeric_limits<T>::quiet_NaN() : m;
+      }
+    }
     return multi_acc<8, T>(p, n, s, identity(), f, [](acc_t a, acc_t b) { return pick<kMax>(a, b); });
   }
   acc_t combine(acc_t a, acc_t b) const { return pick<kMax>(a, b); }
@@ -64,6 +78,14 @@ struct ArgOp {
   acc_t identity() const { return acc_t{worst<V, kMax>(), -1}; }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t idx0) const {
     if (n <= 0) return identity();
+    if constexpr (std::is_same_v<V, T> && !std::is_same_v<T, bool>) {
+      if (n >= 64 && s == static_cast<int64_t>(sizeof(T))) {
+        // Two passes, both vectorisable: the extreme value (NaN if any, see
+        // MaxOp), then the first index holding it.
+        V m = MaxOp<T, kMax>{}.leaf(p, n, s, idx0);
+        return {m, idx0 + simd::find_first(reinterpret_cast<const T*>(p), n, m)};
+      }
+    }
     V best = load<T>(p);
     int64_t bi = idx0;
     if (is_nan(best)) return {best, bi};

@@ -13,6 +13,7 @@
 // float32) or double and subtracts the line's max before exp.
 #include "cpu.h"
 #include "reduce_engine.h"
+#include "reduce_simd.h"
 
 namespace mt::cpu {
 namespace {
@@ -85,6 +86,23 @@ void softmax_lines(const ReducePlan& p, bool log) {
   constexpr bool kStoreExp = std::is_same_v<A, T>;
   for_each_line(p, [log](const char* in, char* const* out, int64_t n, int64_t si,
                          const int64_t* so) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (si == 4 && so[0] == 4) {  // contiguous line: SIMD max and exp
+        const float* xs = reinterpret_cast<const float*>(in);
+        float* ys = reinterpret_cast<float*>(out[0]);
+        bool nan;
+        float m = simd::extreme<true>(xs, n, &nan);
+        if (nan) m = std::numeric_limits<float>::quiet_NaN();
+        if (log) {
+          float lse = static_cast<float>(std::log(simd::exp_shift_sum(xs, nullptr, n, m)));
+          for (int64_t i = 0; i < n; ++i) ys[i] = xs[i] - m - lse;
+        } else {
+          float inv = static_cast<float>(1.0 / simd::exp_shift_sum(xs, ys, n, m));
+          for (int64_t i = 0; i < n; ++i) ys[i] *= inv;
+        }
+        return;
+      }
+    }
     auto x = [&](int64_t i) { return load<T>(in + i * si); };
     auto y = [&](int64_t i) { return reinterpret_cast<T*>(out[0] + i * so[0]); };
     A m = -std::numeric_limits<A>::infinity();

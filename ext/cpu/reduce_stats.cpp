@@ -10,6 +10,7 @@
 // over the whole input.
 #include "cpu.h"
 #include "reduce_engine.h"
+#include "reduce_simd.h"
 
 namespace mt::cpu::red {
 namespace {
@@ -153,6 +154,16 @@ struct LogSumExpOp {
   static constexpr bool kVertical = false;
   acc_t identity() const { return {}; }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
+    if constexpr (std::is_same_v<T, float>) {
+      if (s == static_cast<int64_t>(sizeof(float)) && n > 0) {
+        const float* x = reinterpret_cast<const float*>(p);
+        bool nan;
+        float m = simd::extreme<true>(x, n, &nan);
+        if (nan) return {std::numeric_limits<float>::quiet_NaN(), 0};
+        if (!std::isfinite(m)) return {m, 0};
+        return {m, static_cast<float>(simd::exp_shift_sum(x, nullptr, n, m))};
+      }
+    }
     A m = -std::numeric_limits<A>::infinity();
     for (int64_t i = 0; i < n; ++i) {
       A v = load<T>(p + i * s);
