@@ -9,6 +9,7 @@
 // does, accurate to O(log n) ulps); float64 in double.
 #include "cpu.h"
 #include "reduce_engine.h"
+#include "reduce_simd.h"
 
 namespace mt::cpu {
 namespace {
@@ -44,6 +45,10 @@ struct SumOp {
   acc_t identity() const { return acc_t(0); }
   acc_t step(acc_t a, T x) const { return add(a, x); }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
+    if constexpr (!kNan && std::is_same_v<T, acc_t> && std::is_floating_point_v<T>) {
+      // same lanes and order as multi_acc<K> below, with AVX2 where available
+      if (s == static_cast<int64_t>(sizeof(T))) return simd::sum_lanes(reinterpret_cast<const T*>(p), n);
+    }
     return multi_acc<K, T>(p, n, s, acc_t(0), add, [](acc_t a, acc_t b) { return a + b; });
   }
   acc_t combine(acc_t a, acc_t b) const { return a + b; }

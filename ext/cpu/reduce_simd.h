@@ -20,8 +20,81 @@
 #include <emmintrin.h>
 #define MT_REDUCE_SSE2 1
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MT_REDUCE_AVX2 1
+#endif
 
 namespace mt::cpu::red::simd {
+
+// Sum of n contiguous floats in K = 32 lanes: lane j adds x[j], x[j+32], ...
+// in order, the leftover tail goes into lane 0, then lanes combine as a
+// balanced tree. This is exactly multi_acc<32> in reduce_engine.h, so every
+// path (AVX2, compiler-vectorised SSE2, scalar) gives bitwise equal results;
+// AVX2 only makes it faster where the CPU has it (checked once at run time).
+template <class T, int K>
+inline T lanes_finish(T* r, const T* x, int64_t i, int64_t n) {
+  for (; i < n; ++i) r[0] += x[i];
+  for (int w = K / 2; w > 0; w /= 2)
+    for (int j = 0; j < w; ++j) r[j] += r[j + w];
+  return r[0];
+}
+
+#if MT_REDUCE_AVX2
+__attribute__((target("avx2"))) inline float sum_lanes_avx2(const float* x, int64_t n) {
+  __m256 a = _mm256_setzero_ps(), b = a, c = a, d = a;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    a = _mm256_add_ps(a, _mm256_loadu_ps(x + i));
+    b = _mm256_add_ps(b, _mm256_loadu_ps(x + i + 8));
+    c = _mm256_add_ps(c, _mm256_loadu_ps(x + i + 16));
+    d = _mm256_add_ps(d, _mm256_loadu_ps(x + i + 24));
+  }
+  float r[32];
+  _mm256_storeu_ps(r, a);
+  _mm256_storeu_ps(r + 8, b);
+  _mm256_storeu_ps(r + 16, c);
+  _mm256_storeu_ps(r + 24, d);
+  return lanes_finish<float, 32>(r, x, i, n);
+}
+__attribute__((target("avx2"))) inline double sum_lanes_avx2(const double* x, int64_t n) {
+  __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a = _mm256_add_pd(a, _mm256_loadu_pd(x + i));
+    b = _mm256_add_pd(b, _mm256_loadu_pd(x + i + 4));
+    c = _mm256_add_pd(c, _mm256_loadu_pd(x + i + 8));
+    d = _mm256_add_pd(d, _mm256_loadu_pd(x + i + 12));
+  }
+  double r[16];
+  _mm256_storeu_pd(r, a);
+  _mm256_storeu_pd(r + 4, b);
+  _mm256_storeu_pd(r + 8, c);
+  _mm256_storeu_pd(r + 12, d);
+  return lanes_finish<double, 16>(r, x, i, n);
+}
+inline bool have_avx2() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return yes;
+}
+#endif
+
+// Lane sum of contiguous float (K = 32) or double (K = 16): see above.
+template <class T>
+inline T sum_lanes(const T* x, int64_t n) {
+#if MT_REDUCE_AVX2
+  if (have_avx2()) return sum_lanes_avx2(x, n);
+#endif
+  constexpr int K = sizeof(T) == 4 ? 32 : 16;
+  T r[K] = {};
+  int64_t i = 0;
+  for (; i + K <= n; i += K)
+    for (int j = 0; j < K; ++j) r[j] += x[i + j];
+  return lanes_finish<T, K>(r, x, i, n);
+}
 
 // Max (kMax) or min of x[0..n) ignoring NaN; *nan tells whether a NaN was seen.
 template <bool kMax>
