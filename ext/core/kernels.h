@@ -83,7 +83,14 @@ struct KernelTable {
   // ---- end elementwise ----
 
   // ---- reductions ----
-  // (entries for ops/reduce.cpp go here)
+  // Plans and kinds live in reduce_plan.h (Note [Reduction plan]); the
+  // elaborated `struct` names keep this table free of that include.
+  // reduce: one result per outer position over all inner positions.
+  void (*reduce)(const struct ReducePlan& plan, const struct ReduceArgs& args) = nullptr;
+  // scan: cumulative op along the plan's single inner dim.
+  void (*scan)(const struct ReducePlan& plan, const struct ReduceArgs& args) = nullptr;
+  // softmax / log_softmax along the plan's single inner dim.
+  void (*softmax)(const struct ReducePlan& plan, const struct ReduceArgs& args) = nullptr;
   // ---- end reductions ----
 
   // ---- shape, copying and indexing ops ----

@@ -25,6 +25,10 @@ void register_ternary(KernelTable& t);
 // ---- end elementwise ----
 
 // ---- reductions ----
+// reduce.cpp, reduce_scan.cpp; see ext/core/reduce_plan.h.
+void reduce(const ReducePlan& plan, const ReduceArgs& args);
+void scan(const ReducePlan& plan, const ReduceArgs& args);
+void softmax(const ReducePlan& plan, const ReduceArgs& args);
 // ---- end reductions ----
 
 // ---- shape/index ----

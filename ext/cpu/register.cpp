@@ -44,6 +44,9 @@ void register_cpu_kernels() {
   // ---- end elementwise ----
 
   // ---- reductions ----
+  t.reduce = cpu::reduce;
+  t.scan = cpu::scan;
+  t.softmax = cpu::softmax;
   // ---- end reductions ----
 
   // ---- shape/index ----

@@ -124,6 +124,65 @@ inline Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x, DType::Float3
 // ---- end elementwise ----
 
 // ---- reductions (reduce.cpp) ----
+// Dim lists: nullopt or an empty list reduces every dim (PyTorch's rule);
+// dims may be negative; a repeated dim is a RuntimeError. `out`, when not
+// null, receives the result (resized when its shape differs) and is
+// returned; ops whose result dtype follows `dtype=` take it from `out` too.
+// Result dtypes follow PyTorch: sum/nansum/prod/cumsum/cumprod of integers
+// and bool give int64; mean/var/norm/softmax need floating input.
+using OptDims = std::optional<Dims>;
+Tensor sum(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
+           Tensor out = {});
+Tensor nansum(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
+              Tensor out = {});
+Tensor mean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
+            Tensor out = {});
+Tensor nanmean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
+               Tensor out = {});
+Tensor prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim,
+            std::optional<DType> dtype, Tensor out = {});
+// amax/amin: an empty `dim` reduces every dim.
+Tensor amax(const Tensor& t, const Dims& dim, bool keepdim, Tensor out = {});
+Tensor amin(const Tensor& t, const Dims& dim, bool keepdim, Tensor out = {});
+Tensor max(const Tensor& t);  // over every element: a 0-d tensor
+Tensor min(const Tensor& t);
+// (values, int64 indices) along dim; the first maximum (or first NaN) wins.
+std::pair<Tensor, Tensor> max(const Tensor& t, int64_t dim, bool keepdim, Tensor values = {},
+                              Tensor indices = {});
+std::pair<Tensor, Tensor> min(const Tensor& t, int64_t dim, bool keepdim, Tensor values = {},
+                              Tensor indices = {});
+std::pair<Tensor, Tensor> aminmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim,
+                                  Tensor min_out = {}, Tensor max_out = {});
+// dim nullopt: index into the flattened tensor.
+Tensor argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim, Tensor out = {});
+Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim, Tensor out = {});
+Tensor all(const Tensor& t, const OptDims& dim, bool keepdim, Tensor out = {});
+Tensor any(const Tensor& t, const OptDims& dim, bool keepdim, Tensor out = {});
+Tensor count_nonzero(const Tensor& t, const OptDims& dim);
+// Divisor max(0, N - correction).
+Tensor var(const Tensor& t, const OptDims& dim, double correction, bool keepdim,
+           Tensor out = {});
+Tensor stddev(const Tensor& t, const OptDims& dim, double correction, bool keepdim,
+              Tensor out = {});
+std::pair<Tensor, Tensor> var_mean(const Tensor& t, const OptDims& dim, double correction,
+                                   bool keepdim);
+std::pair<Tensor, Tensor> std_mean(const Tensor& t, const OptDims& dim, double correction,
+                                   bool keepdim);
+// linalg.vector_norm: ord = inf, -inf, 0, 1, 2 or any other p.
+Tensor vector_norm(const Tensor& t, double ord, const OptDims& dim, bool keepdim,
+                   std::optional<DType> dtype, Tensor out = {});
+// Integral and bool inputs compute in `default_float`.
+Tensor logsumexp(const Tensor& t, const Dims& dim, bool keepdim, DType default_float,
+                 Tensor out = {});
+Tensor cumsum(const Tensor& t, int64_t dim, std::optional<DType> dtype, Tensor out = {});
+Tensor cumprod(const Tensor& t, int64_t dim, std::optional<DType> dtype, Tensor out = {});
+std::pair<Tensor, Tensor> cummax(const Tensor& t, int64_t dim, Tensor values = {},
+                                 Tensor indices = {});
+std::pair<Tensor, Tensor> cummin(const Tensor& t, int64_t dim, Tensor values = {},
+                                 Tensor indices = {});
+// The input is first converted to `dtype` when given.
+Tensor softmax(const Tensor& t, int64_t dim, std::optional<DType> dtype);
+Tensor log_softmax(const Tensor& t, int64_t dim, std::optional<DType> dtype);
 // ---- end reductions ----
 
 // ---- shape, copying and indexing ops (index.cpp, join.cpp, sort.cpp, ...) ----

@@ -13,6 +13,8 @@ extern PyMethodDef elementwise_module_functions[];
 // ---- end elementwise ----
 
 // ---- reductions (ops_reduce.cpp) ----
+extern PyMethodDef reduce_tensor_methods[];
+extern PyMethodDef reduce_module_functions[];
 // ---- end reductions ----
 
 // ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
@@ -36,6 +38,7 @@ const MethodTables kMethodTables[] = {
     // ---- end elementwise rows ----
 
     // ---- reductions rows ----
+    {reduce_tensor_methods, reduce_module_functions},
     // ---- end reductions rows ----
 
     // ---- shape/index rows ----
