@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,3 +29,19 @@ def test_linear_regression_example(tmp_path):
     intercept = float(re.search(r"intercept = (-?[\d.]+)", proc.stdout).group(1))
     assert abs(slope - 3.0) < 0.1
     assert abs(intercept - 2.0) < 0.5
+
+
+def test_example_fit_matches_numpy_lstsq():
+    """The closed-form fit done with minitorch ops equals NumPy's lstsq."""
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "examples" / "linear_regression.py"
+    spec = importlib.util.spec_from_file_location("linear_regression_example", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    x, y = mod.make_data()
+    a = np.stack([x.numpy(), np.ones(x.shape[0])], axis=1)
+    want = np.linalg.lstsq(a, y.numpy(), rcond=None)[0]
+    got = mod.fit_least_squares(x, y)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
