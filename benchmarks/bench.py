@@ -115,8 +115,38 @@ def _setup_square(n):
     return s
 
 
+def _setup_pair(shape_a, shape_b=None, perm=None):
+    """Two float32 arrays (b's shape defaults to a's) shared by the three
+    libraries (zero-copy). With `perm`, every library gets its own permuted
+    view of each (np.transpose / Tensor.permute), made here, not timed."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape_a, dtype=np.float32)
+    b = rng.standard_normal(shape_a if shape_b is None else shape_b, dtype=np.float32)
+    s = {"np": a, "np2": b, "mt": minitorch.from_numpy(a), "mt2": minitorch.from_numpy(b)}
+    if torch is not None:
+        s["th"], s["th2"] = torch.from_numpy(a), torch.from_numpy(b)
+    if perm is not None:
+        for k in ("np", "np2"):
+            s[k] = s[k].transpose(perm)
+        for k in ("mt", "mt2", "th", "th2"):
+            if k in s:
+                s[k] = s[k].permute(*perm)
+    return s
+
+
 def _p(fn, *args):
     return functools.partial(fn, *args)
+
+
+def _mul_sum(a, b):
+    # One extra Python-level call (this function), the same for every library.
+    return (a * b).sum()
+
+
+def _binop(method, s, key1, key2):
+    """The bound `s[key1].<method>` applied to s[key2] (a tensor or a scalar)."""
+    other = s[key2] if isinstance(key2, str) else key2
+    return _p(getattr(s[key1], method), other)
 
 
 # ---- the cases -------------------------------------------------------------
@@ -145,6 +175,50 @@ CASES = [
     Case("import (fresh process)", _nothing,
          minitorch="import minitorch", torch="import torch", numpy="import numpy",
          kind="subprocess"),
+    # ---- elementwise, reductions, views (issue 4) ----
+    # Operators are timed as the bound dunder (a.__add__(b) is what `a + b`
+    # runs), so the only per-call overhead is the common loop call.
+    Case("a + b, 3 float32 (tiny)", lambda: _setup_pair(3),
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=lambda s: _binop("__add__", s, "np", "np2")),
+    Case("a + 2.0, 3 float32 (tensor + Python scalar)", lambda: _setup_pair(3),
+         minitorch=lambda s: _binop("__add__", s, "mt", 2.0),
+         torch=lambda s: _binop("__add__", s, "th", 2.0),
+         numpy=lambda s: _binop("__add__", s, "np", 2.0)),
+    Case("(a * b).sum(), 3 float32 (tiny)", lambda: _setup_pair(3),
+         minitorch=lambda s: _p(_mul_sum, s["mt"], s["mt2"]),
+         torch=lambda s: _p(_mul_sum, s["th"], s["th2"]),
+         numpy=lambda s: _p(_mul_sum, s["np"], s["np2"])),
+    Case("t[1:] (slice view of 3 float32)", lambda: _setup_pair(3),
+         minitorch=lambda s: _p(s["mt"].__getitem__, slice(1, None)),
+         torch=lambda s: _p(s["th"].__getitem__, slice(1, None)),
+         numpy=lambda s: _p(s["np"].__getitem__, slice(1, None))),
+    Case("t.view(3, 1) (view of 3 float32)", lambda: _setup_pair(3),
+         minitorch=lambda s: _p(s["mt"].view, 3, 1),
+         torch=lambda s: _p(s["th"].view, 3, 1),
+         numpy=lambda s: _p(s["np"].reshape, 3, 1)),   # a view for contiguous input
+    Case("t.t() (transpose view of 2x2 float32)", lambda: _setup_pair((2, 2)),
+         minitorch=lambda s: s["mt"].t,
+         torch=lambda s: s["th"].t,
+         numpy=lambda s: s["np"].transpose),
+    Case("a + b, 4M float32", lambda: _setup_pair(1 << 22),
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=lambda s: _binop("__add__", s, "np", "np2")),
+    Case("a.sum(), 4M float32", lambda: _setup_pair(1 << 22),
+         minitorch=lambda s: s["mt"].sum,
+         torch=lambda s: s["th"].sum,
+         numpy=lambda s: s["np"].sum),
+    Case("1000x1000 + 1000 float32 (broadcast add)", lambda: _setup_pair((1000, 1000), 1000),
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=lambda s: _binop("__add__", s, "np", "np2")),
+    Case("permuted 3x64x64 float32 add (non-contiguous)",
+         lambda: _setup_pair((64, 64, 3), perm=(2, 0, 1)),   # a.permute(2,0,1) etc.
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=lambda s: _binop("__add__", s, "np", "np2")),
     # ---- matmul ----
     Case("matmul 512x512 float32", lambda: _setup_square(512),
          minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
