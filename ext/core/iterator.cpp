@@ -6,7 +6,7 @@
 namespace mt {
 
 TensorIter TensorIter::build(std::initializer_list<const TensorImpl*> outputs,
-                             std::initializer_list<const TensorImpl*> inputs) {
+                             std::initializer_list<const TensorImpl*> inputs, bool memory_order) {
   TensorIter it;
   it.nout_ = static_cast<int>(outputs.size());
   it.nops_ = static_cast<int>(outputs.size() + inputs.size());
@@ -37,10 +37,21 @@ TensorIter TensorIter::build(std::initializer_list<const TensorImpl*> outputs,
   for (auto* t : outputs) add(t, true);
   for (auto* t : inputs) add(t, false);
 
+  // Iteration order, innermost first: row-major, or with memory_order the
+  // output's memory order (smallest |stride| innermost).
+  Dims order(nd);
+  for (int64_t i = 0; i < nd; ++i) order[i] = nd - 1 - i;
+  if (memory_order && !(*outputs.begin())->is_contiguous()) {
+    auto mag = [&](int64_t d) { return full[0][d] < 0 ? -full[0][d] : full[0][d]; };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return mag(a) < mag(b); });
+  }
+
   // Innermost-first, dropping size-1 dims, then coalescing.
   Dims shape;
   for (int j = 0; j < it.nops_; ++j) it.strides_[j] = Dims();
-  for (int64_t d = nd - 1; d >= 0; --d) {
+  for (int64_t i = 0; i < nd; ++i) {
+    const int64_t d = order[i];
     int64_t s = out_shape[d];
     if (s == 1) continue;
     if (!shape.empty()) {

@@ -38,8 +38,16 @@ class TensorIter {
 
   // outputs must already have the broadcast shape of the inputs (RuntimeError
   // naming the shapes otherwise).
+  //
+  // Elements are visited in the logical row-major order of the output shape,
+  // which kernels that number elements (nonzero, masked_select, scans) rely
+  // on. With memory_order = true (elementwise kernels, copies, fills: any
+  // kernel for which order does not matter) they are visited in the output's
+  // memory order instead, so a permuted output and inputs of the same layout
+  // become one contiguous run.
   static TensorIter build(std::initializer_list<const TensorImpl*> outputs,
-                          std::initializer_list<const TensorImpl*> inputs);
+                          std::initializer_list<const TensorImpl*> inputs,
+                          bool memory_order = false);
 
   int noperands() const { return nops_; }
   int noutputs() const { return nout_; }

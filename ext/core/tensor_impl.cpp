@@ -1,6 +1,8 @@
 // tensor_impl.cpp: see tensor_impl.h.
 #include "tensor_impl.h"
 
+#include <algorithm>
+
 #include "kernels.h"
 
 namespace mt {
@@ -34,6 +36,30 @@ Tensor TensorImpl::empty(const Dims& sizes, DType dtype, Device device) {
            "Trying to create tensor with too many elements: ", sizes);
   return make<TensorImpl>(Storage::allocate(nbytes, device), sizes, contiguous_strides(sizes), 0,
                           dtype);
+}
+
+Tensor TensorImpl::empty_like_layout(const TensorImpl& like, DType dtype) {
+  const Dims& sz = like.sizes();
+  const Dims& st = like.strides();
+  if (like.is_contiguous()) return empty(sz, dtype, like.device());
+  // Dims ordered by stride (size-1 dims last); dense iff strides are the
+  // running products of sizes in that order.
+  const int64_t nd = sz.size();
+  int64_t order[64];
+  if (nd > 64) return empty(sz, dtype, like.device());
+  int64_t n = 0;
+  for (int64_t d = 0; d < nd; ++d)
+    if (sz[d] > 1) order[n++] = d;
+  std::sort(order, order + n, [&](int64_t a, int64_t b) { return st[a] < st[b]; });
+  int64_t need = 1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (st[order[i]] != need) return empty(sz, dtype, like.device());
+    need *= sz[order[i]];
+  }
+  Dims strides(nd);
+  for (int64_t d = 0; d < nd; ++d) strides[d] = sz[d] > 1 ? st[d] : 1;
+  Tensor flat = empty(Dims{numel_of(sz)}, dtype, like.device());
+  return make<TensorImpl>(flat->storage(), sz, strides, 0, dtype);
 }
 
 void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DType dtype,

@@ -41,6 +41,11 @@ class TensorImpl : public RefCounted {
 
   // A fresh contiguous tensor from the device allocator (contents undefined).
   static Tensor empty(const Dims& sizes, DType dtype, Device device);
+  // A fresh tensor of like's sizes with like's memory layout when like is a
+  // dense permutation of a contiguous layout (t.t(), t.permute(...)), else
+  // contiguous: PyTorch's preserve_format. Elementwise results use it so a
+  // permuted input and its result iterate in the same, contiguous order.
+  static Tensor empty_like_layout(const TensorImpl& like, DType dtype);
   // A view sharing this tensor's storage.
   Tensor view(Dims sizes, Dims strides, int64_t offset) const {
     return make<TensorImpl>(storage_, std::move(sizes), std::move(strides), offset, dtype_);

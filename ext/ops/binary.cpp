@@ -29,10 +29,11 @@ Device common_device(const TensorImpl* const* ts, int n) {
 }
 
 OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Device device,
-                 const ElemOut& out) {
+                 const ElemOut& out, const TensorImpl* like) {
   OutPlan p;
   if (!out.t) {
-    p.result = TensorImpl::empty(shape, kernel_dtype, device);
+    p.result = like && like->sizes() == shape ? TensorImpl::empty_like_layout(*like, kernel_dtype)
+                                              : TensorImpl::empty(shape, kernel_dtype, device);
     p.target = p.result;
     return p;
   }
@@ -184,16 +185,16 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
     bool same = y ? (other_dt == dt && y->sizes() == x->sizes() && y->device() == x->device())
                   : category(other_dt) <= category(dt);
     if (same && plain(op, dt, other_dt, args)) {
-      Tensor r = TensorImpl::empty(x->sizes(), writes_bool(op) ? DType::Bool : dt, x->device());
+      Tensor r = TensorImpl::empty_like_layout(*x, writes_bool(op) ? DType::Bool : dt);
       if (r->numel() == 0) return r;
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
       if (y) {
-        k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}), args);
+        k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}, true), args);
       } else {
         args.scalar_pos = a0.tensor ? 1 : 0;
         args.operand = other.scalar;
-        k(TensorIter::build({r.get()}, {x}), args);
+        k(TensorIter::build({r.get()}, {x}, true), args);
       }
       return r;
     }
@@ -232,7 +233,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
     }
   }
 
-  elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out);
+  const TensorImpl* like = opnd[0].tensor && opnd[0].tensor->sizes() == shape ? opnd[0].tensor
+                           : opnd[1].tensor && opnd[1].tensor->sizes() == shape ? opnd[1].tensor
+                                                                                : nullptr;
+  elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out, like);
   if (plan.target->numel() == 0) return elem::finish(plan);
   for (int i = 0; i < 2; ++i) {
     if (!opnd[i].tensor) continue;
@@ -244,13 +248,13 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;
     args.operand = opnd[1].scalar;
-    k(TensorIter::build({plan.target.get()}, {held[0].get()}), args);
+    k(TensorIter::build({plan.target.get()}, {held[0].get()}, true), args);
   } else if (!opnd[0].tensor) {
     args.scalar_pos = 0;
     args.operand = opnd[0].scalar;
-    k(TensorIter::build({plan.target.get()}, {held[1].get()}), args);
+    k(TensorIter::build({plan.target.get()}, {held[1].get()}, true), args);
   } else {
-    k(TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get()}), args);
+    k(TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get()}, true), args);
   }
   return elem::finish(plan);
 }

@@ -77,7 +77,7 @@ void copy_(const Tensor& dst, const Tensor& src0) {
   }
   // Copies between devices go through contiguous host buffers (CUDA backend).
   MT_CHECK(dst->device() == src->device(), "cross-device copy is not available in this build");
-  TensorIter it = TensorIter::build({dst.get()}, {src.get()});
+  TensorIter it = TensorIter::build({dst.get()}, {src.get()}, true);
   need(kernel_table(dst->device().type).copy, "copy_", dst->device())(it);
 }
 
@@ -85,7 +85,7 @@ void fill_(const Tensor& dst, Scalar value) {
   check_fill_value(value, dst->dtype());
   dst->prepare_write();
   if (dst->numel() == 0) return;
-  TensorIter it = TensorIter::build({dst.get()}, {});
+  TensorIter it = TensorIter::build({dst.get()}, {}, true);
   need(kernel_table(dst->device().type).fill, "fill_", dst->device())(it, value);
 }
 

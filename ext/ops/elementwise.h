@@ -21,8 +21,10 @@ struct OutPlan {
 
 // result_dtype: the op's natural result dtype (checked with can_cast against
 // out); kernel_dtype: the dtype the kernel writes.
+// like: an input whose sizes equal shape, or null; a fresh result takes its
+// memory layout (TensorImpl::empty_like_layout).
 OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Device device,
-                 const ElemOut& out);
+                 const ElemOut& out, const TensorImpl* like = nullptr);
 // Copies an input that partially overlaps the kernel's target (so the kernel
 // never reads an element it has already overwritten). Identical views are
 // fine: element i is read before it is written.

@@ -64,7 +64,7 @@ Tensor ternary(TernaryOp op, const Operand& a, const Operand& b, const Operand& 
   if (plan.target->numel() == 0) return elem::finish(plan);
   for (Tensor& h : held) elem::separate_from_out(h, plan);
   need(kernel_table(device.type).ternary[op_index(op)], kTernaryNames[op_index(op)], device)(
-      TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get(), held[2].get()}),
+      TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get(), held[2].get()}, true),
       args);
   return elem::finish(plan);
 }

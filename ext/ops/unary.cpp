@@ -92,12 +92,13 @@ Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& a
   const DType ct = compute_dtype(op, x, default_float, args);
   const DType kernel_dtype = rule_of(op) == Rule::BoolOut ? DType::Bool : ct;
   Tensor in = elem::cast(x, ct);
-  elem::OutPlan plan = elem::plan_out(x->sizes(), kernel_dtype, kernel_dtype, x->device(), out);
+  elem::OutPlan plan =
+      elem::plan_out(x->sizes(), kernel_dtype, kernel_dtype, x->device(), out, x.get());
   if (plan.target->numel() == 0) return elem::finish(plan);
   elem::separate_from_out(in, plan);
   const Device d = x->device();
   need(kernel_table(d.type).unary[op_index(op)], kUnaryNames[op_index(op)], d)(
-      TensorIter::build({plan.target.get()}, {in.get()}), args);
+      TensorIter::build({plan.target.get()}, {in.get()}, true), args);
   return elem::finish(plan);
 }
 
