@@ -400,6 +400,7 @@ def _cycle():
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
+@pytest.mark.slow  # RSS is meaningless under ASan (its quarantine holds freed memory)
 def test_rss_flat_over_100k_cycles():
     for _ in range(5000):  # warm-up: allocator pools, caches
         _cycle()
