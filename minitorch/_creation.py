@@ -60,9 +60,7 @@ def _alias_error_dtype(src, dst):
 
 
 def _torch_name(dt):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[repr(dt).split(".")[1]]
+    return dt._torch_name  # PyTorch's C++ name, from ext/core/dtype.h
 
 
 def _from_array(arr, dtype, device, copy):

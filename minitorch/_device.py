@@ -1,5 +1,7 @@
 """minitorch.device and minitorch.Size."""
 
+from . import _C
+
 
 class device:
     """Where a tensor lives: ``device('cpu')``, ``device('cuda')``, ``device('cuda', 1)``."""
@@ -12,23 +14,13 @@ class device:
             return
         if not isinstance(type, str):
             raise TypeError(f"device() expects a str, got {type.__class__.__name__}")
-        if ":" in type:
-            if index is not None:
-                raise ValueError("device(): type (string) must not include an index because index "
-                                 f"was passed explicitly: {type}")
-            type, _, num = type.partition(":")
-            if not num.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{num}'")
-            index = int(num)
-        if type not in ("cpu", "cuda"):
-            raise RuntimeError("Expected one of cpu, cuda device type at start of device "
-                               f"string: {type}")
+        if ":" in type and index is not None:
+            raise ValueError("device(): type (string) must not include an index because index "
+                             f"was passed explicitly: {type}")
         if index is not None and (not isinstance(index, int) or index < 0):
             raise RuntimeError(f"Device index must not be negative, got {index}")
-        if type == "cpu" and index not in (None, 0):
-            raise RuntimeError(f"CPU device index must be -1 or zero, got {index}")
-        self.type = type
-        self.index = None if type == "cpu" else index
+        # The string (with an explicit index appended) is parsed by ext/core's parser.
+        self.type, self.index = _C._parse_device(type if index is None else f"{type}:{index}")
 
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"

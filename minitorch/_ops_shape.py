@@ -103,30 +103,15 @@ def column_stack(tensors, *, out=None):
 
 
 def broadcast_shapes(*shapes):
-    """The shape that tensors of the given shapes broadcast to."""
-    result = []
+    """The shape that tensors of the given shapes broadcast to (computed in C++)."""
+    norm = []
     for shape in shapes:
         if isinstance(shape, builtins.int) or hasattr(shape, "__index__") and not isinstance(
                 shape, (tuple, list)):
             shape = (shape,)
-        shape = tuple(builtins.int(s) for s in shape)
-        for s in shape:
-            if s < 0:
-                raise RuntimeError(
-                    f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-        n = builtins.max(len(result), len(shape))
-        a = [1] * (n - len(result)) + result
-        b = [1] * (n - len(shape)) + list(shape)
-        merged = []
-        for i, (x, y) in enumerate(zip(a, b)):
-            if x != y and x != 1 and y != 1:
-                raise RuntimeError(
-                    "Shape mismatch: objects cannot be broadcast to a single shape. "
-                    f"Mismatch is between arg {i} with shape {x} and {y}")
-            merged.append(y if x == 1 else x)
-        result = merged
+        norm.append(tuple(builtins.int(s) for s in shape))
     from ._device import Size
-    return Size(result)
+    return Size(_C._broadcast_shapes(norm))
 
 
 def meshgrid(*tensors, indexing=None):

@@ -151,12 +151,12 @@ _LEGACY_NAMES = {}
 
 def _register():
     _C._set_tensor_class(Tensor)
-    names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-             "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
-             "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-             "bool": "BoolTensor"}
-    for k, v in names.items():
-        _LEGACY_NAMES[getattr(_C, k)] = v
+    # Legacy type names ("FloatTensor") from the dtypes' C++ names.
+    for k in ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
+              "uint8", "bool"):
+        dt = getattr(_C, k)
+        _LEGACY_NAMES[dt] = dt._torch_name + "Tensor"
+
 
 
 _register()

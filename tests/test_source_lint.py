@@ -117,3 +117,96 @@ def test_quoted_includes_resolve():
 def test_checker_catches_violations(layer, text, bad):
     path = os.path.join(EXT, layer, "example.cpp")
     assert bool(violations(path, text)) == bad
+
+
+# ---- the glue makes and changes tensors only through ag:: (issue 7, item 3) ----
+#
+# ext/python calls ext/autograd (ag::) for anything that creates a tensor or
+# changes one, so that autograd can record it. It may call ops:: only for
+# the pure queries below, and never builds a TensorImpl or re-points one
+# itself. It never imports the Python package back.
+
+GLUE = os.path.join(EXT, "python")
+
+# ops:: functions the glue may call: they read a tensor and make none.
+OPS_QUERY_ALLOWED = {
+    "item",          # the single element as a Scalar
+    "scalar_dtype",  # the dtype a Python number would get
+    "result_type",   # promotion of operands, no tensor made
+}
+
+# (file, pattern) pairs allowed as explicit exceptions.
+CONSTRUCTION_ALLOWED = {
+    # from_numpy / numpy_readable: a tensor over an ndarray's own memory,
+    # kept alive by the array (Note [Storage export]).
+    ("numpy_bridge.cpp", "make<TensorImpl>"),
+    ("numpy_bridge.cpp", "Storage::borrow"),
+}
+
+OPS_CALL = re.compile(r"\bops::([a-z_][a-z0-9_]*)\s*\(")
+CONSTRUCTION = re.compile(
+    r"make<\s*TensorImpl\s*>|\bTensorImpl::(?:empty\w*|make)\b|\bnew\s+TensorImpl\b|"
+    r"\bStorage::(?:allocate|borrow)\b|->\s*set\s*\(|->\s*resize\s*\(|->\s*view\s*\("
+)
+PACKAGE_CALLBACK = re.compile(r'PyImport_\w+\s*\(\s*"minitorch')
+
+
+def glue_violations(name, text):
+    out = []
+    code = strip_comments(text)
+    for m in OPS_CALL.finditer(code):
+        if m.group(1) not in OPS_QUERY_ALLOWED:
+            out.append(f"{name}: calls ops::{m.group(1)}(...); call ag::{m.group(1)} instead")
+    for m in CONSTRUCTION.finditer(code):
+        pat = re.sub(r"\s+", "", m.group(0))
+        if (name, pat) not in CONSTRUCTION_ALLOWED:
+            out.append(f"{name}: {pat} makes or re-points a tensor; use an ag:: op")
+    for m in PACKAGE_CALLBACK.finditer(code):
+        out.append(f"{name}: imports the Python package ({m.group(0)}...)")
+    return out
+
+
+def test_glue_changes_tensors_only_through_ag():
+    found = []
+    for p in sources():
+        if layer_of(p) != "python":
+            continue
+        with open(p, encoding="utf-8") as f:
+            found += glue_violations(os.path.basename(p), f.read())
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "name,text,bad",
+    [
+        ("x.cpp", "Tensor t = ops::empty(Dims{0}, d, dev);\n", True),
+        ("x.cpp", "Tensor t = ag::empty(Dims{0}, d, dev);\n", False),
+        ("x.cpp", "Scalar s = ops::item(t);\n", False),
+        ("x.cpp", "ops::Operand a; ops::ElemOut o{};\n", False),
+        ("x.cpp", "impl_of(self)->set(s, a, b, 0);\n", True),
+        ("x.cpp", "t->resize(Dims{});\n", True),
+        ("x.cpp", "return v->view(sz, st, 0);\n", True),
+        ("x.cpp", "return wrap(make<TensorImpl>(s, a, b, 0, d));\n", True),
+        ("numpy_bridge.cpp", "return make<TensorImpl>(s, a, b, 0, d);\n", False),
+        ("x.cpp", "Tensor t = TensorImpl::empty(shape, dt, dev);\n", True),
+        ("x.cpp", "auto s = Storage::allocate(0, dev);\n", True),
+        ("x.cpp", 'PyImport_ImportModule("minitorch");\n', True),
+        ("x.cpp", 'PyImport_ImportModule("numpy");\n', False),
+        ("x.cpp", "// t->set(a, b, c, 0); ops::empty(x)\n", False),
+    ],
+)
+def test_glue_checker_catches_violations(name, text, bad):
+    assert bool(glue_violations(name, text)) == bad
+
+
+def test_ops_errors_do_not_name_the_cpu():
+    # PyTorch's messages name its CPU kernels ("round_cpu"); ours are device-neutral.
+    found = []
+    for p in sources():
+        if layer_of(p) != "ops":
+            continue
+        with open(p, encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if re.search(r'"[^"]*\w_cpu\w*[^"]*"', line):
+                    found.append(f"{p}:{i}: {line.strip()}")
+    assert not found, "\n".join(found)

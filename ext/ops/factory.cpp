@@ -73,7 +73,7 @@ Tensor rand(const Dims& sizes, DType dtype, Device device) {
 
 Tensor randn(const Dims& sizes, DType dtype, Device device) {
   MT_CHECK_KIND(NotImplementedError, is_floating(dtype),
-                "\"normal_kernel_cpu\" not implemented for '", info(dtype).torch_name, "'");
+                "\"normal_kernel\" not implemented for '", info(dtype).torch_name, "'");
   return random_fill(sizes, dtype, device, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 

@@ -401,6 +401,12 @@ void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& sourc
   index_put_(s1, cols, values, false);
 }
 
+Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& source) {
+  Tensor dst = clone(expand(self, broadcast_shapes(self->sizes(), mask->sizes())));
+  masked_scatter_(dst, mask, source);
+  return dst;
+}
+
 Tensor take(const Tensor& self, const Tensor& index) {
   MT_CHECK(index->dtype() == DType::Int64, "take(): Expected a long tensor for index, but got ",
            info(index->dtype()).torch_name);

@@ -154,7 +154,7 @@ Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar b
                self_dt == mat->dtype(),
            "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
            tname(mat->dtype()), ", and ", tname(vec->dtype()));
-  check_not_bool(mat->dtype(), "addmv_impl_cpu");
+  check_not_bool(mat->dtype(), "addmv_impl");
   Tensor r = result_for(out, Dims{m}, mat->dtype(), mat->device());
   const bool use_input = beta.to_double() != 0;
   if (use_input && r.get() != input.get()) copy_(r, expand(input, Dims{m}));
@@ -174,7 +174,7 @@ Tensor mv(const Tensor& mat, const Tensor& vec, const Tensor& out) {
   MT_CHECK(mat->dtype() == vec->dtype() && self_dt == mat->dtype(),
            "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
            tname(mat->dtype()), ", and ", tname(vec->dtype()));
-  check_not_bool(mat->dtype(), "addmv_impl_cpu");
+  check_not_bool(mat->dtype(), "addmv_impl");
   Tensor r = result_for(out, Dims{m}, mat->dtype(), mat->device());
   gemm_into(unsqueeze(r, 1), mat, unsqueeze(vec, 1), Scalar::from_int(1), Scalar::from_int(0));
   return r;
@@ -207,7 +207,7 @@ Tensor mm(const Tensor& a, const Tensor& b, const Tensor& out) {
   const int64_t m = a->sizes()[0], k = a->sizes()[1], n = b->sizes()[1];
   check_mm_shapes(m, k, b->sizes()[0], n);
   check_m1m2_dtype(a->dtype(), b->dtype());
-  check_not_bool(a->dtype(), "addmm_impl_cpu_");
+  check_not_bool(a->dtype(), "addmm_impl_");
   check_out_dtype(out, a->dtype());
   Tensor r = result_for(out, Dims{m, n}, a->dtype(), a->device());
   gemm_into(r, a, b, Scalar::from_int(1), Scalar::from_int(0));
@@ -227,7 +227,7 @@ Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar bet
   const int64_t m = m1->sizes()[0], k = m1->sizes()[1], n = m2->sizes()[1];
   check_mm_shapes(m, k, m2->sizes()[0], n);
   Tensor in = expand(input, Dims{m, n});  // PyTorch's expand message on mismatch
-  check_not_bool(m1->dtype(), "addmm_impl_cpu_");
+  check_not_bool(m1->dtype(), "addmm_impl_");
   Tensor r = result_for(out, Dims{m, n}, m1->dtype(), m1->device());
   const bool use_input = beta.to_double() != 0;
   if (use_input && r.get() != input.get()) copy_(r, in);
@@ -309,7 +309,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
     const int64_t k = a->sizes()[0], n = b->sizes()[1];
     check_mm_shapes(1, k, b->sizes()[0], n);
     check_m1m2_dtype(a->dtype(), b->dtype());
-    check_not_bool(a->dtype(), "addmm_impl_cpu_");
+    check_not_bool(a->dtype(), "addmm_impl_");
     check_out_dtype(out, a->dtype());
     Tensor r = result_for(out, Dims{n}, a->dtype(), a->device());
     gemm_into(unsqueeze(r, 0), unsqueeze(a, 0), b, one, zero);
@@ -327,7 +327,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
       MT_CHECK(a->dtype() == b->dtype() && self_dt == a->dtype(),
                "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
                tname(a->dtype()), ", and ", tname(b->dtype()));
-      check_not_bool(a->dtype(), "addmv_impl_cpu");
+      check_not_bool(a->dtype(), "addmv_impl");
       Tensor r = result_for(out, cat(batch, {m}), a->dtype(), a->device());
       gemm_into(unsqueeze(r, -1), a, expand(unsqueeze(b, 1), cat(batch, {k, 1})), one, zero);
       return r;
@@ -335,7 +335,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
     const int64_t n = b->sizes()[1];
     check_mm_shapes(rows, k, b->sizes()[0], n);
     check_m1m2_dtype(a->dtype(), b->dtype());
-    check_not_bool(a->dtype(), "addmm_impl_cpu_");
+    check_not_bool(a->dtype(), "addmm_impl_");
     check_out_dtype(out, a->dtype());
     Tensor r = result_for(out, cat(batch, {m, n}), a->dtype(), a->device());
     gemm_into(r, a, expand(b, cat(batch, {k, n})), one, zero);
@@ -460,7 +460,7 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dim
       sizes.push_back(esb[d]);
       cols *= esb[d];
     }
-  check_not_bool(a->dtype(), "addmm_impl_cpu_");
+  check_not_bool(a->dtype(), "addmm_impl_");
   if (out)
     MT_CHECK(out->dtype() == a->dtype(), "tensordot: Expected the output tensor to have dtype ",
              tname(a->dtype()), ", but got an output tensor with dtype ", tname(out->dtype()));

@@ -65,7 +65,37 @@ Tensor unsqueeze(const Tensor& t, int64_t dim);
 Tensor squeeze(const Tensor& t, std::optional<int64_t> dim);
 Tensor flip(const Tensor& t, const Dims& dims);
 Tensor detach(const Tensor& t);
+// A new tensor viewing exactly t's data (same storage, sizes, strides,
+// offset, and so the same version counter). Unlike detach, autograd will
+// treat it as a differentiable view: x[...], x[()] and t() of a 1-d tensor.
+Tensor alias(const Tensor& t);
+// Reinterprets t's bytes as another dtype of the same item size (view(dtype)).
+Tensor view_dtype(const Tensor& t, DType dtype);
+
+// In-place metadata changes (shape.cpp): each checks its arguments, then
+// re-points self at the new geometry; on any error self is unchanged. They
+// never write data, so the version counter stays. Storage shared with a live
+// NumPy export is never reallocated (Note [Storage export]).
+void squeeze_(const Tensor& self, std::optional<int64_t> dim);
+void squeeze_dims_(const Tensor& self, const Dims& dims);
+void unsqueeze_(const Tensor& self, int64_t dim);
+void transpose_(const Tensor& self, int64_t d0, int64_t d1);
+void t_(const Tensor& self);  // <= 2 dims
+void as_strided_(const Tensor& self, const Dims& sizes, const Dims& strides,
+                 std::optional<int64_t> offset);
+void resize_(const Tensor& self, const Dims& sizes);
+// set_(): an empty storage on self's device; set_(source): source's storage
+// and view; set_(source, offset, size, stride): source's storage with that view.
+void set_(const Tensor& self);
+void set_(const Tensor& self, const Tensor& source);
+void set_(const Tensor& self, const Tensor& source, int64_t offset, const Dims& sizes,
+          const Dims& strides);
+// t.data = source: source's storage and view (same dtype only).
+void set_data(const Tensor& self, const Tensor& source);
 Dims infer_size(const Dims& sizes, int64_t numel);
+// minitorch.broadcast_shapes: the shape all `shapes` broadcast to, with
+// PyTorch's messages (negative sizes, "Mismatch is between arg ...").
+Dims broadcast_shapes(const std::vector<Dims>& shapes);
 
 // ---- elementwise (unary.cpp, binary.cpp, ternary.cpp) ----
 // The op enums and ElemArgs are in ext/core/elementwise.h. Every entry point
@@ -227,6 +257,33 @@ using ScatterOp = KernelTable::ScatterOp;
 // Tensor leaves that dim whole); a bool (or uint8) tensor of k dims indexes k
 // dims at once, as its nonzero() positions. Result shape: PyTorch's rules.
 Tensor index(const Tensor& self, const std::vector<Tensor>& indices);
+
+// Index plans (index_plan.cpp): x[index] / x[index] = v with the Python
+// index already converted to plain C++ by the glue, one IndexItem per item.
+struct IndexItem {
+  enum class Kind : int8_t { None, Ellipsis, Int, Slice, Bool, Tensor };
+  Kind kind = Kind::None;
+  int64_t value = 0;                   // Int
+  std::optional<int64_t> start, stop;  // Slice (nullopt: None)
+  int64_t step = 1;                    // Slice
+  bool flag = false;                   // Bool (a Python or 0-d bool)
+  Tensor tensor;                       // Tensor: integer/bool/uint8 index, dim >= 1
+};
+// A tensor given as an index item: IndexError for floating dtypes; an empty
+// float tensor (x[[]]) becomes an empty int64 index; a 0-d bool/uint8 tensor
+// is a Bool item and a 0-d integer tensor an Int item.
+IndexItem index_item_from_tensor(const Tensor& t);
+// The basic-indexing view (always a new tensor, an alias for x[...]) plus,
+// when advanced items were present, one index tensor per view dim (null =
+// whole dim) for index / index_put_. Expands the ellipsis, checks bounds
+// (IndexError, with PyTorch's messages), turns bools into a size-1 dim
+// indexed by [0] or [].
+struct BasicIndex {
+  Tensor view;
+  std::vector<Tensor> adv;
+  bool has_adv = false;
+};
+BasicIndex basic_index(const Tensor& self, const IndexItem* items, int64_t n);
 void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values,
                 bool accumulate);
 Tensor gather(const Tensor& self, int64_t dim, const Tensor& index);
@@ -243,6 +300,8 @@ void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value);
 Tensor masked_fill(const Tensor& self, const Tensor& mask, Scalar value);
 Tensor masked_select(const Tensor& self, const Tensor& mask);
 void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source);
+// Out of place: self broadcast with mask, then masked_scatter_.
+Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& source);
 Tensor take(const Tensor& self, const Tensor& index);
 Tensor nonzero(const Tensor& self);  // [count, ndim] int64
 Tensor one_hot(const Tensor& self, int64_t num_classes);

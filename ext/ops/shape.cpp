@@ -249,6 +249,91 @@ Tensor flip(const Tensor& t, const Dims& dims) {
 
 Tensor detach(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
 
+Dims broadcast_shapes(const std::vector<Dims>& shapes) {
+  Dims result;
+  for (const Dims& shape : shapes) {
+    for (int64_t s : shape)
+      MT_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", shape);
+    int64_t n = std::max(result.size(), shape.size());
+    Dims merged(n);
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t ia = result.size() - n + i, ib = shape.size() - n + i;
+      int64_t x = ia >= 0 ? result[ia] : 1, y = ib >= 0 ? shape[ib] : 1;
+      MT_CHECK(x == y || x == 1 || y == 1,
+               "Shape mismatch: objects cannot be broadcast to a single shape. Mismatch is "
+               "between arg ", i, " with shape ", x, " and ", y);
+      merged[i] = x == 1 ? y : x;
+    }
+    result = std::move(merged);
+  }
+  return result;
+}
+
+Tensor alias(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
+
+Tensor view_dtype(const Tensor& t, DType d) {
+  MT_CHECK(itemsize_of(d) == t->itemsize(), "view(dtype): only dtypes of the same size are "
+           "supported here (", info(t->dtype()).name, " -> ", info(d).name, ")");
+  return make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d);
+}
+
+// ---- in-place metadata changes ----
+// Each computes the view with the out-of-place op (which checks the
+// arguments) and re-points self at it; TensorImpl::set checks the view fits.
+
+namespace {
+void set_geometry(const Tensor& self, const Tensor& v) {
+  self->set(v->storage(), v->sizes(), v->strides(), v->offset());
+}
+}  // namespace
+
+void squeeze_(const Tensor& self, std::optional<int64_t> dim) {
+  set_geometry(self, squeeze(self, dim));
+}
+void squeeze_dims_(const Tensor& self, const Dims& dims) {
+  set_geometry(self, squeeze_dims(self, dims));
+}
+void unsqueeze_(const Tensor& self, int64_t dim) { set_geometry(self, unsqueeze(self, dim)); }
+void transpose_(const Tensor& self, int64_t d0, int64_t d1) {
+  set_geometry(self, transpose(self, d0, d1));
+}
+void t_(const Tensor& self) {
+  MT_CHECK(self->dim() <= 2, "t_() expects a tensor with <= 2 dimensions, but self is ",
+           self->dim(), "D");
+  if (self->dim() == 2) set_geometry(self, transpose(self, 0, 1));
+}
+void as_strided_(const Tensor& self, const Dims& sizes, const Dims& strides,
+                 std::optional<int64_t> offset) {
+  set_geometry(self, as_strided(self, sizes, strides, offset));
+}
+void resize_(const Tensor& self, const Dims& sizes) {
+  self->resize(sizes);  // Note [Storage export]: refuses to move exported storage
+}
+void set_(const Tensor& self) {
+  self->set(Storage::allocate(0, self->device()), Dims{0}, Dims{1}, 0);
+}
+void set_(const Tensor& self, const Tensor& source) {
+  MT_CHECK(source->dtype() == self->dtype(), "Could not set tensor of type ",
+           info(source->dtype()).torch_name, " to a tensor of type ",
+           info(self->dtype()).torch_name);
+  set_geometry(self, source);
+}
+void set_(const Tensor& self, const Tensor& source, int64_t offset, const Dims& sizes,
+          const Dims& strides) {
+  MT_CHECK(source->dtype() == self->dtype(), "Could not set tensor of type ",
+           info(source->dtype()).torch_name, " to a tensor of type ",
+           info(self->dtype()).torch_name);
+  self->set(source->storage(), sizes, strides, offset);
+}
+void set_data(const Tensor& self, const Tensor& source) {
+  MT_CHECK(source->dtype() == self->dtype(), "assigning .data of a different dtype (",
+           info(source->dtype()).name, " to ", info(self->dtype()).name,
+           ") is not supported; use .to() instead");
+  // The old storage is only dereferenced, never freed under an exported
+  // array (Note [Storage export]).
+  set_geometry(self, source);
+}
+
 Tensor squeeze_dims(const Tensor& t, const Dims& dims) {
   std::vector<bool> seen(std::max<int64_t>(t->dim(), 1), false), drop(t->dim(), false);
   for (int64_t d : dims) {

@@ -69,7 +69,7 @@ DType compute_dtype(UnaryOp op, const Tensor& x, DType default_float, const Elem
       break;
     case UnaryOp::Round:
       MT_CHECK_KIND(NotImplementedError, args.s[0].to_int() == 0 || is_floating(dt),
-                    "\"round_cpu\" not implemented for '", info(dt).torch_name, "'");
+                    "\"round\" not implemented for '", info(dt).torch_name, "'");
       break;
     case UnaryOp::Clamp: {
       Operand o[3] = {{x.get(), {}}, {nullptr, args.s[0]}, {nullptr, args.s[1]}};

@@ -32,6 +32,10 @@ PyObject* DType_is_complex(PyObject*, void*) { Py_RETURN_FALSE; }
 PyObject* DType_itemsize(PyObject* self, void*) {
   return PyLong_FromLong(itemsize_of(reinterpret_cast<PyDType*>(self)->dtype));
 }
+// PyTorch's C++ name ("Float", "Long"): from the one dtype list in ext/core/dtype.h.
+PyObject* DType_torch_name(PyObject* self, void*) {
+  return PyUnicode_FromString(info(reinterpret_cast<PyDType*>(self)->dtype).torch_name);
+}
 PyObject* DType_to_real(PyObject* self, PyObject*) {
   Py_INCREF(self);
   return self;
@@ -42,6 +46,7 @@ PyGetSetDef dtype_getset[] = {
     {"is_signed", DType_is_signed, nullptr, nullptr, nullptr},
     {"is_complex", DType_is_complex, nullptr, nullptr, nullptr},
     {"itemsize", DType_itemsize, nullptr, nullptr, nullptr},
+    {"_torch_name", DType_torch_name, nullptr, nullptr, nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 PyMethodDef dtype_methods[] = {

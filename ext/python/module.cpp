@@ -427,7 +427,7 @@ PyObject* F_make_subclass(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) 
     PyErr_SetString(PyExc_TypeError, "_make_subclass(): cls must be a subclass of Tensor");
     return nullptr;
   }
-  Tensor t = ops::detach(unwrap(a[1], "_make_subclass(): argument 'data'"));
+  Tensor t = ag::detach(unwrap(a[1], "_make_subclass(): argument 'data'"));
   if (a[2] && PyObject_IsTrue(a[2])) {
     MT_CHECK(is_floating(t->dtype()),
              "Only Tensors of floating point and complex dtype can require gradients");
@@ -503,6 +503,34 @@ void gil_restore(void* s) {
 
 }  // namespace
 
+// _broadcast_shapes(list of int tuples) -> tuple: minitorch.broadcast_shapes
+// normalises its arguments in Python and computes here.
+PyObject* F_broadcast_shapes(PyObject*, PyObject* shapes) {
+  MT_BEGIN
+  py::Ref seq = py::check(PySequence_Fast(shapes, "_broadcast_shapes expects a sequence"));
+  std::vector<Dims> v;
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq.get()); ++i)
+    v.push_back(int_list_arg(PySequence_Fast_GET_ITEM(seq.get(), i), "shape"));
+  return sizes_to_tuple(ag::broadcast_shapes(v));
+  MT_END(nullptr)
+}
+
+// _parse_device("cuda:1") -> ("cuda", 1); ("cpu", None). minitorch.device
+// parses its string here, with ext/core's parser (one parser for both).
+PyObject* F_parse_device(PyObject*, PyObject* s) {
+  MT_BEGIN
+  if (!PyUnicode_Check(s)) {
+    PyErr_Format(PyExc_TypeError, "device() expects a str, got %s", Py_TYPE(s)->tp_name);
+    return nullptr;
+  }
+  const char* text = PyUnicode_AsUTF8(s);
+  if (!text) return nullptr;
+  Device d = parse_device(text);
+  if (d.index < 0) return Py_BuildValue("(sO)", d.is_cpu() ? "cpu" : "cuda", Py_None);
+  return Py_BuildValue("(si)", d.is_cpu() ? "cpu" : "cuda", static_cast<int>(d.index));
+  MT_END(nullptr)
+}
+
 PyMethodDef module_functions[] = {
     FAST("empty", F_empty),
     FAST("zeros", F_const<0>),
@@ -526,6 +554,8 @@ PyMethodDef module_functions[] = {
     {"set_default_dtype", F_set_default_dtype, METH_O, nullptr},
     FAST("promote_types", F_promote_types),
     FAST("result_type", F_result_type),
+    {"_broadcast_shapes", F_broadcast_shapes, METH_O, nullptr},
+    {"_parse_device", F_parse_device, METH_O, nullptr},
     FAST("can_cast", F_can_cast),
     {"_set_tensor_class", F_set_tensor_class, METH_O, nullptr},
     {"_set_device_class", set_device_class, METH_O, nullptr},

@@ -230,7 +230,7 @@ std::optional<DType> numpy_scalar_dtype(PyObject* o) {
 PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
   Tensor t = t0;
   if (force) {
-    if (!t->device().is_cpu()) t = ops::to(t, t->dtype(), Device{}, false);
+    if (!t->device().is_cpu()) t = ag::to(t, t->dtype(), Device{}, false);
   } else {
     MT_CHECK_KIND(TypeError, t->device().is_cpu(), "can't convert ", t->device().str(),
                   " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "

@@ -445,11 +445,7 @@ PyObject* where_entry(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw)
   ops::Operand c;
   if (M == Mode::Function) {
     if (nargs == 1 && !kw) {
-      py::Ref mod = py::check(PyImport_ImportModule("minitorch"));
-      py::Ref nonzero = py::check(PyObject_GetAttrString(mod.get(), "nonzero"));
-      py::Ref pargs = py::check(PyTuple_Pack(1, args[0]));
-      py::Ref kwargs = py::check(Py_BuildValue("{s:O}", "as_tuple", Py_True));
-      return PyObject_Call(nonzero.get(), pargs.get(), kwargs.get());
+      return nonzero_as_tuple(args[0]);
     }
     parse_args({"where", names, 3, 3}, args, nargs, kw, v);
     operand_arg(v[0], &c, &hc, "where", "condition", 1);
@@ -651,5 +647,15 @@ PyMethodDef elementwise_tensor_methods[] = {
 #undef MT_BINARY_METHOD
 #undef MT_BINARY
 #undef MT_PARAM
+
+PyObject* maximum_minimum(bool is_max, PyObject* input, PyObject* other, PyObject* out) {
+  PyObject* args[3] = {input, other, out};
+  if (!out || out == Py_None)
+    return is_max ? binary_entry<BinaryOp::Maximum, Mode::Function>(nullptr, args, 2, nullptr)
+                  : binary_entry<BinaryOp::Minimum, Mode::Function>(nullptr, args, 2, nullptr);
+  py::Ref kwnames = py::check(Py_BuildValue("(s)", "out"));
+  return is_max ? binary_entry<BinaryOp::Maximum, Mode::Function>(nullptr, args, 2, kwnames.get())
+                : binary_entry<BinaryOp::Minimum, Mode::Function>(nullptr, args, 2, kwnames.get());
+}
 
 }  // namespace mt::py_glue

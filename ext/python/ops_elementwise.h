@@ -14,4 +14,10 @@ namespace mt::py_glue {
 // cannot view (e.g. object dtype).
 bool as_operand(PyObject* o, ops::Operand* out, Tensor* hold);
 
+// New reference: maximum(input, other, out=out) or minimum(...), as the
+// module functions compute them (out may be null). For max(a, b) / min(a, b).
+PyObject* maximum_minimum(bool is_max, PyObject* input, PyObject* other, PyObject* out);
+// New reference: nonzero(input, as_tuple=True). For where(condition).
+PyObject* nonzero_as_tuple(PyObject* input);
+
 }  // namespace mt::py_glue

@@ -4,6 +4,7 @@
 //
 // Out-of-place forms (scatter, index_add, masked_fill, ...) clone the input
 // and run the in-place op on the clone; in-place forms return self.
+#include "ops_elementwise.h"
 #include "ops_shape.h"
 
 namespace mt::py_glue {
@@ -181,9 +182,7 @@ PyObject* F_masked_scatter(Args args, Py_ssize_t nargs, PyObject* kw) {
     ag::masked_scatter_(self, mask, src);
     return Py_NewRef(a[0]);
   }
-  Tensor dst = ag::clone(ag::expand(self, broadcast_shapes(self->sizes(), mask->sizes())));
-  ag::masked_scatter_(dst, mask, src);
-  return wrap(dst);
+  return wrap(ag::masked_scatter(self, mask, src));
   MT_END(nullptr)
 }
 
@@ -212,11 +211,7 @@ PyObject* F_nonzero(Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[3];
   parse_args({"nonzero", names, 1, 1}, args, nargs, kw, a);
   Tensor t = input_arg(a[0]);
-  if (opt_bool_arg(a[2], false, "as_tuple")) {
-    // A 0-d input counts as a vector of one here, as in PyTorch.
-    Tensor nz = ag::nonzero(t->dim() == 0 ? ag::reshape(t, Dims{1}) : t);
-    return tensor_tuple(ag::unbind(nz, 1));
-  }
+  if (opt_bool_arg(a[2], false, "as_tuple")) return nonzero_as_tuple(a[0]);
   return finish_out(a[1], ag::nonzero(t), "nonzero");
   MT_END(nullptr)
 }
@@ -432,5 +427,14 @@ PyMethodDef index_module_functions[] = {
     MT_FASTCALL("_one_hot", F_one_hot),
     {nullptr, nullptr, 0, nullptr},
 };
+
+PyObject* nonzero_as_tuple(PyObject* input) {
+  MT_BEGIN
+  Tensor t = unwrap(input, "input");
+  // A 0-d input counts as a vector of one here, as in PyTorch.
+  Tensor nz = ag::nonzero(t->dim() == 0 ? ag::reshape(t, Dims{1}) : t);
+  return tensor_tuple(ag::unbind(nz, 1));
+  MT_END(nullptr)
+}
 
 }  // namespace mt::py_glue

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "glue.h"
+#include "ops_elementwise.h"
 
 namespace mt::py_glue {
 namespace {
@@ -28,7 +29,8 @@ struct ReturnType {
 ReturnType g_return_types[] = {
     {"max", "values", "indices", nullptr},    {"min", "values", "indices", nullptr},
     {"aminmax", "min", "max", nullptr},       {"cummax", "values", "indices", nullptr},
-    {"cummin", "values", "indices", nullptr},
+    {"cummin", "values", "indices", nullptr}, {"sort", "values", "indices", nullptr},
+    {"topk", "values", "indices", nullptr},   {"kthvalue", "values", "indices", nullptr},
 };
 
 // Borrowed reference to minitorch.return_types.<name>, made on first use and
@@ -62,6 +64,14 @@ PyObject* pair_result(const char* type_name, const Tensor& a, const Tensor& b) {
   PyStructSequence_SetItem(r.get(), 1, py::check(wrap(b)).release());
   return r.release();
 }
+
+}  // namespace
+
+PyObject* named_pair(const char* type_name, const Tensor& a, const Tensor& b) {
+  return pair_result(type_name, a, b);
+}
+
+namespace {
 
 PyObject* tuple_result(const Tensor& a, const Tensor& b) {
   py::Ref x = py::check(wrap(a));
@@ -190,26 +200,9 @@ PyObject* amax_amin(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_END(nullptr)
 }
 
-// Calls minitorch.maximum / minimum (the elementwise family) when it exists.
+// max(a, b) / min(a, b): the elementwise maximum / minimum.
 PyObject* elementwise_max_min(bool is_max, PyObject* input, PyObject* other, PyObject* out) {
-  const char* name = is_max ? "maximum" : "minimum";
-  py::Ref mod = py::check(PyImport_ImportModule("minitorch"));
-  py::Ref fn = py::Ref::steal(PyObject_GetAttrString(mod.get(), name));
-  if (!fn) {
-    PyErr_Clear();
-    PyErr_Format(PyExc_NotImplementedError,
-                 "%s(input, other): the elementwise form needs minitorch.%s, which is not "
-                 "available in this build",
-                 is_max ? "max" : "min", name);
-    return nullptr;
-  }
-  py::Ref call_args = py::check(PyTuple_Pack(2, input, other));
-  py::Ref kwargs;
-  if (given(out)) {
-    kwargs = py::check(PyDict_New());
-    if (PyDict_SetItemString(kwargs.get(), "out", out) < 0) return nullptr;
-  }
-  return PyObject_Call(fn.get(), call_args.get(), kwargs.get());
+  return maximum_minimum(is_max, input, other, out);
 }
 
 // ---- max / min: (input), (input, dim, keepdim=False, *, out=None), (input, other, *, out=None) ----
@@ -238,7 +231,7 @@ PyObject* max_min(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
     if (Tensor out = out_arg(a[2], fname)) {
       MT_CHECK(out->dtype() == t->dtype(), "Expected out tensor to have dtype ",
                info(t->dtype()).name, ", but got ", info(out->dtype()).name, " instead");
-      if (out->dim() != 0) out->resize(Dims{});
+      if (out->dim() != 0) ag::resize_(out, Dims{});
       ag::copy_(out, r);
       return wrap(out);
     }

@@ -51,14 +51,6 @@ PyObject* tensor_tuple(const std::vector<Tensor>& ts) {
   return t.release();
 }
 
-PyObject* named_pair(const char* type_name, const Tensor& a, const Tensor& b) {
-  static PyObject* module = nullptr;  // minitorch.return_types, kept for the process
-  if (!module) module = py::check(PyImport_ImportModule("minitorch.return_types")).release();
-  py::Ref type = py::check(PyObject_GetAttrString(module, type_name));
-  py::Ref va = py::check(wrap(a)), vb = py::check(wrap(b));
-  return PyObject_CallFunctionObjArgs(type.get(), va.get(), vb.get(), nullptr);
-}
-
 Scalar value_arg(PyObject* o, const char* fname) {
   if (is_tensor(o)) {
     TensorImpl* v = impl_of(o);
@@ -75,7 +67,7 @@ PyObject* finish_out(PyObject* out, const Tensor& result, const char* fname) {
   MT_CHECK(can_cast(result->dtype(), o->dtype()), fname, "(): result type ",
            info(result->dtype()).torch_name, " can't be cast to the desired output type ",
            info(o->dtype()).torch_name);
-  if (o->sizes() != result->sizes()) o->resize(result->sizes());
+  if (o->sizes() != result->sizes()) ag::resize_(o, result->sizes());
   ag::copy_(o, result);
   return Py_NewRef(out);
 }
@@ -218,7 +210,7 @@ PyObject* F_t(Args args, Py_ssize_t nargs, PyObject* kw) {
   Tensor t = input_arg(a[0]);
   MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
            "D");
-  return wrap(t->dim() < 2 ? ag::detach(t) : ag::transpose(t, 0, 1));
+  return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
   MT_END(nullptr)
 }
 
@@ -345,7 +337,7 @@ PyObject* F_tensor_split(Args args, Py_ssize_t nargs, PyObject* kw) {
     MT_CHECK(s->dim() <= 1, "tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
              "or one-dimensional tensor, but got a tensor with ", s->dim(), " dims");
     if (s->dim() == 0) return tensor_tuple(ag::tensor_split(t, ops::item(Tensor(s)).to_int(), dim));
-    return tensor_tuple(ag::tensor_split_indices(t, ops::to_host_int64(Tensor(s)), dim));
+    return tensor_tuple(ag::tensor_split_indices(t, ag::to_host_int64(Tensor(s)), dim));
   }
   if (spec != a[4] && (PyLong_Check(spec) || (is_numpy_scalar(spec) && PyIndex_Check(spec))))
     return tensor_tuple(ag::tensor_split(t, int_arg(spec, "sections"), dim));
@@ -518,11 +510,7 @@ PyObject* F_diag_embed(Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_END(nullptr)
 }
 
-// ---- in-place view ops: re-point self at the view's geometry ----
-
-void set_geometry(PyObject* self, const Tensor& v) {
-  impl_of(self)->set(v->storage(), v->sizes(), v->strides(), v->offset());
-}
+// ---- in-place view ops: ag:: re-points self at the view's geometry ----
 
 PyObject* T_squeeze_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
@@ -530,8 +518,10 @@ PyObject* T_squeeze_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) 
   PyObject* a[1];
   parse_args({"squeeze_", names, 1, 0}, args, nargs, kw, a);
   Tensor t(impl_of(self));
-  set_geometry(self, present(a[0]) ? ag::squeeze_dims(t, dims_arg(a[0], "dim"))
-                                   : ag::squeeze(t, std::nullopt));
+  if (present(a[0]))
+    ag::squeeze_dims_(t, dims_arg(a[0], "dim"));
+  else
+    ag::squeeze_(t, std::nullopt);
   return Py_NewRef(self);
   MT_END(nullptr)
 }
@@ -541,7 +531,7 @@ PyObject* T_unsqueeze_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw
   static const char* names[] = {"dim", nullptr};
   PyObject* a[1];
   parse_args({"unsqueeze_", names, 1, 1}, args, nargs, kw, a);
-  set_geometry(self, ag::unsqueeze(Tensor(impl_of(self)), int_arg(a[0], "dim")));
+  ag::unsqueeze_(Tensor(impl_of(self)), int_arg(a[0], "dim"));
   return Py_NewRef(self);
   MT_END(nullptr)
 }
@@ -551,18 +541,14 @@ PyObject* T_transpose_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw
   static const char* names[] = {"dim0", "dim1", nullptr};
   PyObject* a[2];
   parse_args({"transpose_", names, 2, 2}, args, nargs, kw, a);
-  set_geometry(self, ag::transpose(Tensor(impl_of(self)), int_arg(a[0], "dim0"),
-                                   int_arg(a[1], "dim1")));
+  ag::transpose_(Tensor(impl_of(self)), int_arg(a[0], "dim0"), int_arg(a[1], "dim1"));
   return Py_NewRef(self);
   MT_END(nullptr)
 }
 
 PyObject* T_t_(PyObject* self, PyObject*) {
   MT_BEGIN
-  Tensor t(impl_of(self));
-  MT_CHECK(t->dim() <= 2, "t_() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
-           "D");
-  if (t->dim() == 2) set_geometry(self, ag::transpose(t, 0, 1));
+  ag::t_(Tensor(impl_of(self)));
   return Py_NewRef(self);
   MT_END(nullptr)
 }

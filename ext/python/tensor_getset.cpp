@@ -100,13 +100,7 @@ int S_data(PyObject* self, PyObject* value, void*) {
     return -1;
   }
   Tensor src = unwrap(value, "data");
-  TensorImpl* t = impl_of(self);
-  MT_CHECK(src->dtype() == t->dtype(), "assigning .data of a different dtype (",
-           info(src->dtype()).name, " to ", info(t->dtype()).name,
-           ") is not supported; use .to() instead");
-  // Re-points t only: the old storage is dereferenced, never freed under an
-  // exported array (Note [Storage export]).
-  t->set(src->storage(), src->sizes(), src->strides(), src->offset());
+  ag::set_data(Tensor(impl_of(self)), src);  // Note [Storage export]
   return 0;
   MT_END(-1)
 }

@@ -1,16 +1,10 @@
 // tensor_mapping.cpp: len(t), t[index], t[index] = value.
 //
-// An index is split the way PyTorch splits it:
-// - basic items (ints, slices with any step, None, Ellipsis) apply first as
-//   views: an int selects (removing the dim), a slice narrows (a negative
-//   step gives negative strides, as NumPy; PyTorch refuses those), None
-//   unsqueezes;
-// - advanced items (integer/bool tensors, lists, ndarrays, Python bools)
-//   are collected per dim of that view and handed to ops::index (getitem)
-//   or ops::index_put_ (setitem), which apply PyTorch's result-shape rules:
-//   adjacent advanced indices put their broadcast shape in place, separated
-//   ones put it first. Ints count as basic even next to advanced indices
-//   (as PyTorch, unlike NumPy).
+// The glue only converts the Python index into ops::IndexItems (ints,
+// slices, None, Ellipsis, bools, index tensors made from tensors, lists and
+// ndarrays); ops::basic_index applies PyTorch's rules (ellipsis expansion,
+// bounds, bools) and returns the basic-indexing view plus the advanced
+// indices, which ag::index (getitem) or ag::index_put_ (setitem) apply.
 // Basic-only indexing returns a view; advanced indexing copies.
 #include "ops_shape.h"
 
@@ -27,15 +21,8 @@ Py_ssize_t M_length(PyObject* self) {
   return t->sizes()[0];
 }
 
-enum class Item : int8_t { None, Ellipsis, Int, Slice, Bool, Adv };
-
-// One index item, classified; `tensor` holds the index tensor for Adv.
-struct IndexItem {
-  Item kind;
-  PyObject* obj;
-  Tensor tensor;
-  bool bool_value = false;
-};
+using ops::IndexItem;
+using Kind = ops::IndexItem::Kind;
 
 bool is_numpy_bool(PyObject* o) {
   Scalar s;
@@ -72,180 +59,60 @@ bool sequence_as_tuple(PyObject* o) {
   throw py::PythonError{};
 }
 
+// Converts one Python index item to plain C++; the rules that apply to it
+// (dtype checks, bools, ellipsis, bounds) are ext/ops' (ops::basic_index).
 IndexItem classify(PyObject* o, Device device) {
-  if (o == Py_None) return {Item::None, o, Tensor()};
-  if (o == Py_Ellipsis) return {Item::Ellipsis, o, Tensor()};
-  if (PySlice_Check(o)) return {Item::Slice, o, Tensor()};
-  if (PyBool_Check(o) || is_numpy_bool(o)) {
-    IndexItem it{Item::Bool, o, Tensor()};
-    it.bool_value = PyObject_IsTrue(o) == 1;
+  IndexItem it;
+  if (o == Py_None) return it;
+  if (o == Py_Ellipsis) {
+    it.kind = Kind::Ellipsis;
     return it;
   }
-  if (is_int_like(o)) return {Item::Int, o, Tensor()};
-  Tensor t;
-  if (is_tensor(o)) {
-    t = Tensor(impl_of(o));
-  } else if (is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) ||
-             (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) &&
-              !is_numpy_scalar(o))) {
-    t = tensor_from_data(o, std::nullopt, device);
-  } else {
-    bad_index(o);
+  if (PySlice_Check(o)) {
+    auto* sl = reinterpret_cast<PySliceObject*>(o);
+    it.kind = Kind::Slice;
+    if (sl->start != Py_None) it.start = int_arg(sl->start, "slice indices");
+    if (sl->stop != Py_None) it.stop = int_arg(sl->stop, "slice indices");
+    it.step = sl->step == Py_None ? 1 : int_arg(sl->step, "slice indices");
+    return it;
   }
-  // x[[]] (an empty float list or tensor) indexes with an empty int64 index, as PyTorch.
-  if (t->numel() == 0 && is_floating(t->dtype())) t = ag::to(t, DType::Int64, device, false);
-  DType dt = t->dtype();
-  if (is_floating(dt)) {
-    PyErr_SetString(PyExc_IndexError,
-                    "tensors used as indices must be long, int, byte or bool tensors");
-    throw py::PythonError{};
+  if (PyBool_Check(o) || is_numpy_bool(o)) {
+    it.kind = Kind::Bool;
+    it.flag = PyObject_IsTrue(o) == 1;
+    return it;
   }
-  if (t->dim() == 0) {
-    if (dt == DType::Bool || dt == DType::UInt8) {  // a 0-d mask acts as a Python bool
-      IndexItem it{Item::Bool, o, Tensor()};
-      it.bool_value = ops::item(t).i != 0;
-      return it;
-    }
-    return {Item::Int, o, Tensor()};
+  if (is_int_like(o)) {
+    it.kind = Kind::Int;
+    it.value = int_arg(o, "index");
+    return it;
   }
-  return {Item::Adv, o, t};
+  if (is_tensor(o)) return ag::index_item_from_tensor(Tensor(impl_of(o)));
+  if (is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) ||
+      (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !is_numpy_scalar(o)))
+    return ag::index_item_from_tensor(tensor_from_data(o, std::nullopt, device));
+  bad_index(o);
 }
 
-// The view after basic indexing plus, when advanced items were present, the
-// per-dim index list for ops::index / ops::index_put_ (null = whole dim).
-struct Indexed {
-  Tensor view;
-  std::vector<Tensor> adv;
-  bool has_adv = false;
-};
-
-// Dims an item consumes from the indexed tensor.
-int64_t consumed_dims(const IndexItem& it) {
-  switch (it.kind) {
-    case Item::Int:
-    case Item::Slice:
-      return 1;
-    case Item::Adv:
-      return (it.tensor->dtype() == DType::Bool || it.tensor->dtype() == DType::UInt8)
-                 ? it.tensor->dim()
-                 : 1;
-    default:
-      return 0;
+ops::BasicIndex apply_index(const Tensor& self, PyObject* index) {
+  if (!sequence_as_tuple(index)) {
+    IndexItem single = classify(index, self->device());  // the common case: no allocation
+    return ag::basic_index(self, &single, 1);
   }
-}
-
-Indexed apply_index(const Tensor& self, PyObject* index) {
-  IndexItem single[1];
-  std::vector<IndexItem> many;
-  IndexItem* items;
-  Py_ssize_t n;
-  if (sequence_as_tuple(index)) {
-    py::Ref seq = py::check(PySequence_Fast(index, ""));
-    n = PySequence_Fast_GET_SIZE(seq.get());
-    many.reserve(n);
-    for (Py_ssize_t i = 0; i < n; ++i)
-      many.push_back(classify(PySequence_Fast_GET_ITEM(seq.get(), i), self->device()));
-    items = many.data();
-  } else {
-    single[0] = classify(index, self->device());
-    items = single;
-    n = 1;
-  }
-  int64_t consumed = 0;
-  bool seen_ellipsis = false;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    if (items[i].kind == Item::Ellipsis) {
-      MT_CHECK_KIND(IndexError, !seen_ellipsis, "an index can only have a single ellipsis ('...')");
-      seen_ellipsis = true;
-    }
-    consumed += consumed_dims(items[i]);
-  }
-  if (self->dim() == 0 && n == 1 && items[0].kind == Item::Int)
-    MT_THROW(IndexError, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
-  MT_CHECK_KIND(IndexError, consumed <= self->dim(), "too many indices for tensor of dimension ",
-                self->dim());
-
-  Indexed r;
-  Tensor t = self;
-  int64_t dim = 0;       // dim of the current view the next item applies to
-  int64_t real_dim = 0;  // dim of self, for error messages (as PyTorch reports it)
-  // r.adv gets an entry per view dim once the first advanced item shows up.
-  auto whole_dims = [&](int64_t k) {
-    if (r.has_adv)
-      for (int64_t j = 0; j < k; ++j) r.adv.push_back(Tensor());
-  };
-  auto start_adv = [&]() {
-    if (!r.has_adv) r.adv.assign(dim, Tensor());
-    r.has_adv = true;
-  };
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    const IndexItem& it = items[i];
-    switch (it.kind) {
-      case Item::Ellipsis: {
-        int64_t k = self->dim() - consumed;
-        whole_dims(k);
-        dim += k;
-        real_dim += k;
-        break;
-      }
-      case Item::None:
-        t = ag::unsqueeze(t, dim);
-        whole_dims(1);
-        ++dim;
-        break;
-      case Item::Bool: {
-        // A scalar bool adds a dim of size 1 and indexes it with [0] or [].
-        t = ag::unsqueeze(t, dim);
-        start_adv();
-        r.adv.push_back(ops::from_host_int64(it.bool_value ? std::vector<int64_t>{0}
-                                                           : std::vector<int64_t>{},
-                                             t->device()));
-        ++dim;
-        break;
-      }
-      case Item::Slice: {
-        auto* sl = reinterpret_cast<PySliceObject*>(it.obj);
-        std::optional<int64_t> b, e;
-        if (sl->start != Py_None) b = int_arg(sl->start, "slice indices");
-        if (sl->stop != Py_None) e = int_arg(sl->stop, "slice indices");
-        int64_t step = sl->step == Py_None ? 1 : int_arg(sl->step, "slice indices");
-        t = ag::slice(t, dim, b, e, step);
-        whole_dims(1);
-        ++dim;
-        ++real_dim;
-        break;
-      }
-      case Item::Int: {
-        int64_t idx = int_arg(it.obj, "index");
-        int64_t size = t->sizes()[dim];
-        MT_CHECK_KIND(IndexError, idx >= -size && idx < size, "index ", idx,
-                      " is out of bounds for dimension ", real_dim, " with size ", size);
-        t = ag::select(t, dim, idx);
-        ++real_dim;
-        break;
-      }
-      case Item::Adv: {
-        start_adv();
-        r.adv.push_back(it.tensor);
-        int64_t k = consumed_dims(it);
-        dim += k;
-        real_dim += k;
-        break;
-      }
-    }
-  }
-  r.view = t;
-  return r;
+  py::Ref seq = py::check(PySequence_Fast(index, ""));
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  std::vector<IndexItem> items;
+  items.reserve(n);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    items.push_back(classify(PySequence_Fast_GET_ITEM(seq.get(), i), self->device()));
+  return ag::basic_index(self, items.data(), n);
 }
 
 PyObject* M_subscript(PyObject* self, PyObject* index) {
   MT_BEGIN
   Tensor s(impl_of(self));
-  Indexed r = apply_index(s, index);
+  ops::BasicIndex r = apply_index(s, index);
   if (r.has_adv) return wrap(ag::index(r.view, r.adv));
-  if (r.view.get() == s.get()) r.view = ag::detach(r.view);  // x[...] / x[()] give a new view
-  return wrap(r.view);
+  return wrap(r.view);  // a new tensor even for x[...] / x[()]
   MT_END(nullptr)
 }
 
@@ -255,8 +122,9 @@ Tensor strip_leading_ones(Tensor v, int64_t target_dim) {
   int64_t k = 0;
   while (v->dim() - k > target_dim && v->sizes()[k] == 1) ++k;
   if (k == 0) return v;
-  Dims sz(v->sizes().begin() + k, v->sizes().end()), st(v->strides().begin() + k, v->strides().end());
-  return v->view(sz, st, v->offset());
+  Dims lead(k);
+  for (int64_t i = 0; i < k; ++i) lead[i] = i;
+  return ag::squeeze_dims(v, lead);
 }
 
 int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
@@ -266,7 +134,7 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
     return -1;
   }
   Tensor s(impl_of(self));
-  Indexed r = apply_index(s, index);
+  ops::BasicIndex r = apply_index(s, index);
   const Tensor& dst = r.view;
   Scalar sv;
   Tensor v;

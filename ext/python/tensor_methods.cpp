@@ -172,11 +172,12 @@ PyObject* T_zero_(PyObject* self, PyObject*) {
 
 PyObject* T_resize_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  MT_CHECK(!impl_of(self)->requires_grad(),
-           "cannot resize variables that require grad");
+  // An autograd rule (PyTorch checks it in its autograd layer, and out=
+  // resizes skip it): moves to ag::resize_ with autograd.
+  MT_CHECK(!impl_of(self)->requires_grad(), "cannot resize variables that require grad");
   Dims sizes = sizes_arg(args, nargs, "resize_");
   (void)kw;
-  impl_of(self)->resize(sizes);
+  ag::resize_(Tensor(impl_of(self)), sizes);
   return Py_NewRef(self);
   MT_END(nullptr)
 }
@@ -189,21 +190,19 @@ PyObject* T_set_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"source", "storage_offset", "size", "stride", nullptr};
   PyObject* a[4];
   parse_args({"set_", names, 4, 0}, args, nargs, kw, a);
-  TensorImpl* t = impl_of(self);
+  Tensor t(impl_of(self));
   if (!a[0]) {
-    t->set(Storage::allocate(0, t->device()), Dims{0}, Dims{1}, 0);
+    ag::set_(t);
     return Py_NewRef(self);
   }
   Tensor src = unwrap(a[0], "set_(): argument 'source'");
-  MT_CHECK(src->dtype() == t->dtype(), "Could not set tensor of type ", info(src->dtype()).torch_name,
-           " to a tensor of type ", info(t->dtype()).torch_name);
   if (a[1]) {
     MT_CHECK(a[2], "set_(): size is required with storage_offset");
     Dims size = int_list_arg(a[2], "size");
     Dims stride = a[3] ? int_list_arg(a[3], "stride") : contiguous_strides(size);
-    t->set(src->storage(), size, stride, int_arg(a[1], "storage_offset"));
+    ag::set_(t, src, int_arg(a[1], "storage_offset"), size, stride);
   } else {
-    t->set(src->storage(), src->sizes(), src->strides(), src->offset());
+    ag::set_(t, src);
   }
   return Py_NewRef(self);
   MT_END(nullptr)
@@ -362,10 +361,7 @@ PyObject* T_view(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
   MT_BEGIN
   if (nargs == 1 && (is_dtype(args[0]))) {
     DType d = reinterpret_cast<PyDType*>(args[0])->dtype;
-    TensorImpl* t = impl_of(self);
-    MT_CHECK(itemsize_of(d) == t->itemsize(), "view(dtype): only dtypes of the same size are "
-             "supported here (", info(t->dtype()).name, " -> ", info(d).name, ")");
-    return wrap(make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d));
+    return wrap(ag::view_dtype(self_t(self), d));
   }
   return wrap(ag::view(self_t(self), sizes_arg(args, nargs, "view")));
   MT_END(nullptr)
@@ -403,7 +399,7 @@ PyObject* T_t(PyObject* self, PyObject*) {
   Tensor t = self_t(self);
   MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
            "D");
-  return wrap(t->dim() < 2 ? ag::detach(t) : ag::transpose(t, 0, 1));
+  return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
   MT_END(nullptr)
 }
 PyObject* T_narrow(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
@@ -452,6 +448,17 @@ PyObject* T_as_strided(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw
   if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
   return wrap(ag::as_strided(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"),
                              off));
+  MT_END(nullptr)
+}
+PyObject* T_as_strided_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  static const char* names[] = {"size", "stride", "storage_offset", nullptr};
+  PyObject* a[3];
+  parse_args({"as_strided_", names, 3, 2}, args, nargs, kw, a);
+  std::optional<int64_t> off;
+  if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
+  ag::as_strided_(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"), off);
+  return Py_NewRef(self);
   MT_END(nullptr)
 }
 
@@ -529,6 +536,7 @@ PyMethodDef tensor_methods[] = {
     FAST("unsqueeze", T_unsqueeze),
     FAST("squeeze", T_squeeze),
     FAST("as_strided", T_as_strided),
+    FAST("as_strided_", T_as_strided_),
     FAST("requires_grad_", T_requires_grad_),
     {nullptr, nullptr, 0, nullptr},
 };

@@ -198,31 +198,30 @@ void store(char* p, PyObject* o) {
   bad_leaf(o, false);
 }
 
-// Copies a tensor (or ndarray) block into the row-major buffer at p.
+// Copies a tensor (or ndarray) block into the row-major buffer at p, which
+// lies inside out's (contiguous, offset 0) buffer.
 template <typename T>
-char* fill_block(const Tensor& src, const Dims& shape, int64_t depth, char* p) {
+char* fill_block(const Tensor& out, const Tensor& src, const Dims& shape, int64_t depth, char* p) {
   // Pass 1 checked the shape, but Python code run since (a sequence's
   // __iter__) may have resized the tensor: never write past the buffer.
   bool same = src->dim() == shape.size() - depth;
   for (int64_t i = 0; same && i < src->dim(); ++i) same = src->sizes()[i] == shape[depth + i];
   MT_CHECK_KIND(ValueError, same, "a tensor in the data changed shape during conversion");
-  Tensor dst = make<TensorImpl>(
-      Storage::borrow(p, src->numel() * static_cast<int64_t>(sizeof(T)), Device{}, nullptr,
-                      nullptr),
-      src->sizes(), contiguous_strides(src->sizes()), 0, DTypeOf<T>::value);
-  ops::copy_(dst, src);
+  Tensor dst = ag::as_strided(out, src->sizes(), contiguous_strides(src->sizes()),
+                              static_cast<int64_t>((p - out->data()) / sizeof(T)));
+  ag::copy_(dst, src);
   return p + src->numel() * sizeof(T);
 }
 
 // Pass 2: write leaves in row-major order; returns the advanced pointer.
 template <typename T>
-char* fill(PyObject* o, const Dims& shape, int64_t depth, char* p) {
+char* fill(const Tensor& out, PyObject* o, const Dims& shape, int64_t depth, char* p) {
   if (depth == shape.size()) {
     store<T>(p, o);
     return p + sizeof(T);
   }
-  if (is_tensor(o)) return fill_block<T>(Tensor(impl_of(o)), shape, depth, p);
-  if (is_ndarray(o)) return fill_block<T>(numpy_readable(o), shape, depth, p);
+  if (is_tensor(o)) return fill_block<T>(out, Tensor(impl_of(o)), shape, depth, p);
+  if (is_ndarray(o)) return fill_block<T>(out, numpy_readable(o), shape, depth, p);
   py::Ref seq = py::check(PySequence_Fast(o, "not a sequence"));
   Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
   // Pass 1 checked every length, but a sequence may give different items
@@ -235,34 +234,34 @@ char* fill(PyObject* o, const Dims& shape, int64_t depth, char* p) {
     for (Py_ssize_t i = 0; i < n; ++i, p += sizeof(T)) store<T>(p, items[i]);
     return p;
   }
-  for (Py_ssize_t i = 0; i < n; ++i) p = fill<T>(items[i], shape, depth + 1, p);
+  for (Py_ssize_t i = 0; i < n; ++i) p = fill<T>(out, items[i], shape, depth + 1, p);
   return p;
 }
 
 }  // namespace
 
 Tensor tensor_from_data(PyObject* data, std::optional<DType> dtype, Device device) {
-  ops::check_device(device);
+  ag::check_device(device);
   // Whole tensors and arrays: one strided copy (ops::to with copy=true never aliases).
   if (is_tensor(data)) {
     Tensor t(impl_of(data));
-    return ops::to(t, dtype.value_or(t->dtype()), device, true);
+    return ag::to(t, dtype.value_or(t->dtype()), device, true);
   }
   if (is_ndarray(data)) {
     Tensor v = numpy_readable(data);
-    return ops::to(v, dtype.value_or(v->dtype()), device, true);
+    return ag::to(v, dtype.value_or(v->dtype()), device, true);
   }
   Dims shape;
   infer_shape(data, shape, 0);
   std::optional<DType> inferred;
   if (numel_of(shape) > 0 || shape.empty()) scan(data, shape, 0, !dtype.has_value(), inferred);
   DType dt = dtype.value_or(inferred.value_or(default_dtype()));
-  Tensor out = TensorImpl::empty(shape, dt, Device{});
+  Tensor out = ag::empty(shape, dt, Device{});
   dispatch(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    if (out->numel() > 0) fill<T>(data, shape, 0, out->data());
+    if (out->numel() > 0) fill<T>(out, data, shape, 0, out->data());
   });
-  return device.is_cpu() ? out : ops::to(out, dt, device, false);
+  return device.is_cpu() ? out : ag::to(out, dt, device, false);
 }
 
 }  // namespace mt::py_glue

@@ -97,7 +97,7 @@ PyObject* Tensor_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:Tensor", const_cast<char**>(kw), &data))
     return nullptr;
   Tensor t = data ? tensor_from_data(data, std::nullopt, Device{})
-                  : ops::empty(Dims{0}, default_dtype(), Device{});
+                  : ag::empty(Dims{0}, default_dtype(), Device{});
   PyObject* o = type->tp_alloc(type, 0);
   if (!o) return nullptr;
   auto* pt = reinterpret_cast<PyTensor*>(o);
