@@ -9,6 +9,8 @@
 namespace mt {
 
 enum class DeviceType : int8_t { CPU = 0, CUDA = 1 };
+// Number of DeviceType values: the length of every per-device table.
+inline constexpr int kNumDeviceTypes = 2;
 
 struct Device {
   DeviceType type = DeviceType::CPU;

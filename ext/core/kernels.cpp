@@ -1,4 +1,5 @@
-// kernels.cpp: storage for the per-device kernel tables and the default generator.
+// kernels.cpp: storage for the per-device kernel tables, the check that a
+// backend filled its table, and the default generator.
 #include "kernels.h"
 
 #include "random.h"
@@ -6,11 +7,67 @@
 namespace mt {
 
 namespace {
-KernelTable g_tables[2];
-}
+// One table per DeviceType value, indexed by static_cast<int>(type).
+KernelTable g_tables[kNumDeviceTypes];
+static_assert(sizeof(g_tables) / sizeof(g_tables[0]) == kNumDeviceTypes &&
+                  static_cast<int>(DeviceType::CPU) == 0 &&
+                  static_cast<int>(DeviceType::CUDA) == kNumDeviceTypes - 1,
+              "one kernel table per DeviceType: update kNumDeviceTypes with the enum");
+}  // namespace
 
-KernelTable& kernel_table(DeviceType type) { return g_tables[static_cast<int>(type)]; }
+KernelTable& kernel_table(DeviceType type) {
+  const int i = static_cast<int>(type);
+  MT_CHECK(i >= 0 && i < kNumDeviceTypes, "invalid device type ", i);
+  return g_tables[i];
+}
 bool device_available(DeviceType type) { return kernel_table(type).allocator.alloc != nullptr; }
+
+std::vector<std::string> missing_kernels(DeviceType type) {
+  const KernelTable& t = kernel_table(type);
+  std::vector<std::string> missing;
+  auto check = [&missing](const void* fn, const std::string& name) {
+    if (fn == nullptr) missing.push_back(name);
+  };
+  // Every function-pointer slot of KernelTable; a slot added there belongs
+  // here too. (blas is optional: the glue fills it when it finds a library.)
+#define MT_SLOT(name) check(reinterpret_cast<const void*>(t.name), #name)
+  check(reinterpret_cast<const void*>(t.allocator.alloc), "allocator.alloc");
+  check(reinterpret_cast<const void*>(t.allocator.free), "allocator.free");
+  MT_SLOT(copy);
+  MT_SLOT(copy_bytes);
+  MT_SLOT(fill);
+  MT_SLOT(arange);
+  MT_SLOT(linspace);
+  MT_SLOT(uniform);
+  MT_SLOT(normal);
+  MT_SLOT(randint);
+  MT_SLOT(randperm);
+  MT_SLOT(reduce);
+  MT_SLOT(scan);
+  MT_SLOT(softmax);
+  MT_SLOT(index_offsets);
+  MT_SLOT(index_gather);
+  MT_SLOT(index_scatter);
+  MT_SLOT(masked_fill);
+  MT_SLOT(nonzero_count);
+  MT_SLOT(nonzero);
+  MT_SLOT(sort);
+  MT_SLOT(topk);
+  MT_SLOT(lexsort_rows);
+  MT_SLOT(unique_runs);
+  MT_SLOT(searchsorted);
+  MT_SLOT(triangle);
+  MT_SLOT(gemm);
+#undef MT_SLOT
+  for (int i = 0; i < kNumUnaryOps; ++i)
+    check(reinterpret_cast<const void*>(t.unary[i]), std::string("unary.") + kUnaryNames[i]);
+  for (int i = 0; i < kNumBinaryOps; ++i)
+    check(reinterpret_cast<const void*>(t.binary[i]), std::string("binary.") + kBinaryNames[i]);
+  for (int i = 0; i < kNumTernaryOps; ++i)
+    check(reinterpret_cast<const void*>(t.ternary[i]),
+          std::string("ternary.") + kTernaryNames[i]);
+  return missing;
+}
 
 GeneratorState& default_generator() {
   static GeneratorState g;

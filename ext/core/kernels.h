@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "device.h"
-#include "elementwise.h"
+#include "elementwise_ops.h"
 #include "iterator.h"
 #include "scalar.h"
 #include "storage.h"
@@ -76,7 +78,7 @@ struct KernelTable {
   void (*randperm)(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset) = nullptr;
 
   // ---- unary / binary / ternary elementwise (issue: operator library) ----
-  // One kernel per op, indexed by op_index(op); see ext/core/elementwise.h.
+  // One kernel per op, indexed by op_index(op); see ext/core/elementwise_ops.h.
   ElemKernel unary[kNumUnaryOps] = {};
   ElemKernel binary[kNumBinaryOps] = {};
   ElemKernel ternary[kNumTernaryOps] = {};
@@ -100,10 +102,11 @@ struct KernelTable {
   enum class ScatterOp : int8_t { Assign, Add, Multiply };
   // Iterator [acc int64 (output), index (any integer dtype)]:
   //   acc += index * stride, after wrapping a negative index by `size` when
-  //   `wrap`. An index outside the valid range throws `kind` with "index i is
-  //   out of bounds for dimension dim with size size".
-  void (*index_offsets)(const TensorIter& it, int64_t size, int64_t stride, int64_t dim,
-                        bool wrap, ErrorKind kind) = nullptr;
+  //   `wrap`. An index outside the valid range is not an exception (kernels
+  //   never throw): the kernel returns false and stores one such index in
+  //   *bad_index (acc is then partly updated); the caller raises.
+  bool (*index_offsets)(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
+                        int64_t* bad_index) = nullptr;
   // Iterator [out, src, off int64]; out and src have the same dtype:
   //   out = the element `off` elements away from src.
   void (*index_gather)(const TensorIter& it) = nullptr;
@@ -160,8 +163,13 @@ struct KernelTable {
   // ---- end matmul ----
 };
 
-// The table for a device type (never null; entries may be).
+// The table for a device type (never null; entries may be). The tables are
+// an array indexed by DeviceType (kernels.cpp).
 KernelTable& kernel_table(DeviceType type);
+// Names of the slots of `type`'s table that are still null ("allocator",
+// "copy", "unary.exp", "binary.add", ...). A backend's registration calls it
+// last and refuses to load when it is not empty; tests check it too.
+std::vector<std::string> missing_kernels(DeviceType type);
 // Whether a backend has registered itself for this device type.
 bool device_available(DeviceType type);
 

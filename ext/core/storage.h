@@ -79,8 +79,11 @@ class Storage : public RefCounted {
 };
 
 // Per-device allocator, registered by each backend (see kernels.h).
+// alloc gets the device index (Device::index, -1 for "current") and the
+// stream the bytes are first used on, or null for the device's default
+// stream; the CPU allocator ignores both. Failure throws mt::Error.
 struct Allocator {
-  void* (*alloc)(int64_t nbytes) = nullptr;
+  void* (*alloc)(int64_t nbytes, int device_index, void* stream) = nullptr;
   ReleaseFn free = nullptr;  // called as free(nullptr, ptr)
 };
 

@@ -9,7 +9,7 @@ namespace mt {
 
 Ptr<Storage> Storage::allocate(int64_t nbytes, Device device) {
   const Allocator& a = allocator(device.type);
-  void* p = a.alloc(nbytes);
+  void* p = a.alloc(nbytes, device.index, nullptr);
   return Ptr<Storage>(new Storage(p, nbytes, device, a.free, nullptr));
 }
 
@@ -20,7 +20,7 @@ void Storage::resize(int64_t nbytes) {
            "view; delete those views first (or .clone() the tensor)");
   MT_CHECK(resizable_, "Trying to resize storage that is not resizable");
   const Allocator& a = allocator(device_.type);
-  void* p = a.alloc(nbytes);
+  void* p = a.alloc(nbytes, device_.index, nullptr);
   if (nbytes_ > 0) copy_bytes(device_, p, data_, nbytes_);
   if (release_) release_(ctx_, data_);
   data_ = p;

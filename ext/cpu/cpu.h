@@ -18,9 +18,13 @@ void randint(char* out, int64_t n, DType dt, int64_t low, int64_t high, uint64_t
 void randperm(char* out, int64_t n, DType dt, uint64_t seed, uint64_t offset);
 
 // ---- elementwise ----
-// Fill KernelTable::unary / binary / ternary (unary.cpp, binary.cpp, ternary.cpp).
+// Fill KernelTable::unary / binary / ternary (unary.cpp, binary_*.cpp,
+// ternary.cpp); missing_kernels() checks afterwards that every slot is set.
 void register_unary(KernelTable& t);
-void register_binary(KernelTable& t);
+void register_binary_arith(KernelTable& t);
+void register_binary_divide(KernelTable& t);
+void register_binary_compare(KernelTable& t);
+void register_binary_logic(KernelTable& t);
 void register_ternary(KernelTable& t);
 // ---- end elementwise ----
 
@@ -33,8 +37,8 @@ void softmax(const ReducePlan& plan, const ReduceArgs& args);
 
 // ---- shape/index ----
 // index.cpp
-void index_offsets(const TensorIter& it, int64_t size, int64_t stride, int64_t dim, bool wrap,
-                   ErrorKind kind);
+bool index_offsets(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
+                   int64_t* bad_index);
 void index_gather(const TensorIter& it);
 void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha);
 void masked_fill(const TensorIter& it, Scalar value);

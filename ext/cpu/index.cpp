@@ -40,10 +40,15 @@ inline bool nonzero_value(T v) {
 
 }  // namespace
 
-void index_offsets(const TensorIter& it, int64_t size, int64_t stride, int64_t dim, bool wrap,
-                   ErrorKind kind) {
+bool index_offsets(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
+                   int64_t* bad_index) {
   DType idt = it.dtype(1);
   MT_CHECK(idt != DType::Bool && !is_floating(idt), "index_offsets: integer index expected");
+  // An index out of range stops its run and is reported to the caller, which
+  // raises (kernels never throw inside the loop). The first one recorded
+  // wins; serially that is the first in iteration order.
+  std::atomic<bool> failed{false};
+  int64_t bad = 0;
   dispatch(idt, [&](auto tag) {
     using I = typename decltype(tag)::type;
     if constexpr (std::is_integral_v<I> && !std::is_same_v<I, bool>) {
@@ -51,14 +56,18 @@ void index_offsets(const TensorIter& it, int64_t size, int64_t stride, int64_t d
         for (int64_t i = 0; i < n; ++i) {
           int64_t v = static_cast<int64_t>(*reinterpret_cast<const I*>(p[1] + i * s[1]));
           int64_t w = (wrap && v < 0) ? v + size : v;
-          if (w < 0 || w >= size)
-            detail::fail(kind, "index ", v, " is out of bounds for dimension ", dim, " with size ",
-                         size);
+          if (w < 0 || w >= size) {
+            bool expected = false;
+            if (failed.compare_exchange_strong(expected, true)) bad = v;
+            return;
+          }
           *reinterpret_cast<int64_t*>(p[0] + i * s[0]) += w * stride;
         }
       });
     }
   });
+  if (failed.load()) *bad_index = bad;
+  return !failed.load();
 }
 
 void index_gather(const TensorIter& it) {

@@ -3,13 +3,15 @@
 // Buffers are 64-byte aligned (one cache line, enough for any SIMD load).
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "cpu.h"
 
 namespace mt {
 namespace {
 
-void* cpu_alloc(int64_t nbytes) {
+void* cpu_alloc(int64_t nbytes, int /*device_index*/, void* /*stream*/) {
   size_t n = static_cast<size_t>(nbytes > 0 ? nbytes : 1);
   n = (n + 63) & ~size_t{63};
   void* p = std::aligned_alloc(64, n);
@@ -39,7 +41,10 @@ void register_cpu_kernels() {
 
   // ---- elementwise ----
   cpu::register_unary(t);
-  cpu::register_binary(t);
+  cpu::register_binary_arith(t);
+  cpu::register_binary_divide(t);
+  cpu::register_binary_compare(t);
+  cpu::register_binary_logic(t);
   cpu::register_ternary(t);
   // ---- end elementwise ----
 
@@ -67,6 +72,15 @@ void register_cpu_kernels() {
   // ---- matmul ----
   t.gemm = cpu::gemm;  // t.blas is filled by the glue at import (Note [CPU BLAS])
   // ---- end matmul ----
+
+  // An empty slot is a bug in this file: refuse to load (the module's init
+  // turns this into ImportError) rather than fail later on first use.
+  std::vector<std::string> missing = missing_kernels(DeviceType::CPU);
+  if (!missing.empty()) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    MT_THROW(RuntimeError, "CPU kernels not registered: ", names);
+  }
 }
 
 }  // namespace mt

@@ -1,5 +1,5 @@
 // binary.cpp: binary elementwise ops, plus the output and overlap helpers
-// every elementwise op shares (ops/elementwise.h).
+// every elementwise op shares (ops/elementwise_plan.h).
 //
 // Type rules (PyTorch's): the compute dtype is result_type of the operands
 // (Note [Type promotion] in promote.cpp); true division and atan2 give the
@@ -8,8 +8,9 @@
 // Scalar operand instead of being cast, which is also how PyTorch reads
 // it (the original value, in opmath precision).
 #include <cstring>
+#include <type_traits>
 
-#include "elementwise.h"
+#include "elementwise_plan.h"
 
 namespace mt::ops {
 namespace elem {
@@ -161,6 +162,39 @@ void check_binary(BinaryOp op, const Operand& a, const Operand& b, DType common,
 }  // namespace
 
 namespace {
+// Note [Division by zero before the kernel]
+// Integer division and remainder by zero raise RuntimeError
+// "ZeroDivisionError" (PyTorch's CPU behaviour). Kernels never throw (Note
+// [Kernel functors] in ext/core/functors/common.h), so the divisor is
+// checked here, before any element is written: a Scalar divisor as the
+// kernel will see it (converted to the compute dtype, so 256 is 0 for
+// uint8), a tensor divisor with one nonzero_count pass on its device. Every
+// element of a broadcast divisor is used when the result is not empty, so
+// counting the divisor itself is exact.
+bool divides(BinaryOp op) {
+  return op == BinaryOp::DivTrunc || op == BinaryOp::DivFloor || op == BinaryOp::Remainder ||
+         op == BinaryOp::Fmod;
+}
+void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor,
+                   const Scalar* scalar) {
+  if (!divides(op) || is_floating(compute) || compute == DType::Bool) return;
+  bool zero = false;
+  if (divisor) {
+    TensorImpl* d = const_cast<TensorImpl*>(divisor);
+    TensorIter it = TensorIter::build({d}, {});
+    zero = need(kernel_table(d->device().type).nonzero_count, "nonzero", d->device())(it) <
+           d->numel();
+  } else {
+    dispatch(compute, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) zero = scalar->to<T>() == 0;
+    });
+  }
+  MT_CHECK(!zero, "ZeroDivisionError");
+}
+}  // namespace
+
+namespace {
 // Ops and dtypes for which the general path below would do nothing but
 // allocate the result and run the kernel (no checks, no promotion rule).
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
@@ -190,8 +224,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
       if (y) {
+        check_divisor(op, dt, b0.tensor, nullptr);
         k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}, true), args);
       } else {
+        check_divisor(op, dt, b0.tensor, &other.scalar);
         args.scalar_pos = a0.tensor ? 1 : 0;
         args.operand = other.scalar;
         k(TensorIter::build({r.get()}, {x}, true), args);
@@ -245,6 +281,7 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   }
   ElemKernel k = need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)],
                       device);
+  check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;
     args.operand = opnd[1].scalar;

@@ -30,7 +30,10 @@ void add_offsets(const Tensor& acc, const Tensor& index, int64_t size, int64_t s
                  int64_t dim, bool wrap, ErrorKind kind) {
   if (acc->numel() == 0) return;
   TensorIter it = TensorIter::build({acc.get()}, {index.get()});
-  need(table(acc).index_offsets, "index", acc->device())(it, size, stride, dim, wrap, kind);
+  int64_t bad = 0;
+  if (!need(table(acc).index_offsets, "index", acc->device())(it, size, stride, wrap, &bad))
+    detail::fail(kind, "index ", bad, " is out of bounds for dimension ", dim, " with size ",
+                 size);
 }
 
 Tensor zeros_int64(const Dims& shape, Device d) {

@@ -98,7 +98,7 @@ Dims infer_size(const Dims& sizes, int64_t numel);
 Dims broadcast_shapes(const std::vector<Dims>& shapes);
 
 // ---- elementwise (unary.cpp, binary.cpp, ternary.cpp) ----
-// The op enums and ElemArgs are in ext/core/elementwise.h. Every entry point
+// The op enums and ElemArgs are in ext/core/elementwise_ops.h. Every entry point
 // takes `default_float`, the dtype that float scalars and integer -> float
 // promotions (int / int, exp(int)) give: minitorch.get_default_dtype(),
 // passed in by the caller.

@@ -7,7 +7,7 @@
 // and end of one floating dtype and casts the weight to it. Scalar operands
 // become 0-d tensors of the compute dtype (they broadcast with stride 0);
 // promotion sees them as wrapped numbers first.
-#include "elementwise.h"
+#include "elementwise_plan.h"
 
 namespace mt::ops {
 

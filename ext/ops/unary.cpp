@@ -6,7 +6,7 @@
 // keep the input dtype, and the kernel refuses dtypes the op does not
 // support (NotImplementedError naming the op and dtype). clamp promotes the
 // input with its scalar bounds like a binary op.
-#include "elementwise.h"
+#include "elementwise_plan.h"
 
 namespace mt::ops {
 namespace {

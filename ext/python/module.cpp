@@ -491,6 +491,23 @@ PyObject* F_frombytes(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _missing_kernels(device_type: str) -> list of the kernel-table slots the
+// backend left empty (tests check it is [] for every built backend).
+PyObject* F_missing_kernels(PyObject*, PyObject* arg) {
+  MT_BEGIN
+  const char* name = PyUnicode_AsUTF8(arg);
+  if (!name) return nullptr;
+  std::vector<std::string> missing = missing_kernels(parse_device(name).type);
+  py::Ref list = py::Ref::steal(PyList_New(0));
+  if (!list) return nullptr;
+  for (const std::string& m : missing) {
+    py::Ref item = py::Ref::steal(PyUnicode_FromString(m.c_str()));
+    if (!item || PyList_Append(list.get(), item.get()) < 0) return nullptr;
+  }
+  return list.release();
+  MT_END(nullptr)
+}
+
 // Releases the GIL only if this thread holds it (a C++ thread that reaches
 // parallel_for without it gets null back, and restore then does nothing).
 void* gil_release() { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; }
@@ -567,6 +584,7 @@ PyMethodDef module_functions[] = {
     {"set_num_threads", F_set_num_threads, METH_O, nullptr},
     {"_tobytes", F_tobytes, METH_O, nullptr},
     {"_frombytes", F_frombytes, METH_VARARGS, nullptr},
+    {"_missing_kernels", F_missing_kernels, METH_O, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -580,7 +598,14 @@ PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "minitorch._C",
 
 PyMODINIT_FUNC PyInit__C() {
   using namespace mt::py_glue;
-  mt::register_cpu_kernels();
+  // A registration failure (a kernel slot left empty) must not abort the
+  // interpreter: it becomes ImportError.
+  try {
+    mt::register_cpu_kernels();
+  } catch (const std::exception& e) {
+    PyErr_Format(PyExc_ImportError, "minitorch._C: %s", e.what());
+    return nullptr;
+  }
   mt::set_gil_hooks({gil_release, gil_restore});
   if (!import_numpy_api()) return nullptr;
   py::Ref m = py::Ref::steal(PyModule_Create(&module_def));

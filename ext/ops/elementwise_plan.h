@@ -1,4 +1,4 @@
-// elementwise.h: helpers shared by ops/unary.cpp, binary.cpp and ternary.cpp
+// elementwise_plan.h: helpers shared by ops/unary.cpp, binary.cpp and ternary.cpp
 // (not part of the public ops API).
 //
 // Every elementwise op follows the same steps: compute the result dtype

@@ -1,4 +1,4 @@
-// elementwise.h: the CPU inner loops shared by unary.cpp, binary.cpp and
+// elementwise_loops.h: the CPU inner loops shared by unary.cpp, binary.cpp and
 // ternary.cpp.
 //
 // A kernel is a functor template F<T> over the storage type T. It computes
@@ -16,6 +16,7 @@
 
 #include <type_traits>
 
+#include "../core/functors/common.h"
 #include "cpu.h"
 
 namespace mt::cpu {
@@ -35,16 +36,8 @@ constexpr unsigned type_bit() {
            "'");
 }
 
-// A Scalar as a kernel computing on T sees it. Floating types take the
-// value in opmath precision (PyTorch reads a wrapped number the same way:
-// `half_t * 0.1` multiplies by 0.1f, not by half(0.1)); integers wrap.
-template <typename T>
-opmath_t<T> scalar_as(const Scalar& s) {
-  using M = opmath_t<T>;
-  if constexpr (std::is_same_v<T, bool>) return s.to<bool>();
-  else if constexpr (std::is_integral_v<T>) return s.to<T>();
-  else return static_cast<M>(s.to_double());
-}
+// scalar_as: see ext/core/functors/common.h.
+using functors::scalar_as;
 
 template <typename F, typename T>
 F make_functor(const ElemArgs& args) {

@@ -1,77 +1,70 @@
-// binary.cpp: CPU kernels for the binary ops (ext/core/elementwise.h).
+// binary.h: the math of the binary elementwise ops (ext/core/elementwise_ops.h),
+// one functor per op, shared by the CPU backend and a CUDA one (Note [Kernel
+// functors] in common.h).
 //
-// Operands: [out, a, b] with a and b in the compute dtype T, or [out, x] plus
-// a Scalar standing for a or b (ElemArgs::scalar_pos). out is T, or bool for
-// the predicates. Integer division and remainder by zero raise RuntimeError
-// "ZeroDivisionError" as PyTorch does; they never trap: x / -1 is computed as
-// a wrapping negation so INT_MIN / -1 cannot raise SIGFPE.
+// Integer division and remainder by zero are refused by ext/ops before any
+// kernel runs (RuntimeError "ZeroDivisionError", as PyTorch); the functors
+// return 0 for them rather than trap. x / -1 is computed as a wrapping
+// negation so INT_MIN / -1 cannot raise SIGFPE either.
+#pragma once
+
 #include <cmath>
+#include <cstdint>
 #include <type_traits>
 
-#include "elementwise.h"
+#include "common.h"
 
-namespace mt::cpu {
-namespace {
-
-template <typename T>
-constexpr bool is_fp = type_bit<T>() == kFloat;
+namespace mt::functors {
 
 #define MT_M using M = opmath_t<T>
 
-// -x without signed-overflow UB (two's-complement wrap).
 template <typename M>
-M wrapping_neg(M x) {
-  using U = std::make_unsigned_t<M>;
-  return static_cast<M>(U(0) - static_cast<U>(x));
-}
-
-template <typename M>
-void check_nonzero(M b) {
-  MT_CHECK(b != 0, "ZeroDivisionError");
+MT_HOST_DEVICE inline M abs_(M x) {
+  return x < M(0) ? -x : x;
 }
 
 template <typename T>
 struct Add {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a + b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a + b); }
 };
 template <typename T>
 struct AddAlpha {
   MT_M;
   M alpha;
   explicit AddAlpha(const ElemArgs& args) : alpha(scalar_as<T>(args.s[0])) {}
-  M operator()(M a, M b) const { return static_cast<M>(a + alpha * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a + alpha * b); }
 };
 template <typename T>
 struct Sub {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a - b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a - b); }
 };
 template <typename T>
 struct SubAlpha {
   MT_M;
   M alpha;
   explicit SubAlpha(const ElemArgs& args) : alpha(scalar_as<T>(args.s[0])) {}
-  M operator()(M a, M b) const { return static_cast<M>(a - alpha * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a - alpha * b); }
 };
 template <typename T>
 struct Mul {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a * b); }
 };
 template <typename T>
 struct Div {
   MT_M;
-  M operator()(M a, M b) const { return a / b; }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return a / b; }
 };
 template <typename T>
 struct DivTrunc {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       return std::trunc(a / b);
     } else {
-      check_nonzero(b);
+      if (b == M(0)) return M(0);  // refused in ext/ops (Note [Kernel functors])
       if (std::is_signed_v<M> && b == M(-1)) return wrapping_neg(a);
       return static_cast<M>(a / b);
     }
@@ -82,7 +75,7 @@ struct DivTrunc {
 template <typename T>
 struct DivFloor {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       if (b == M(0)) return a / b;
       M mod = std::fmod(a, b);
@@ -97,7 +90,7 @@ struct DivFloor {
       }
       return floordiv;
     } else {
-      check_nonzero(b);
+      if (b == M(0)) return M(0);  // refused in ext/ops (Note [Kernel functors])
       if constexpr (std::is_signed_v<M>) {
         if (b == M(-1)) return wrapping_neg(a);
         M q = static_cast<M>(a / b);
@@ -114,13 +107,13 @@ struct DivFloor {
 template <typename T>
 struct Remainder {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       M mod = std::fmod(a, b);
       if (mod != M(0) && ((b < M(0)) != (mod < M(0)))) mod += b;
       return mod;
     } else {
-      check_nonzero(b);
+      if (b == M(0)) return M(0);  // refused in ext/ops (Note [Kernel functors])
       if constexpr (std::is_signed_v<M>) {
         if (b == M(-1)) return M(0);
         M r = static_cast<M>(a % b);
@@ -136,11 +129,11 @@ struct Remainder {
 template <typename T>
 struct Fmod {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       return std::fmod(a, b);
     } else {
-      check_nonzero(b);
+      if (b == M(0)) return M(0);  // refused in ext/ops (Note [Kernel functors])
       if (std::is_signed_v<M> && b == M(-1)) return M(0);
       return static_cast<M>(a % b);
     }
@@ -151,7 +144,7 @@ struct Fmod {
 template <typename T>
 struct Pow {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       return std::pow(a, b);
     } else if constexpr (std::is_same_v<T, bool>) {
@@ -177,12 +170,12 @@ struct Pow {
 template <typename T>
 struct Atan2 {
   MT_M;
-  M operator()(M a, M b) const { return std::atan2(a, b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return std::atan2(a, b); }
 };
 template <typename T>
 struct Maximum {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       if (a != a) return a;
       if (b != b) return b;
@@ -193,7 +186,7 @@ struct Maximum {
 template <typename T>
 struct Minimum {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) {
       if (a != a) return a;
       if (b != b) return b;
@@ -204,7 +197,7 @@ struct Minimum {
 template <typename T>
 struct Fmax {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) return std::fmax(a, b);
     else return a > b ? a : b;
   }
@@ -212,7 +205,7 @@ struct Fmax {
 template <typename T>
 struct Fmin {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     if constexpr (is_fp<T>) return std::fmin(a, b);
     else return a < b ? a : b;
   }
@@ -220,69 +213,69 @@ struct Fmin {
 template <typename T>
 struct Eq {
   MT_M;
-  bool operator()(M a, M b) const { return a == b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a == b; }
 };
 template <typename T>
 struct Ne {
   MT_M;
-  bool operator()(M a, M b) const { return a != b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a != b; }
 };
 template <typename T>
 struct Lt {
   MT_M;
-  bool operator()(M a, M b) const { return a < b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a < b; }
 };
 template <typename T>
 struct Le {
   MT_M;
-  bool operator()(M a, M b) const { return a <= b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a <= b; }
 };
 template <typename T>
 struct Gt {
   MT_M;
-  bool operator()(M a, M b) const { return a > b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a > b; }
 };
 template <typename T>
 struct Ge {
   MT_M;
-  bool operator()(M a, M b) const { return a >= b; }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return a >= b; }
 };
 template <typename T>
 struct LogicalAnd {
   MT_M;
-  bool operator()(M a, M b) const { return (a != M(0)) && (b != M(0)); }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return (a != M(0)) && (b != M(0)); }
 };
 template <typename T>
 struct LogicalOr {
   MT_M;
-  bool operator()(M a, M b) const { return (a != M(0)) || (b != M(0)); }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return (a != M(0)) || (b != M(0)); }
 };
 template <typename T>
 struct LogicalXor {
   MT_M;
-  bool operator()(M a, M b) const { return (a != M(0)) != (b != M(0)); }
+  MT_HOST_DEVICE bool operator()(M a, M b) const { return (a != M(0)) != (b != M(0)); }
 };
 template <typename T>
 struct BitwiseAnd {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a & b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a & b); }
 };
 template <typename T>
 struct BitwiseOr {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a | b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a | b); }
 };
 template <typename T>
 struct BitwiseXor {
   MT_M;
-  M operator()(M a, M b) const { return static_cast<M>(a ^ b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a ^ b); }
 };
 // Shifts by a negative amount or by the bit width or more give 0 (left) or
 // the sign fill (right), as PyTorch.
 template <typename T>
 struct Lshift {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     using U = std::make_unsigned_t<M>;
     constexpr int64_t bits = sizeof(M) * 8;
     if (static_cast<int64_t>(b) < 0 || static_cast<int64_t>(b) >= bits) return 0;
@@ -292,7 +285,7 @@ struct Lshift {
 template <typename T>
 struct Rshift {
   MT_M;
-  M operator()(M a, M b) const {
+  MT_HOST_DEVICE M operator()(M a, M b) const {
     constexpr int64_t max_shift = sizeof(M) * 8 - std::is_signed_v<M>;
     if (static_cast<int64_t>(b) < 0 || static_cast<int64_t>(b) >= max_shift)
       return static_cast<M>(a >> max_shift);
@@ -308,83 +301,29 @@ struct IsClose {
   bool equal_nan;
   explicit IsClose(const ElemArgs& a)
       : rtol(a.s[0].to_double()), atol(a.s[1].to_double()), equal_nan(a.flags & 1) {}
-  bool operator()(M a, M b) const {
+  MT_HOST_DEVICE bool operator()(M a, M b) const {
     if (a == b) return true;
     if constexpr (is_fp<T>) {
       if (a != a || b != b) return equal_nan && a != a && b != b;
       auto rnd = [](M v) { return static_cast<M>(static_cast<T>(v)); };
-      M allowed = rnd(static_cast<M>(atol) + rnd(std::abs(rnd(static_cast<M>(rtol) * b))));
-      M actual = rnd(std::abs(a - b));
+      M allowed = rnd(static_cast<M>(atol) + rnd(abs_(rnd(static_cast<M>(rtol) * b))));
+      M actual = rnd(abs_(a - b));
       return std::isfinite(actual) && actual <= allowed;
     } else {
-      double allowed = static_cast<float>(atol + std::abs(static_cast<float>(rtol * double(b))));
-      double actual = std::abs(double(a) - double(b));
+      double allowed = static_cast<float>(atol + abs_(static_cast<float>(rtol * double(b))));
+      double actual = abs_(double(a) - double(b));
       return actual <= allowed;
     }
   }
 };
-// start + w * (end - start), from the nearer end for |w| >= 0.5 so lerp(a,
-// b, 1) == b exactly (PyTorch's formula).
-template <typename M>
-inline M lerp(M a, M b, M w) {
-  return std::abs(w) < M(0.5) ? a + w * (b - a) : b - (b - a) * (M(1) - w);
-}
 template <typename T>
 struct LerpScalar {
   MT_M;
   M w;
   explicit LerpScalar(const ElemArgs& a) : w(static_cast<M>(a.s[0].to_double())) {}
-  M operator()(M a, M b) const { return lerp(a, b, w); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return lerp(a, b, w); }
 };
-
-// Add and Sub pick the plain functor unless alpha != 1, so the common case
-// carries no multiply.
-template <BinaryOp Op, template <typename> class Plain, template <typename> class WithAlpha,
-          unsigned Types>
-void alpha_kernel(const TensorIter& it, const ElemArgs& args) {
-  if (args.flags & 1) binary_kernel<Op, WithAlpha, Types>(it, args);
-  else binary_kernel<Op, Plain, Types>(it, args);
-}
 
 #undef MT_M
 
-}  // namespace
-
-void register_binary(KernelTable& t) {
-  auto set = [&t](BinaryOp op, ElemKernel k) { t.binary[op_index(op)] = k; };
-#define MT_REG(Op, F, Types) set(BinaryOp::Op, binary_kernel<BinaryOp::Op, F, Types>)
-  set(BinaryOp::Add, alpha_kernel<BinaryOp::Add, Add, AddAlpha, kAllTypes>);
-  set(BinaryOp::Sub, alpha_kernel<BinaryOp::Sub, Sub, SubAlpha, kNoBool>);
-  MT_REG(Mul, Mul, kAllTypes);
-  MT_REG(Div, Div, kFloat);
-  MT_REG(DivTrunc, DivTrunc, kNoBool);
-  MT_REG(DivFloor, DivFloor, kNoBool);
-  MT_REG(Remainder, Remainder, kNoBool);
-  MT_REG(Fmod, Fmod, kNoBool);
-  MT_REG(Pow, Pow, kAllTypes);
-  MT_REG(Atan2, Atan2, kFloat);
-  MT_REG(Maximum, Maximum, kAllTypes);
-  MT_REG(Minimum, Minimum, kAllTypes);
-  MT_REG(Fmax, Fmax, kAllTypes);
-  MT_REG(Fmin, Fmin, kAllTypes);
-  MT_REG(Eq, Eq, kAllTypes);
-  MT_REG(Ne, Ne, kAllTypes);
-  MT_REG(Lt, Lt, kAllTypes);
-  MT_REG(Le, Le, kAllTypes);
-  MT_REG(Gt, Gt, kAllTypes);
-  MT_REG(Ge, Ge, kAllTypes);
-  MT_REG(LogicalAnd, LogicalAnd, kAllTypes);
-  MT_REG(LogicalOr, LogicalOr, kAllTypes);
-  MT_REG(LogicalXor, LogicalXor, kAllTypes);
-  MT_REG(BitwiseAnd, BitwiseAnd, kBool | kInt);
-  MT_REG(BitwiseOr, BitwiseOr, kBool | kInt);
-  MT_REG(BitwiseXor, BitwiseXor, kBool | kInt);
-  MT_REG(Lshift, Lshift, kInt);
-  MT_REG(Rshift, Rshift, kInt);
-  MT_REG(IsClose, IsClose, kAllTypes);
-  MT_REG(Lerp, LerpScalar, kFloat);
-#undef MT_REG
-  for (ElemKernel k : t.binary) MT_CHECK(k != nullptr, "a binary CPU kernel is not registered");
-}
-
-}  // namespace mt::cpu
+}  // namespace mt::functors

@@ -1,4 +1,4 @@
-// elementwise.h: the elementwise op family as the kernel tables see it.
+// elementwise_ops.h: the elementwise op family as the kernel tables see it.
 //
 // Each elementwise op is a value of UnaryOp, BinaryOp or TernaryOp, declared
 // once in the X-macro lists below (enum name, kernel name used in messages

@@ -1,0 +1,34 @@
+// binary_logic.cpp: CPU kernels of the logical and bitwise ops and the shifts.
+//
+// One of four files that register the binary ops (binary_arith.cpp,
+// binary_divide.cpp, binary_compare.cpp, binary_logic.cpp), split so no
+// translation unit instantiates every op for every dtype. The math is in
+// ext/core/functors/binary.h; the loops in elementwise_loops.h. Operands:
+// [out, a, b] with a and b in the compute dtype T, or [out, x] plus a Scalar
+// standing for a or b (ElemArgs::scalar_pos). out is T, or bool for the
+// predicates.
+#include "../core/functors/binary.h"
+#include "elementwise_loops.h"
+
+namespace mt::cpu {
+namespace {
+
+using namespace mt::functors;
+
+}  // namespace
+
+void register_binary_logic(KernelTable& t) {
+  auto set = [&t](BinaryOp op, ElemKernel k) { t.binary[op_index(op)] = k; };
+#define MT_REG(Op, F, Types) set(BinaryOp::Op, binary_kernel<BinaryOp::Op, F, Types>)
+  MT_REG(LogicalAnd, LogicalAnd, kAllTypes);
+  MT_REG(LogicalOr, LogicalOr, kAllTypes);
+  MT_REG(LogicalXor, LogicalXor, kAllTypes);
+  MT_REG(BitwiseAnd, BitwiseAnd, kBool | kInt);
+  MT_REG(BitwiseOr, BitwiseOr, kBool | kInt);
+  MT_REG(BitwiseXor, BitwiseXor, kBool | kInt);
+  MT_REG(Lshift, Lshift, kInt);
+  MT_REG(Rshift, Rshift, kInt);
+#undef MT_REG
+}
+
+}  // namespace mt::cpu
