@@ -88,7 +88,16 @@ def _plain(x):
     return x is Ellipsis
 
 
+class Size(tuple):
+    """torch.Size as replayed: a tuple with torch's repr."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+
 def _enc(x):
+    if (LIVE and isinstance(x, _real_torch.Size)) or isinstance(x, Size):
+        return {"z": [int(v) for v in x]}
     if x is None or isinstance(x, (bool, str)):
         return x
     if isinstance(x, int):
@@ -134,6 +143,8 @@ def _dec(x):
         return np.frombuffer(base64.b64decode(data), dtype=np.dtype(dt)).reshape(shape).copy()
     if tag == "g":
         return np.frombuffer(base64.b64decode(v[1]), dtype=np.dtype(v[0]))[0]
+    if tag == "z":
+        return Size(v)
     if tag == "t":
         return tuple(_dec(e) for e in v)
     if tag == "d":
