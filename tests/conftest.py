@@ -9,10 +9,48 @@ Hypothesis profiles (chosen automatically, or with HYPOTHESIS_PROFILE):
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+import oracle
+
+
+def _oracle_key(item):
+    return item.module.__name__, item.nodeid.split("::", 1)[1], item.nodeid.split("::", 1)[0]
+
+
+def pytest_itemcollected(item):
+    if hasattr(item, "module"):
+        module, key, _ = _oracle_key(item)
+        oracle.collected(module, key)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Each test's torch calls form one oracle cassette (tests/oracle.py)."""
+    if not hasattr(item, "module"):
+        return (yield)
+    live_only = (getattr(item.obj, "is_hypothesis_test", False)
+                 or item.get_closest_marker("torch_live") is not None)
+    oracle.begin(*_oracle_key(item), live_only=live_only)
+    try:
+        res = yield
+    finally:
+        msg = oracle.end()
+    if msg:
+        pytest.fail(msg, pytrace=False)
+    return res
+
+
+def pytest_sessionfinish(session):
+    if oracle.REGEN and os.environ.get("PYTEST_XDIST_WORKER"):
+        raise RuntimeError("regenerate the oracle records with -n0")
+    oracle.save()
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "torch_live: its torch calls are not a reproducible "
+                            "sequence, so they are not recorded (tests/oracle.py)")
     config.addinivalue_line("markers", "slow: takes more than ~30 s; skipped by the sanitizer run")
 
 

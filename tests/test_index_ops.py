@@ -8,38 +8,14 @@ import numpy as np
 import pytest
 
 import minitorch as mt
+import oracle
+from helpers import NUMPY_DTYPES, dtype_name, make, variants
 import minitorch.nn.functional as F
 
-torch = pytest.importorskip("torch")
+torch = oracle.torch()
 
-DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool", "float16"]
+DTYPES = NUMPY_DTYPES
 
-
-def make(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == "bool":
-        return rng.random(shape) > 0.5
-    if dtype.startswith("float"):
-        return (rng.standard_normal(shape) * 10).astype(dtype)
-    return rng.integers(0, 100, size=shape).astype(dtype)
-
-
-def variants(a):
-    """(layout, minitorch tensor, torch tensor) holding a in several layouts."""
-    out = [("contiguous", mt.tensor(a), torch.from_numpy(a.copy()))]
-    if a.ndim >= 2:
-        rev = tuple(range(a.ndim))[::-1]
-        c = np.ascontiguousarray(a.transpose(rev))
-        out.append(("transposed", mt.tensor(c).permute(rev), torch.from_numpy(c).permute(rev)))
-    f = np.ascontiguousarray(np.flip(a, 0))
-    out.append(("negative", mt.tensor(f).flip(0), torch.from_numpy(f).flip(0)))
-    r = np.repeat(a, 2, axis=-1)
-    out.append(("step", mt.tensor(r)[..., ::2], torch.from_numpy(r)[..., ::2]))
-    return out
-
-
-def dtype_name(d):
-    return str(d).split(".")[-1]
 
 
 def check(r, tr, rtol=0):

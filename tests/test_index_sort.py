@@ -8,40 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch as mt
+import oracle
+from helpers import NUMPY_DTYPES, dtype_name, make as _make, variants
 
-torch = pytest.importorskip("torch")
+torch = oracle.torch()
 
-DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool", "float16"]
+DTYPES = NUMPY_DTYPES
 
 
 def make(shape, dtype, seed=0, distinct=False):
-    rng = np.random.default_rng(seed)
-    if dtype == "bool":
-        return rng.random(shape) > 0.5
-    if distinct:
-        n = int(np.prod(shape))
-        top = {"int8": 127, "uint8": 255}.get(dtype, 10_000)
-        return rng.permutation(top)[:n].reshape(shape).astype(dtype)
-    if dtype.startswith("float"):
-        return (rng.standard_normal(shape) * 10).astype(dtype)
-    return rng.integers(0, 20, size=shape).astype(dtype)
-
-
-def variants(a):
-    out = [("contiguous", mt.tensor(a), torch.from_numpy(a.copy()))]
-    if a.ndim >= 2:
-        rev = tuple(range(a.ndim))[::-1]
-        c = np.ascontiguousarray(a.transpose(rev))
-        out.append(("transposed", mt.tensor(c).permute(rev), torch.from_numpy(c).permute(rev)))
-    f = np.ascontiguousarray(np.flip(a, 0))
-    out.append(("negative", mt.tensor(f).flip(0), torch.from_numpy(f).flip(0)))
-    r = np.repeat(a, 2, axis=-1)
-    out.append(("step", mt.tensor(r)[..., ::2], torch.from_numpy(r)[..., ::2]))
-    return out
-
-
-def dtype_name(d):
-    return str(d).split(".")[-1]
+    return _make(shape, dtype, seed, distinct=distinct, int_high=20)
 
 
 def check(r, tr):

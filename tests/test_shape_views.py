@@ -5,42 +5,16 @@ import numpy as np
 import pytest
 
 import minitorch as mt
+import oracle
+from helpers import NUMPY_DTYPES, make, variants as _variants
 
-torch = pytest.importorskip("torch")
+torch = oracle.torch()
 
-DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool", "float16"]
-
-
-def make(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == "bool":
-        return rng.random(shape) > 0.5
-    if dtype.startswith("float"):
-        return (rng.standard_normal(shape) * 10).astype(dtype)
-    return rng.integers(0, 100, size=shape).astype(dtype)
+DTYPES = NUMPY_DTYPES
 
 
 def variants(a):
-    """(layout, minitorch tensor, torch tensor with the same layout, NumPy values).
-
-    Layouts: contiguous, transposed, negative strides (minitorch's flip is a
-    view; torch gets a contiguous copy), a stepped slice, and an expanded
-    (stride 0) tensor whose values are a[:1] broadcast."""
-    out = [("contiguous", mt.tensor(a), torch.from_numpy(a.copy()), a)]
-    if a.ndim >= 2:
-        rev = tuple(range(a.ndim))[::-1]
-        c = np.ascontiguousarray(a.transpose(rev))
-        out.append(("transposed", mt.tensor(c).permute(rev), torch.from_numpy(c).permute(rev), a))
-    if a.ndim >= 1:
-        f = np.ascontiguousarray(np.flip(a, 0))
-        out.append(("negative", mt.tensor(f).flip(0), torch.from_numpy(f).flip(0), a))
-        r = np.repeat(a, 2, axis=-1)
-        out.append(("step", mt.tensor(r)[..., ::2], torch.from_numpy(r)[..., ::2], a))
-        if a.shape[0] > 0:
-            e = np.broadcast_to(a[:1], a.shape)
-            out.append(("expanded", mt.tensor(a[:1].copy()).expand(*a.shape),
-                        torch.from_numpy(a[:1].copy()).expand(*a.shape), e))
-    return out
+    return _variants(a, values=True, expanded="nonempty")
 
 
 def np_of(t):
