@@ -8,7 +8,8 @@ CPython core and a zero-copy NumPy bridge.
 
 __version__ = "0.1.0"
 
-from . import _C
+# Python-level op modules, one per op family (each defines __all__).
+from . import _C, _ops_elementwise, _ops_matmul, _ops_reduce, _ops_shape, autograd, cuda, linalg, nn  # noqa: F401  # noqa: E402  # noqa: E402,F401
 from ._C import (  # noqa: F401
     arange,
     bfloat16,
@@ -45,9 +46,6 @@ from ._C import (  # noqa: F401
     zeros,
 )
 from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this namespace only)
-from ._device import Size, device  # noqa: F401
-from ._tensor import Tensor  # noqa: F401
-from ._tensor_str import set_printoptions  # noqa: F401
 from ._creation import (  # noqa: F401
     as_tensor,
     asarray,
@@ -59,12 +57,10 @@ from ._creation import (  # noqa: F401
     randn_like,
     zeros_like,
 )
-from . import autograd, cuda  # noqa: F401
+from ._device import Size, device  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._tensor_str import set_printoptions  # noqa: F401
 from .autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
-
-# Python-level op modules, one per op family (each defines __all__).
-from . import _ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul  # noqa: E402
-from . import linalg, nn  # noqa: E402,F401
 
 for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
     for _name in _mod.__all__:

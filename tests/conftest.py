@@ -9,10 +9,9 @@ Hypothesis profiles (chosen automatically, or with HYPOTHESIS_PROFILE):
 
 import os
 
+import oracle
 import pytest
 from hypothesis import HealthCheck, settings
-
-import oracle
 
 
 def _oracle_key(item):

@@ -3,9 +3,9 @@ test_numpy_mixing): building the same values as minitorch and torch tensors
 in several memory layouts, and comparing results (dtype, shape, values)."""
 
 import numpy as np
+import oracle
 
 import minitorch as mt
-import oracle
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
           "float64"]

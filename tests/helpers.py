@@ -4,9 +4,9 @@ memory layouts (`variants`), and `dtype_name`.  torch comes from the oracle
 (tests/oracle.py), so these work with or without torch installed."""
 
 import numpy as np
+import oracle
 
 import minitorch as mt
-import oracle
 
 # Every dtype minitorch has, and the ones NumPy can hold (no bfloat16).
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",

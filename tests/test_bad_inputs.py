@@ -11,10 +11,10 @@ import sys
 
 import numpy as np
 import pytest
-
-import minitorch
 from bad_inputs import ALLOWED, CANDIDATES, FIXTURES, make_namespace, outcome
 from bad_inputs_expected import EXPECTED
+
+import minitorch
 
 
 def snapshot(o):

@@ -6,15 +6,24 @@ negative-stride and expanded operands; in-place rules and Python operators."""
 import operator
 
 import numpy as np
+import oracle
 import pytest
+from elementwise_helpers import (
+    DTYPES,
+    FLOATS,
+    LAYOUTS,
+    assert_close,
+    dtype_name,
+    np_values,
+    to_mt,
+    to_torch,
+    with_layout,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch as mt
-import oracle
-from elementwise_helpers import (DTYPES, FLOATS, LAYOUTS, assert_close, dtype_name, np_values,
-                                 to_mt, to_np, to_torch, with_layout)
 
 SHAPE = (4, 6)
 ARITH = ["add", "sub", "mul", "div", "floor_divide", "remainder", "fmod", "pow", "atan2",

@@ -6,10 +6,10 @@ against PyTorch where it is installed.
 """
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 ALL = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
        "float64"]

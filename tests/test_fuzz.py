@@ -29,11 +29,11 @@ import warnings
 
 import numpy as np
 import pytest
+from fuzz_ops import ALL_DTYPES, NEW_OPS, VIEW_OPS, _as_strided, _np_view, np_dtype
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import minitorch as m
-from fuzz_ops import ALL_DTYPES, NEW_OPS, VIEW_OPS, _as_strided, _np_view, np_dtype
 
 ALLOWED = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError)
 MAX_LIVE = 10

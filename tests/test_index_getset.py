@@ -7,12 +7,12 @@ and follows PyTorch's result-shape rules, checked against PyTorch, and
 against NumPy where the two agree. Hypothesis draws shapes and indices."""
 
 import numpy as np
+import oracle
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch as mt
-import oracle
 
 torch = oracle.torch()
 

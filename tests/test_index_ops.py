@@ -5,11 +5,11 @@ forms bump the version counter, refuse read-only tensors and return self;
 PyTorch's errors."""
 
 import numpy as np
+import oracle
 import pytest
+from helpers import NUMPY_DTYPES, dtype_name, make, variants
 
 import minitorch as mt
-import oracle
-from helpers import NUMPY_DTYPES, dtype_name, make, variants
 import minitorch.nn.functional as F
 
 torch = oracle.torch()

@@ -3,13 +3,14 @@ unique, searchsorted, bucketize. Values and named-tuple results against
 PyTorch and NumPy over dtypes and layouts, NaN ordering, and errors."""
 
 import numpy as np
+import oracle
 import pytest
+from helpers import NUMPY_DTYPES, dtype_name, variants
+from helpers import make as _make
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch as mt
-import oracle
-from helpers import NUMPY_DTYPES, dtype_name, make as _make, variants
 
 torch = oracle.torch()
 

@@ -15,10 +15,10 @@ import threading
 import weakref
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

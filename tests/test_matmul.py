@@ -7,10 +7,10 @@ import threading
 import warnings
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 FLOAT_TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
 INT_DTYPES = [np.int8, np.uint8, np.int16, np.int32, np.int64]

@@ -3,10 +3,10 @@ values against NumPy (and PyTorch where installed), dtypes, strided inputs,
 out=, and PyTorch's errors."""
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 f = mt.from_numpy
 

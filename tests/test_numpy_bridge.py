@@ -9,10 +9,10 @@ import sys
 import warnings
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 # (minitorch dtype, NumPy dtype, sample values)
 DTYPES = [

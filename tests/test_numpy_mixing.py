@@ -6,11 +6,11 @@ import operator
 import warnings
 
 import numpy as np
+import oracle
 import pytest
+from elementwise_helpers import assert_close, dtype_name
 
 import minitorch as mt
-import oracle
-from elementwise_helpers import assert_close, dtype_name
 
 OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
        operator.mod, operator.pow, operator.lt, operator.le, operator.gt, operator.ge,

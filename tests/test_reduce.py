@@ -5,10 +5,10 @@ import math
 import warnings
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch
-import oracle
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
           "float64"]

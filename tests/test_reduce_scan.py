@@ -5,13 +5,12 @@ import math
 import warnings
 
 import numpy as np
+import oracle
 import pytest
+from test_reduce import DTYPES, FLOATS, INTS, LAYOUTS, RTOL, assert_close, base_array, make
 
 import minitorch
-import oracle
 import minitorch.nn.functional as F
-
-from test_reduce import DTYPES, FLOATS, INTS, LAYOUTS, RTOL, assert_close, base_array, make
 
 
 @pytest.mark.parametrize("layout", ["contig", "permuted", "negative", "expanded"])

@@ -11,10 +11,10 @@ ops are never unchecked (add a row to check a real success path).
 import inspect
 
 import pytest
-
-import minitorch
 from bad_inputs import make_namespace
 from refcheck import check_refcounts
+
+import minitorch
 
 # (callable, args tuple, kwargs dict) -- each an expression
 SUCCESS_CALLS = [

@@ -7,10 +7,10 @@ libraries and compare the two reprs (skipped when torch is not installed).
 import math
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 nan, inf = math.nan, math.inf
 

@@ -5,11 +5,12 @@ results never share the input's memory (except the flip views, a documented
 difference); PyTorch's errors."""
 
 import numpy as np
+import oracle
 import pytest
+from helpers import NUMPY_DTYPES, dtype_name, make
+from helpers import variants as _variants
 
 import minitorch as mt
-import oracle
-from helpers import NUMPY_DTYPES, dtype_name, make, variants as _variants
 
 torch = oracle.torch()
 

@@ -2,11 +2,12 @@
 sharing exactly where PyTorch shares, and PyTorch's errors."""
 
 import numpy as np
+import oracle
 import pytest
+from helpers import NUMPY_DTYPES, make
+from helpers import variants as _variants
 
 import minitorch as mt
-import oracle
-from helpers import NUMPY_DTYPES, make, variants as _variants
 
 torch = oracle.torch()
 

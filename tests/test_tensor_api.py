@@ -7,10 +7,10 @@ import operator
 import pickle
 
 import numpy as np
+import oracle
 import pytest
 
 import minitorch as mt
-import oracle
 
 DTS = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
        "float64"]

@@ -3,15 +3,24 @@
 negative-stride, strided and expanded inputs; methods, in-place forms, out=."""
 
 import numpy as np
+import oracle
 import pytest
+from elementwise_helpers import (
+    DTYPES,
+    FLOATS,
+    LAYOUTS,
+    assert_close,
+    np_values,
+    to_mt,
+    to_np,
+    to_torch,
+    with_layout,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch as mt
-import oracle
 import minitorch.nn.functional as F
-from elementwise_helpers import (DTYPES, FLOATS, LAYOUTS, assert_close, np_values, to_mt, to_np,
-                                 to_torch, with_layout)
 
 SIMPLE = ["neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
           "rsqrt", "square", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
