@@ -1,6 +1,7 @@
 """Python-level parts of the elementwise op family.
 
-The ops themselves are C functions in ``_C`` (ext/python/ops_elementwise.cpp).
+The ops themselves are C functions in ``_C``, built from the elementwise op
+table (ext/autograd/table_elementwise.cpp).
 This module holds the NumPy ufunc protocol that ``Tensor.__array_ufunc__`` and
 ``Tensor.__array_wrap__`` delegate to (NUMPY_BRIDGE.md "Protocols"):
 
@@ -27,40 +28,20 @@ _TensorBase = _C.TensorBase
 
 
 def _build_table():
-    C = _C
-    pairs = [
-        # binary
-        ("add", C.add), ("subtract", C.sub), ("multiply", C.mul), ("divide", C.div),
-        ("true_divide", C.div), ("floor_divide", C.floor_divide), ("remainder", C.remainder),
-        ("fmod", C.fmod), ("power", C.pow), ("arctan2", C.atan2), ("maximum", C.maximum),
-        ("minimum", C.minimum), ("fmax", C.fmax), ("fmin", C.fmin), ("equal", C.eq),
-        ("not_equal", C.ne), ("less", C.lt), ("less_equal", C.le), ("greater", C.gt),
-        ("greater_equal", C.ge), ("logical_and", C.logical_and), ("logical_or", C.logical_or),
-        ("logical_xor", C.logical_xor), ("bitwise_and", C.bitwise_and),
-        ("bitwise_or", C.bitwise_or), ("bitwise_xor", C.bitwise_xor),
-        ("left_shift", C.bitwise_left_shift), ("right_shift", C.bitwise_right_shift),
-        # unary
-        ("negative", C.neg), ("positive", C.positive), ("absolute", C.abs), ("sign", C.sign),
-        ("exp", C.exp), ("exp2", C.exp2), ("expm1", C.expm1), ("log", C.log), ("log2", C.log2),
-        ("log10", C.log10), ("log1p", C.log1p), ("sqrt", C.sqrt), ("square", C.square),
-        ("sin", C.sin), ("cos", C.cos), ("tan", C.tan), ("arcsin", C.asin),
-        ("arccos", C.acos), ("arctan", C.atan), ("sinh", C.sinh), ("cosh", C.cosh),
-        ("tanh", C.tanh), ("arcsinh", C.asinh), ("arccosh", C.acosh), ("arctanh", C.atanh),
-        ("floor", C.floor), ("ceil", C.ceil), ("trunc", C.trunc), ("rint", C.round),
-        ("logical_not", C.logical_not), ("invert", C.bitwise_not), ("isnan", C.isnan),
-        ("isinf", C.isinf), ("isfinite", C.isfinite),
-    ]
-    table = {}
-    for np_name, fn in pairs:
+    """NumPy ufunc -> minitorch function, from the op tables' ufunc names
+    (``_C._ufunc_table()``, Note [Op tables]); also the ufuncs whose
+    minitorch function takes no ``out=``."""
+    table, no_out = {}, set()
+    for np_name, fn, takes_out in _C._ufunc_table():
         uf = getattr(np, np_name, None)
         if isinstance(uf, np.ufunc):
             table[uf] = fn
-    return table
+            if not takes_out:
+                no_out.add(uf)
+    return table, no_out
 
 
-_UFUNCS = _build_table()
-# positive() has no out=; the others take out= as minitorch functions do.
-_NO_OUT = {np.positive}
+_UFUNCS, _NO_OUT = _build_table()
 
 
 _ARRAYS = (_TensorBase, np.ndarray)

@@ -169,6 +169,9 @@ struct MethodTables {
   PyMethodDef* module_functions;  // may be null
 };
 extern const MethodTables kMethodTables[];  // terminated by {nullptr, nullptr}
+// Fills the op-table rows of kMethodTables (op_entries.cpp); false with a
+// Python error set when a row is malformed.
+bool build_op_entries();
 extern PyMethodDef tensor_methods[];
 extern PyGetSetDef tensor_getset[];
 extern PyNumberMethods tensor_as_number;

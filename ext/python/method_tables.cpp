@@ -1,16 +1,17 @@
 // method_tables.cpp: the list of method tables merged at init.
 //
-// To add an op family: write ext/python/ops_<family>.cpp defining
+// Families converted to op tables (Note [Op tables]) come in through the
+// op_table_* row, built at init. Families still written by hand: write ext/python/ops_<family>.cpp defining
 // <family>_tensor_methods[] and/or <family>_module_functions[] (each ending
 // with a null entry), declare them here and add a row.
 #include "glue.h"
 
 namespace mt::py_glue {
 
-// ---- elementwise (ops_elementwise.cpp) ----
-extern PyMethodDef elementwise_tensor_methods[];
-extern PyMethodDef elementwise_module_functions[];
-// ---- end elementwise ----
+// ---- op tables (op_entries.cpp: every family converted to ext/autograd's tables) ----
+extern PyMethodDef op_table_tensor_methods[];
+extern PyMethodDef op_table_module_functions[];
+// ---- end op tables ----
 
 // ---- reductions (ops_reduce.cpp) ----
 extern PyMethodDef reduce_tensor_methods[];
@@ -33,9 +34,9 @@ extern PyMethodDef debug_module_functions[];
 
 const MethodTables kMethodTables[] = {
     {tensor_methods, module_functions},
-    // ---- elementwise rows ----
-    {elementwise_tensor_methods, elementwise_module_functions},
-    // ---- end elementwise rows ----
+    // ---- op-table rows (filled by build_op_entries at init) ----
+    {op_table_tensor_methods, op_table_module_functions},
+    // ---- end op-table rows ----
 
     // ---- reductions rows ----
     {reduce_tensor_methods, reduce_module_functions},

@@ -608,6 +608,14 @@ PyMODINIT_FUNC PyInit__C() {
   }
   mt::set_gil_hooks({gil_release, gil_restore});
   if (!import_numpy_api()) return nullptr;
+  if (!build_op_entries()) {
+    // A bad row is an ImportError naming it, never an abort.
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    py::Ref v = py::Ref::steal(value), t = py::Ref::steal(type), b = py::Ref::steal(tb);
+    PyErr_Format(PyExc_ImportError, "minitorch._C: %S", v.get() ? v.get() : Py_None);
+    return nullptr;
+  }
   py::Ref m = py::Ref::steal(PyModule_Create(&module_def));
   if (!m) return nullptr;
   for (const MethodTables* t = kMethodTables; t->tensor_methods || t->module_functions; ++t)

@@ -1,0 +1,168 @@
+// op_table.h: the op-table row (OpDef), the parsed signature (Schema) and the
+// argument values an entry point hands to an op's impl (OpArgs).
+//
+// Note [Op tables]: each op is declared once, as a row of its family's table
+// (ext/autograd/table_<family>.cpp). A row holds the op's PyTorch signature
+// text (overloads one per line), its variants, its NumPy ufunc names and the
+// impl adapter that calls ag::. The Python glue builds the module functions,
+// the Tensor methods, the in-place methods and the ufunc map from the rows at
+// import, and parses each signature once (parse_signatures below) into the
+// Schema the one argument parser (ext/python/arg_parser.cpp) walks. Plain
+// C++: ext/autograd (and later the stubs generator) read the same rows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ops.h"
+
+namespace mt::optable {
+
+// Which entry points a row gets. Method and InPlace drop the `input`/`self`
+// parameter (the receiver) and `out`; InPlace is named `name_` and returns
+// the receiver; FunctionInPlace is a module function `name_(input)`.
+enum Variant : uint8_t {
+  kFunction = 1,
+  kMethod = 2,
+  kInPlace = 4,
+  kFunctionInPlace = 8,
+};
+
+// Row flags.
+enum Flag : uint8_t {
+  // Tensor parameters also take Python/NumPy numbers and ndarrays (the
+  // elementwise families; NUMPY_BRIDGE.md lists this as a difference).
+  kNumberOperands = 1,
+};
+
+enum class ArgType : uint8_t { Tensor, Scalar, Int, IntList, Double, Bool, DType, Device, String };
+
+// ---- values handed to an impl ----
+
+inline constexpr int kMaxParams = 8;
+
+// One argument's value; trivially constructible so an OpArgs costs nothing
+// to set up. Which member holds the value follows the parameter's ArgType.
+struct Value {
+  const TensorImpl* tensor;  // Tensor; null when a number was given (kNumberOperands)
+  union {
+    int64_t i;
+    double d;
+    bool b;
+    const char* str;
+    DType dtype;
+  };
+  Scalar::Kind kind;  // Scalar, and a number given for a Tensor
+  int64_t scalar_i;
+  double scalar_d;
+
+  Scalar scalar() const {
+    Scalar s;
+    s.kind = kind;
+    if (kind == Scalar::Kind::Float)
+      s.d = scalar_d;
+    else
+      s.i = scalar_i;
+    return s;
+  }
+  void set_scalar(const Scalar& s) {
+    kind = s.kind;
+    if (s.kind == Scalar::Kind::Float)
+      scalar_d = s.d;
+    else
+      scalar_i = s.i;
+  }
+  ops::Operand operand() const {
+    ops::Operand o;
+    o.tensor = tensor;
+    if (!tensor) o.scalar = scalar();
+    return o;
+  }
+};
+
+struct Param {
+  std::string name;
+  ArgType type = ArgType::Tensor;
+  bool optional = false;  // `T?`: None is accepted
+  bool kwonly = false;    // after `*`
+  bool has_default = false;
+  std::string default_text;  // as written: "None", "1", "False", "1e-05"
+  Value def{};              // the parsed default (set by parse_schema)
+  bool def_is_value = false;  // a default other than None
+  std::string default_str;  // a str default, unquoted
+};
+
+struct Schema {
+  std::string name;
+  std::vector<Param> params;
+  // The text PyTorch shows in "expected one of" lists, for the function and
+  // for the method forms ("(Tensor input, Tensor other, *, Number alpha = 1,
+  // Tensor out = None)").
+  std::string display_function, display_method;
+  int self_index = -1;  // the receiver parameter (`input` or `self`), or -1
+  int out_index = -1;   // `Tensor? out`, or -1
+};
+
+// Parses one signature, e.g. "add(Tensor input, Tensor other, *, Scalar
+// alpha=1, Tensor? out=None)". Throws mt::Error (RuntimeError) on bad text.
+Schema parse_schema(const std::string& text);
+// Overloads one per line.
+std::vector<Schema> parse_signatures(const char* text);
+// PyTorch's display name of a parameter type ("Tensor", "Number", "tuple of ints").
+const char* type_display(ArgType t);
+
+struct OpArgs {
+  uint32_t given = 0;  // bit i: parameter i was given and is not None
+  int overload = 0;    // which signature matched
+  Value v[kMaxParams];
+  Dims list;                 // the IntList parameter's value (one per signature)
+  Tensor hold[3];            // ndarrays viewed as tensors for this call
+  TensorImpl* self = nullptr;  // the receiver (methods)
+  ops::ElemOut out;          // out= tensor, or the receiver for in-place forms
+  DType default_float = DType::Float32;
+  Device device;             // the Device parameter's value
+
+  bool has(int i) const { return given >> i & 1u; }
+};
+
+// What an impl returns: a tensor, or a Python bool for predicates.
+struct Result {
+  Tensor tensor;
+  enum class Kind : uint8_t { Tensor, Bool, TensorTuple } kind = Kind::Tensor;
+  std::vector<Tensor> tensors;  // TensorTuple
+  Result() = default;
+  Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
+  bool b = false;
+  static Result of_bool(bool v) {
+    Result r;
+    r.kind = Kind::Bool;
+    r.b = v;
+    return r;
+  }
+};
+
+struct OpDef;
+using Impl = Result (*)(const OpDef& def, OpArgs& args);
+// Filled by the autograd issue: the backward formula of the op.
+using Derivative = void (*)();
+
+struct OpDef {
+  const char* name;
+  const char* signatures;  // overloads one per line; the first gives the Python name
+  uint8_t variants;        // Variant bits
+  uint8_t flags;           // Flag bits
+  const char* aliases;     // space-separated other names with the same entries, or ""
+  const char* ufuncs;      // space-separated NumPy ufunc names, or ""
+  int code;                // the family enum value the impl dispatches on
+  Impl impl;
+  Derivative derivative;   // nullptr until autograd fills it
+};
+
+struct OpTable {
+  const char* family;
+  const OpDef* rows;
+  int size;
+};
+
+}  // namespace mt::optable

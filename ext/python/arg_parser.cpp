@@ -1,0 +1,324 @@
+// arg_parser.cpp: Python arguments -> OpArgs, from a row's parsed
+// signatures (arg_parser.h).
+//
+// One signature: errors name the argument, as PyTorch's do
+// ("add(): argument 'other' (position 2) must be Tensor, not str",
+// "exp() takes 1 positional argument but 2 were given", "... missing 1
+// required positional arguments: "input"", "... got an unexpected keyword
+// argument 'x'"). Several signatures (overloads): each is tried in order and
+// the first that fits wins; if none does, the error is "received an invalid
+// combination of arguments" listing them.
+#include "arg_parser.h"
+
+#include <cstring>
+#include <string>
+
+#include "ops_elementwise.h"
+
+namespace mt::py_glue {
+
+using optable::ArgType;
+using optable::OpArgs;
+using optable::Param;
+using optable::Schema;
+using optable::Value;
+
+namespace {
+
+[[noreturn]] void type_error(const std::string& msg) {
+  PyErr_SetString(PyExc_TypeError, msg.c_str());
+  throw py::PythonError{};
+}
+
+bool is_int_like(PyObject* o) {
+  if (PyLong_Check(o)) return !PyBool_Check(o);
+  if (PyFloat_Check(o) || PyBool_Check(o)) return false;
+  if (is_tensor(o)) {
+    TensorImpl* t = impl_of(o);
+    return t->numel() == 1 && t->dim() == 0 && !is_floating(t->dtype()) &&
+           t->dtype() != DType::Bool;
+  }
+  return PyIndex_Check(o);
+}
+
+// Converts o for p into *v; false (no error set) when o has the wrong type.
+// Raises for a right-typed value that cannot be held (int overflow).
+bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* o, Value* v,
+             OpArgs* a, int* nhold) {
+  switch (p.type) {
+    case ArgType::Tensor: {
+      if (is_tensor(o)) {
+        v->tensor = impl_of(o);
+        return true;
+      }
+      if (!(flags & optable::kNumberOperands)) return false;
+      Scalar s;
+      if (to_scalar(o, &s)) {
+        v->tensor = nullptr;
+        v->set_scalar(s);
+        return true;
+      }
+      if (is_ndarray(o)) {
+        MT_CHECK(*nhold < 3, "op table: too many ndarray operands");
+        Tensor& h = a->hold[(*nhold)++];
+        h = tensor_from_numpy(o, false);
+        v->tensor = h.get();
+        return true;
+      }
+      return false;
+    }
+    case ArgType::Scalar: {
+      Scalar s;
+      if (to_scalar(o, &s)) {
+      } else if (is_tensor(o) && impl_of(o)->numel() == 1) {
+        s = ops::item(Tensor(impl_of(o)));
+      } else {
+        return false;
+      }
+      v->set_scalar(s);
+      return true;
+    }
+    case ArgType::Int:
+      if (!is_int_like(o)) return false;
+      v->i = int_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
+      return true;
+    case ArgType::Double: {
+      Scalar s;
+      if (to_scalar(o, &s))
+        v->d = s.to_double();
+      else if (is_tensor(o) && impl_of(o)->numel() == 1)
+        v->d = ops::item(Tensor(impl_of(o))).to_double();
+      else
+        return false;
+      return true;
+    }
+    case ArgType::Bool:
+      if (!PyBool_Check(o)) return false;
+      v->b = o == Py_True;
+      return true;
+    case ArgType::String:
+      if (!PyUnicode_Check(o)) return false;
+      v->str = PyUnicode_AsUTF8(o);
+      if (!v->str) throw py::PythonError{};
+      return true;
+    case ArgType::DType:
+      if (!is_dtype(o) && !PyType_Check(o)) return false;
+      v->dtype = parse_dtype_arg(o, default_dtype());
+      return true;
+    case ArgType::Device:
+      if (!PyUnicode_Check(o) && !PyLong_Check(o) && std::strcmp(Py_TYPE(o)->tp_name, "device"))
+        return false;
+      a->device = parse_device_arg(o);
+      return true;
+    case ArgType::IntList:
+      if (is_tensor(o) || PyUnicode_Check(o) || !(PySequence_Check(o) || is_int_like(o)))
+        return false;
+      a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
+      return true;
+  }
+  return false;
+}
+
+const char* type_name(PyObject* o) { return is_tensor(o) ? "Tensor" : Py_TYPE(o)->tp_name; }
+
+// Sets the default of an absent parameter (None leaves it absent).
+inline void set_default(const Param& p, int i, OpArgs* a) {
+  if (!p.def_is_value) return;
+  a->v[i] = p.def;
+  if (p.type == ArgType::String) a->v[i].str = p.default_str.c_str();
+  a->given |= 1u << i;
+}
+
+// Tries one signature. raise: set PyTorch's error and throw; else return false.
+bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* self,
+               PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, OpArgs* a, bool raise) {
+  const Schema& s = *fs.schema;
+  const std::string& fname = s.name;
+  const uint8_t flags = b.def->flags;
+  const int n = static_cast<int>(s.params.size());
+  PyObject* slot[optable::kMaxParams] = {};
+  bool positional[optable::kMaxParams] = {};
+  a->given = 0;
+  int nhold = 0;
+
+  // positional arguments
+  Py_ssize_t used = nargs;
+  if (fs.varargs_list && (nargs > 1 || (nargs == 1 && is_int_like(args[0])))) {
+    // view(2, 3): the int list given as varargs
+    int li = fs.pos[0];
+    Dims d(nargs);
+    for (Py_ssize_t k = 0; k < nargs; ++k) {
+      if (!is_int_like(args[k])) {
+        if (!raise) return false;
+        type_error(fname + "(): argument '" + s.params[li].name +
+                   "' must be tuple of ints, but found element of type " + type_name(args[k]) +
+                   " at pos " + std::to_string(k));
+      }
+      d[k] = int_arg(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str());
+    }
+    a->list = std::move(d);
+    a->given |= 1u << li;
+    positional[li] = true;
+    slot[li] = Py_None;  // filled
+    used = 0;
+  }
+  if (used > fs.npos) {
+    if (!raise) return false;
+    type_error(fname + "() takes " + std::to_string(fs.npos) + " positional argument" +
+               (fs.npos == 1 ? "" : "s") + " but " + std::to_string(nargs) +
+               (nargs == 1 ? " was" : " were") + " given");
+  }
+  for (Py_ssize_t k = 0; k < used; ++k) {
+    slot[fs.pos[k]] = args[k];
+    positional[fs.pos[k]] = true;
+  }
+  // keyword arguments
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  int matched_kw = 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+    if (!key) throw py::PythonError{};
+    for (int i = 0; i < n; ++i) {
+      if (fs.skip[i] || s.params[i].name != key) continue;
+      if (slot[i]) {
+        if (!raise) return false;
+        type_error(fname + "() got multiple values for argument '" + key + "'");
+      }
+      slot[i] = args[nargs + k];
+      ++matched_kw;
+      break;
+    }
+  }
+  // the receiver
+  if (form == Form::Method || form == Form::InPlace) {
+    a->v[s.self_index].tensor = impl_of(self);
+    a->given |= 1u << s.self_index;
+    a->self = impl_of(self);
+  }
+  // values, defaults, missing arguments
+  std::string missing;
+  int nmissing = 0;
+  for (int i = 0; i < n; ++i) {
+    if (fs.skip[i]) continue;
+    const Param& p = s.params[i];
+    PyObject* o = slot[i];
+    if (positional[i] && o == Py_None && p.type == ArgType::IntList && (a->given >> i & 1)) continue;
+    if (!o) {
+      if (p.has_default) {
+        set_default(p, i, a);
+      } else {
+        if (nmissing++) missing += ", ";
+        missing += "\"" + p.name + "\"";
+      }
+      continue;
+    }
+    if (o == Py_None && p.optional) continue;
+    bool ok;
+    if (i == s.out_index) {
+      ok = is_tensor(o);
+      if (ok) a->out = {impl_of(o), false};
+    } else {
+      ok = convert(p, fname, flags, o, &a->v[i], a, &nhold);
+    }
+    if (!ok) {
+      if (!raise) return false;
+      std::string pos;
+      if (positional[i]) {
+        int k = 0;
+        while (fs.pos[k] != i) ++k;
+        pos = " (position " + std::to_string(k + 1) + ")";
+      }
+      type_error(fname + "(): argument '" + p.name + "'" + pos + " must be " +
+                 optable::type_display(p.type) + ", not " + type_name(o));
+    }
+    a->given |= 1u << i;
+  }
+  if (nmissing) {
+    if (!raise) return false;
+    type_error(fname + "() missing " + std::to_string(nmissing) +
+               " required positional arguments: " + missing);
+  }
+  if (matched_kw < nkw) {
+    if (!raise) return false;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+      const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+      bool found = false;
+      for (int i = 0; i < n; ++i) found |= !fs.skip[i] && s.params[i].name == key;
+      if (!found) type_error(fname + "() got an unexpected keyword argument '" + key + "'");
+    }
+  }
+  if (form == Form::InPlace) a->out = {impl_of(self), true};
+  if (form == Form::FunctionInPlace) a->out = {const_cast<TensorImpl*>(a->v[0].tensor), true};
+  return true;
+}
+
+[[noreturn]] void invalid_combination(const OpBinding& b, Form form, PyObject* const* args,
+                                      Py_ssize_t nargs, PyObject* kwnames) {
+  const auto& forms = b.forms[static_cast<int>(form)];
+  std::string msg = forms[0].schema->name + "() received an invalid combination of arguments - got (";
+  for (Py_ssize_t k = 0; k < nargs; ++k) {
+    if (k) msg += ", ";
+    msg += type_name(args[k]);
+  }
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    if (nargs || k) msg += ", ";
+    msg += PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+    msg += "=";
+    msg += type_name(args[nargs + k]);
+  }
+  msg += ")";
+  if (forms.size() == 1) {
+    msg += ", but expected " + *forms[0].display;
+  } else {
+    msg += ", but expected one of:\n";
+    for (const FormSchema& fs : forms) msg += " * " + *fs.display + "\n";
+  }
+  type_error(msg);
+}
+
+}  // namespace
+
+void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
+                   Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
+  const auto& forms = b.forms[static_cast<int>(f)];
+  if (forms.size() == 1) {
+    parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
+    return;
+  }
+  for (size_t i = 0; i < forms.size(); ++i) {
+    if (parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
+      a->overload = static_cast<int>(forms[i].schema - b.schemas.data());
+      return;
+    }
+    // a failed try may have viewed ndarrays or set out=: start clean
+    for (Tensor& h : a->hold) h = Tensor();
+    a->out = {};
+  }
+  invalid_combination(b, f, args, nargs, kwnames);
+}
+
+void bind_op(const optable::OpDef& def, OpBinding* out) {
+  out->def = &def;
+  out->schemas = optable::parse_signatures(def.signatures);
+  for (int f = 0; f < 4; ++f) {
+    Form form = static_cast<Form>(f);
+    bool method = form == Form::Method || form == Form::InPlace;
+    for (const Schema& s : out->schemas) {
+      if (method && s.self_index < 0) continue;
+      FormSchema fs;
+      fs.schema = &s;
+      fs.display = method ? &s.display_method : &s.display_function;
+      for (int i = 0; i < static_cast<int>(s.params.size()); ++i) {
+        bool skip = (method && (i == s.self_index || i == s.out_index)) ||
+                    (form == Form::FunctionInPlace && i == s.out_index);
+        fs.skip[i] = skip;
+        if (!skip && !s.params[i].kwonly) fs.pos[fs.npos++] = static_cast<int8_t>(i);
+      }
+      fs.varargs_list = fs.npos == 1 && s.params[fs.pos[0]].type == ArgType::IntList;
+      out->forms[f].push_back(fs);
+    }
+  }
+}
+
+}  // namespace mt::py_glue
