@@ -58,6 +58,12 @@ IndexItem index_item_from_tensor(const Tensor& index) {
 }
 
 BasicIndex basic_index(const Tensor& self, const IndexItem* items, int64_t n) {
+  // The commonest index, one slice (x[1:], x[:n]), skips the general walk.
+  if (n == 1 && items[0].kind == Kind::Slice && self->dim() > 0) {
+    BasicIndex r;
+    r.view = slice(self, 0, items[0].start, items[0].stop, items[0].step);
+    return r;
+  }
   int64_t consumed = 0;
   bool seen_ellipsis = false;
   for (int64_t i = 0; i < n; ++i) {

@@ -279,10 +279,59 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
 
 }  // namespace
 
+namespace {
+
+// The common call: one signature, positional arguments only, none of them
+// None or out=. Fills *a and returns true, or returns false (no error set)
+// and leaves the call to parse_one, which redoes it and raises the error.
+// It exists for the hot path (a.add(b) costs what it did before the tables).
+inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form, PyObject* self,
+                             PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
+  if (fs.varargs_list || nargs > fs.npos) return false;
+  const Schema& s = *fs.schema;
+  uint32_t given = 0;
+  int nhold = 0;
+  for (Py_ssize_t k = 0; k < nargs; ++k) {
+    const int i = fs.pos[k];
+    PyObject* o = args[k];
+    const Param& p = s.params[i];
+    if (p.type == ArgType::Tensor && is_tensor(o)) {
+      a->v[i].tensor = impl_of(o);
+    } else if (o == Py_None || i == s.out_index ||
+               !convert(p, s.name, b.def->flags, o, &a->v[i], a, &nhold)) {
+      return false;
+    }
+    given |= 1u << i;
+  }
+  if (fs.required & ~given) return false;  // missing: parse_one says so
+  for (int k = 0; k < fs.ndefaults; ++k) {
+    const int i = fs.defaults[k];
+    if (given >> i & 1u) continue;
+    const Param& p = s.params[i];
+    a->v[i] = p.def;
+    if (p.type == ArgType::String) a->v[i].str = p.default_str.c_str();
+    given |= 1u << i;
+  }
+  if (form == Form::Method || form == Form::InPlace) {
+    TensorImpl* t = impl_of(self);
+    a->v[s.self_index].tensor = t;
+    given |= 1u << s.self_index;
+    a->self = t;
+    if (form == Form::InPlace) a->out = {t, true};
+  } else if (form == Form::FunctionInPlace) {
+    a->out = {const_cast<TensorImpl*>(a->v[0].tensor), true};
+  }
+  a->given = given;
+  return true;
+}
+
+}  // namespace
+
 void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
                    Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
   const auto& forms = b.forms[static_cast<int>(f)];
   if (forms.size() == 1) {
+    if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) return;
     parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
     return;
   }
@@ -316,6 +365,13 @@ void bind_op(const optable::OpDef& def, OpBinding* out) {
         if (!skip && !s.params[i].kwonly) fs.pos[fs.npos++] = static_cast<int8_t>(i);
       }
       fs.varargs_list = fs.npos == 1 && s.params[fs.pos[0]].type == ArgType::IntList;
+      for (int i = 0; i < static_cast<int>(s.params.size()); ++i) {
+        if (fs.skip[i]) continue;
+        if (!s.params[i].has_default)
+          fs.required |= 1u << i;
+        else if (s.params[i].def_is_value)
+          fs.defaults[fs.ndefaults++] = static_cast<int8_t>(i);
+      }
       out->forms[f].push_back(fs);
     }
   }

@@ -20,6 +20,11 @@ struct FormSchema {
   int npos = 0;
   bool skip[optable::kMaxParams] = {};  // parameters this form does not take
   bool varargs_list = false;            // the only positional is an int list
+  // For parse_positional: the parameters this form needs (no default), and
+  // those with a default value to fill when not given.
+  uint32_t required = 0;
+  int8_t defaults[optable::kMaxParams];
+  int ndefaults = 0;
   const std::string* display;
 };
 
