@@ -15,8 +15,16 @@ namespace mt::optable {
 inline constexpr int kNumElementwiseOps = 85;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
 
-// Every converted family, for the glue's init and for tests.
-extern const OpTable kOpTables[];
-extern const int kNumOpTables;
+// Every converted family, one line each: X(family name, rows, row count).
+// Adding a family means declaring its rows above, defining them in
+// table_<family>.cpp and adding its line here; kOpTables and the glue's
+// entry points (op_entries.cpp) follow from this list.
+#define MT_OP_TABLES(X) \
+  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps)
+
+#define MT_OP_TABLE_COUNT(name, rows, n) +1
+inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);
+#undef MT_OP_TABLE_COUNT
+extern const OpTable kOpTables[kNumOpTables];
 
 }  // namespace mt::optable

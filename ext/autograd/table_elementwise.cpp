@@ -350,9 +350,5 @@ static_assert(sizeof(kElementwiseOps) / sizeof(kElementwiseOps[0]) == kNumElemen
 #undef MT_UNARY
 #undef MT_BINARY
 
-const OpTable kOpTables[] = {
-    {"elementwise", kElementwiseOps, kNumElementwiseOps},
-};
-const int kNumOpTables = sizeof(kOpTables) / sizeof(kOpTables[0]);
 
 }  // namespace mt::optable

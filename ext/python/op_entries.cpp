@@ -24,8 +24,7 @@ using optable::Result;
 
 namespace {
 
-std::vector<OpBinding> g_bindings[1];  // one per table in kOpTables, in order
-constexpr int kNumGlueTables = 1;
+std::vector<OpBinding> g_bindings[optable::kNumOpTables];  // one per table, in order
 
 inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
@@ -90,14 +89,20 @@ const Entries* table_entries(std::index_sequence<I...>) {
   return e;
 }
 
-// Rows of each table, by the table's compile-time length.
+// Rows of each table, by the table's compile-time length (MT_OP_TABLES).
+#define MT_OP_TABLE_SIZE(name, rows, n) n,
+constexpr int kTableSizes[] = {MT_OP_TABLES(MT_OP_TABLE_SIZE)};
+#undef MT_OP_TABLE_SIZE
+
+template <size_t... T>
+const Entries* entries_for(int t, std::index_sequence<T...>) {
+  static const Entries* const all[] = {
+      table_entries<static_cast<int>(T)>(std::make_index_sequence<kTableSizes[T]>())...};
+  return all[t];
+}
+
 const Entries* entries_for(int t) {
-  static_assert(kNumGlueTables == 1, "add a case per table in optable::kOpTables");
-  switch (t) {
-    case 0:
-      return table_entries<0>(std::make_index_sequence<optable::kNumElementwiseOps>());
-  }
-  return nullptr;
+  return entries_for(t, std::make_index_sequence<optable::kNumOpTables>());
 }
 
 constexpr int kCapacity = 640;
@@ -137,8 +142,6 @@ PyObject* ufunc_table(PyObject* module, PyObject*);
 
 bool build_op_entries() {
   MT_BEGIN
-  MT_CHECK(optable::kNumOpTables == kNumGlueTables, "op table: glue knows ",
-           kNumGlueTables, " tables, ext/autograd has ", optable::kNumOpTables);
   int nf = 0, nm = 0;
   add_def(op_table_module_functions, &nf, "_ufunc_table", ufunc_table, METH_NOARGS);
   for (int t = 0; t < optable::kNumOpTables; ++t) {
