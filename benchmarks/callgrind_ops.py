@@ -56,7 +56,12 @@ def instructions(lib, stmt, n, workdir):
     # The checkout's in-place build comes first, so an uninstalled tree works.
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, OMP_NUM_THREADS="1", MINITORCH_NUM_THREADS="1", PYTHONPATH=path)
+    # A fixed hash seed: str hashes change dict probe counts, hence the count.
+    # One thread everywhere: callgrind counts every thread, and an idle BLAS
+    # thread pool spinning adds a time-dependent count.
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MINITORCH_NUM_THREADS="1",
+               PYTHONPATH=path,
+               PYTHONHASHSEED="0")
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
                     script, str(n)], check=True, env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)

@@ -84,7 +84,9 @@ class Storage : public RefCounted {
 // stream; the CPU allocator ignores both. Failure throws mt::Error.
 struct Allocator {
   void* (*alloc)(int64_t nbytes, int device_index, void* stream) = nullptr;
-  ReleaseFn free = nullptr;  // called as free(nullptr, ptr)
+  // Called as free(ctx, ptr) where ctx is the byte count given to alloc,
+  // cast to void* (a caching allocator needs the size back).
+  ReleaseFn free = nullptr;
 };
 
 }  // namespace mt

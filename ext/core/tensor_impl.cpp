@@ -7,10 +7,15 @@
 
 namespace mt {
 
+namespace {
+void* size_ctx(int64_t nbytes) { return reinterpret_cast<void*>(static_cast<intptr_t>(nbytes)); }
+}  // namespace
+
 Ptr<Storage> Storage::allocate(int64_t nbytes, Device device) {
   const Allocator& a = allocator(device.type);
   void* p = a.alloc(nbytes, device.index, nullptr);
-  return Ptr<Storage>(new Storage(p, nbytes, device, a.free, nullptr));
+  // The allocator gets its byte count back at free (Allocator::free).
+  return Ptr<Storage>(new Storage(p, nbytes, device, a.free, size_ctx(nbytes)));
 }
 
 void Storage::resize(int64_t nbytes) {
@@ -26,7 +31,7 @@ void Storage::resize(int64_t nbytes) {
   data_ = p;
   nbytes_ = nbytes;
   release_ = a.free;
-  ctx_ = nullptr;
+  ctx_ = size_ctx(nbytes);
 }
 
 Tensor TensorImpl::empty(const Dims& sizes, DType dtype, Device device) {
