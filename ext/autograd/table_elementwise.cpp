@@ -156,8 +156,8 @@ Result isclose(const OpDef&, OpArgs& a) {
 
 Result allclose(const OpDef&, OpArgs& a) {
   MT_CHECK(a.v[0].tensor && a.v[1].tensor, "allclose(): expected two tensors");
-  return Result::of_bool(ag::allclose(tensor_at(a, 0), tensor_at(a, 1), a.v[2].d, a.v[3].d,
-                                      a.v[4].b));
+  return Result::of_bool(
+      ag::allclose(tensor_at(a, 0), tensor_at(a, 1), a.v[2].d, a.v[3].d, a.v[4].b));
 }
 
 Result equal(const OpDef&, OpArgs& a) {
@@ -207,13 +207,19 @@ constexpr uint8_t kN = kNumberOperands;
 #define MT_B(op) static_cast<int>(BinaryOp::op)
 #define MT_T(op) static_cast<int>(TernaryOp::op)
 // A plain unary op: name(Tensor input, *, Tensor? out=None), all four variants.
-#define MT_UNARY(name, Op, aliases, ufuncs)                                               \
-  {name, name "(Tensor input, *, Tensor? out=None)", kUnaryAll, 0, aliases, ufuncs, MT_U(Op), \
-   unary, nullptr}
+#define MT_UNARY(name, Op, aliases, ufuncs)               \
+  {name,      name "(Tensor input, *, Tensor? out=None)", \
+   kUnaryAll, 0,                                          \
+   aliases,   ufuncs,                                     \
+   MT_U(Op),  unary,                                      \
+   nullptr}
 // A plain binary op: name(Tensor input, Tensor other, *, Tensor? out=None).
-#define MT_BINARY(name, Op, variants, aliases, ufuncs)                                        \
-  {name, name "(Tensor input, Tensor other, *, Tensor? out=None)", variants, kN, aliases, ufuncs, \
-   MT_B(Op), binary, nullptr}
+#define MT_BINARY(name, Op, variants, aliases, ufuncs)                 \
+  {name,     name "(Tensor input, Tensor other, *, Tensor? out=None)", \
+   variants, kN,                                                       \
+   aliases,  ufuncs,                                                   \
+   MT_B(Op), binary,                                                   \
+   nullptr}
 
 }  // namespace
 
@@ -332,8 +338,8 @@ const OpDef kElementwiseOps[] = {
      "where(Tensor condition, Tensor input, Tensor other, *, Tensor? out=None)\n"
      "where(Tensor condition)",
      kFM, kN, "", "", MT_T(Where), where, nullptr},
-    {"lerp", "lerp(Tensor input, Tensor end, Tensor weight, *, Tensor? out=None)", kFMI, kN, "",
-     "", MT_T(Lerp), lerp, nullptr},
+    {"lerp", "lerp(Tensor input, Tensor end, Tensor weight, *, Tensor? out=None)", kFMI, kN, "", "",
+     MT_T(Lerp), lerp, nullptr},
     {"addcmul",
      "addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor? out=None)",
      kFMI, kN, "", "", MT_T(Addcmul), addc, nullptr},
@@ -349,6 +355,5 @@ static_assert(sizeof(kElementwiseOps) / sizeof(kElementwiseOps[0]) == kNumElemen
 #undef MT_T
 #undef MT_UNARY
 #undef MT_BINARY
-
 
 }  // namespace mt::optable

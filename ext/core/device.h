@@ -44,8 +44,7 @@ inline Device parse_device(const std::string& s) {
     return Device{DeviceType::CPU, -1};
   }
   if (type == "cuda") return Device{DeviceType::CUDA, static_cast<int8_t>(index)};
-  MT_THROW(RuntimeError,
-           "Expected one of cpu, cuda device type at start of device string: ", s);
+  MT_THROW(RuntimeError, "Expected one of cpu, cuda device type at start of device string: ", s);
 }
 
 }  // namespace mt

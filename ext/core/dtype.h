@@ -19,16 +19,16 @@ namespace mt {
 
 // _(ctype, Enum, python_name, torch_name, category, numpy_kind)
 // category: 0 bool, 1 integer, 2 floating.
-#define MT_FORALL_DTYPES(_)                              \
-  _(bool, Bool, "bool", "Bool", 0, 'b')                  \
-  _(uint8_t, UInt8, "uint8", "Byte", 1, 'u')             \
-  _(int8_t, Int8, "int8", "Char", 1, 'i')                \
-  _(int16_t, Int16, "int16", "Short", 1, 'i')            \
-  _(int32_t, Int32, "int32", "Int", 1, 'i')              \
-  _(int64_t, Int64, "int64", "Long", 1, 'i')             \
-  _(::mt::Half, Float16, "float16", "Half", 2, 'f')      \
+#define MT_FORALL_DTYPES(_)                                   \
+  _(bool, Bool, "bool", "Bool", 0, 'b')                       \
+  _(uint8_t, UInt8, "uint8", "Byte", 1, 'u')                  \
+  _(int8_t, Int8, "int8", "Char", 1, 'i')                     \
+  _(int16_t, Int16, "int16", "Short", 1, 'i')                 \
+  _(int32_t, Int32, "int32", "Int", 1, 'i')                   \
+  _(int64_t, Int64, "int64", "Long", 1, 'i')                  \
+  _(::mt::Half, Float16, "float16", "Half", 2, 'f')           \
   _(::mt::BFloat16, BFloat16, "bfloat16", "BFloat16", 2, '-') \
-  _(float, Float32, "float32", "Float", 2, 'f')          \
+  _(float, Float32, "float32", "Float", 2, 'f')               \
   _(double, Float64, "float64", "Double", 2, 'f')
 
 enum class DType : int8_t {

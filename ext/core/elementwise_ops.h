@@ -27,94 +27,94 @@
 namespace mt {
 
 // _(Enum, kernel_name)
-#define MT_FORALL_UNARY_OPS(_)                                                            \
-  _(Neg, "neg")                                                                           \
-  _(Abs, "abs")                                                                           \
-  _(Sign, "sign")                                                                         \
-  _(Exp, "exp")                                                                           \
-  _(Exp2, "exp2")                                                                         \
-  _(Expm1, "expm1")                                                                       \
-  _(Log, "log")                                                                           \
-  _(Log2, "log2")                                                                         \
-  _(Log10, "log10")                                                                       \
-  _(Log1p, "log1p")                                                                       \
-  _(Sqrt, "sqrt")                                                                         \
-  _(Rsqrt, "rsqrt")                                                                       \
-  _(Square, "square")                                                                     \
-  _(Sin, "sin")                                                                           \
-  _(Cos, "cos")                                                                           \
-  _(Tan, "tan")                                                                           \
-  _(Asin, "asin")                                                                         \
-  _(Acos, "acos")                                                                         \
-  _(Atan, "atan")                                                                         \
-  _(Sinh, "sinh")                                                                         \
-  _(Cosh, "cosh")                                                                         \
-  _(Tanh, "tanh")                                                                         \
-  _(Asinh, "asinh")                                                                       \
-  _(Acosh, "acosh")                                                                       \
-  _(Atanh, "atanh")                                                                       \
-  _(Sigmoid, "sigmoid")                                                                   \
-  _(Logit, "logit")           /* s0 = eps when flags & 1 */                               \
-  _(Relu, "relu")                                                                         \
-  _(Gelu, "gelu")             /* flags & 1: tanh approximation */                         \
-  _(Silu, "silu")                                                                         \
-  _(Softplus, "softplus")     /* s0 = beta, s1 = threshold */                             \
-  _(Erf, "erf")                                                                           \
-  _(Erfc, "erfc")                                                                         \
-  _(Floor, "floor")                                                                       \
-  _(Ceil, "ceil")                                                                         \
-  _(Round, "round")           /* s0 = decimals (int) */                                   \
-  _(Trunc, "trunc")                                                                       \
-  _(Frac, "frac")                                                                         \
-  _(Reciprocal, "reciprocal")                                                             \
-  _(LogicalNot, "logical_not") /* -> bool */                                              \
-  _(BitwiseNot, "bitwise_not")                                                            \
-  _(IsNan, "isnan")           /* -> bool */                                               \
-  _(IsInf, "isinf")           /* -> bool */                                               \
-  _(IsFinite, "isfinite")     /* -> bool */                                               \
-  _(NanToNum, "nan_to_num")   /* s0 = nan, s1 = posinf (flags & 1), s2 = neginf (& 2) */  \
-  _(Clamp, "clamp")           /* s0 = min (flags & 1), s1 = max (flags & 2) */
+#define MT_FORALL_UNARY_OPS(_)                                                         \
+  _(Neg, "neg")                                                                        \
+  _(Abs, "abs")                                                                        \
+  _(Sign, "sign")                                                                      \
+  _(Exp, "exp")                                                                        \
+  _(Exp2, "exp2")                                                                      \
+  _(Expm1, "expm1")                                                                    \
+  _(Log, "log")                                                                        \
+  _(Log2, "log2")                                                                      \
+  _(Log10, "log10")                                                                    \
+  _(Log1p, "log1p")                                                                    \
+  _(Sqrt, "sqrt")                                                                      \
+  _(Rsqrt, "rsqrt")                                                                    \
+  _(Square, "square")                                                                  \
+  _(Sin, "sin")                                                                        \
+  _(Cos, "cos")                                                                        \
+  _(Tan, "tan")                                                                        \
+  _(Asin, "asin")                                                                      \
+  _(Acos, "acos")                                                                      \
+  _(Atan, "atan")                                                                      \
+  _(Sinh, "sinh")                                                                      \
+  _(Cosh, "cosh")                                                                      \
+  _(Tanh, "tanh")                                                                      \
+  _(Asinh, "asinh")                                                                    \
+  _(Acosh, "acosh")                                                                    \
+  _(Atanh, "atanh")                                                                    \
+  _(Sigmoid, "sigmoid")                                                                \
+  _(Logit, "logit") /* s0 = eps when flags & 1 */                                      \
+  _(Relu, "relu")                                                                      \
+  _(Gelu, "gelu") /* flags & 1: tanh approximation */                                  \
+  _(Silu, "silu")                                                                      \
+  _(Softplus, "softplus") /* s0 = beta, s1 = threshold */                              \
+  _(Erf, "erf")                                                                        \
+  _(Erfc, "erfc")                                                                      \
+  _(Floor, "floor")                                                                    \
+  _(Ceil, "ceil")                                                                      \
+  _(Round, "round") /* s0 = decimals (int) */                                          \
+  _(Trunc, "trunc")                                                                    \
+  _(Frac, "frac")                                                                      \
+  _(Reciprocal, "reciprocal")                                                          \
+  _(LogicalNot, "logical_not") /* -> bool */                                           \
+  _(BitwiseNot, "bitwise_not")                                                         \
+  _(IsNan, "isnan")         /* -> bool */                                              \
+  _(IsInf, "isinf")         /* -> bool */                                              \
+  _(IsFinite, "isfinite")   /* -> bool */                                              \
+  _(NanToNum, "nan_to_num") /* s0 = nan, s1 = posinf (flags & 1), s2 = neginf (& 2) */ \
+  _(Clamp, "clamp")         /* s0 = min (flags & 1), s1 = max (flags & 2) */
 
 // a op b. Predicates (Eq ... Ge, Logical*, IsClose) write bool.
-#define MT_FORALL_BINARY_OPS(_)                                                           \
-  _(Add, "add")               /* s0 = alpha when flags & 1 */                             \
-  _(Sub, "sub")               /* s0 = alpha when flags & 1 */                             \
-  _(Mul, "mul")                                                                           \
-  _(Div, "div_true")                                                                      \
-  _(DivTrunc, "div_trunc")                                                                \
-  _(DivFloor, "div_floor")                                                                \
-  _(Remainder, "remainder")                                                               \
-  _(Fmod, "fmod")                                                                         \
-  _(Pow, "pow")                                                                           \
-  _(Atan2, "atan2")                                                                       \
-  _(Maximum, "maximum")                                                                   \
-  _(Minimum, "minimum")                                                                   \
-  _(Fmax, "fmax")                                                                         \
-  _(Fmin, "fmin")                                                                         \
-  _(Eq, "eq")                                                                             \
-  _(Ne, "ne")                                                                             \
-  _(Lt, "lt")                                                                             \
-  _(Le, "le")                                                                             \
-  _(Gt, "gt")                                                                             \
-  _(Ge, "ge")                                                                             \
-  _(LogicalAnd, "logical_and")                                                            \
-  _(LogicalOr, "logical_or")                                                              \
-  _(LogicalXor, "logical_xor")                                                            \
-  _(BitwiseAnd, "bitwise_and")                                                            \
-  _(BitwiseOr, "bitwise_or")                                                              \
-  _(BitwiseXor, "bitwise_xor")                                                            \
-  _(Lshift, "lshift")                                                                     \
-  _(Rshift, "rshift")                                                                     \
-  _(IsClose, "isclose")       /* s0 = rtol, s1 = atol (doubles), flags & 1: equal_nan */  \
+#define MT_FORALL_BINARY_OPS(_)                                                            \
+  _(Add, "add") /* s0 = alpha when flags & 1 */                                            \
+  _(Sub, "sub") /* s0 = alpha when flags & 1 */                                            \
+  _(Mul, "mul")                                                                            \
+  _(Div, "div_true")                                                                       \
+  _(DivTrunc, "div_trunc")                                                                 \
+  _(DivFloor, "div_floor")                                                                 \
+  _(Remainder, "remainder")                                                                \
+  _(Fmod, "fmod")                                                                          \
+  _(Pow, "pow")                                                                            \
+  _(Atan2, "atan2")                                                                        \
+  _(Maximum, "maximum")                                                                    \
+  _(Minimum, "minimum")                                                                    \
+  _(Fmax, "fmax")                                                                          \
+  _(Fmin, "fmin")                                                                          \
+  _(Eq, "eq")                                                                              \
+  _(Ne, "ne")                                                                              \
+  _(Lt, "lt")                                                                              \
+  _(Le, "le")                                                                              \
+  _(Gt, "gt")                                                                              \
+  _(Ge, "ge")                                                                              \
+  _(LogicalAnd, "logical_and")                                                             \
+  _(LogicalOr, "logical_or")                                                               \
+  _(LogicalXor, "logical_xor")                                                             \
+  _(BitwiseAnd, "bitwise_and")                                                             \
+  _(BitwiseOr, "bitwise_or")                                                               \
+  _(BitwiseXor, "bitwise_xor")                                                             \
+  _(Lshift, "lshift")                                                                      \
+  _(Rshift, "rshift")                                                                      \
+  _(IsClose, "isclose")         /* s0 = rtol, s1 = atol (doubles), flags & 1: equal_nan */ \
   _(Lerp, "lerp_kernel_scalar") /* s0 = weight */
 
 // f(in0, in1, in2).
-#define MT_FORALL_TERNARY_OPS(_)                                                          \
-  _(Where, "where")           /* in0 is the bool condition */                             \
-  _(Clamp, "clamp")           /* clamp(x, min, max) with tensor bounds */                 \
-  _(Lerp, "lerp_kernel_tensor")                                                           \
-  _(Addcmul, "addcmul")       /* s0 = value */                                            \
-  _(Addcdiv, "addcdiv")       /* s0 = value */
+#define MT_FORALL_TERNARY_OPS(_)                                \
+  _(Where, "where") /* in0 is the bool condition */             \
+  _(Clamp, "clamp") /* clamp(x, min, max) with tensor bounds */ \
+  _(Lerp, "lerp_kernel_tensor")                                 \
+  _(Addcmul, "addcmul") /* s0 = value */                        \
+  _(Addcdiv, "addcdiv") /* s0 = value */
 
 #define MT_ELEM_ENUM(E, name) E,
 enum class UnaryOp : uint8_t { MT_FORALL_UNARY_OPS(MT_ELEM_ENUM) };
@@ -133,8 +133,7 @@ static_assert(kNumUnaryOps == 46 && kNumBinaryOps == 30 && kNumTernaryOps == 5,
 #define MT_ELEM_NAME(E, name) name,
 inline constexpr const char* kUnaryNames[kNumUnaryOps] = {MT_FORALL_UNARY_OPS(MT_ELEM_NAME)};
 inline constexpr const char* kBinaryNames[kNumBinaryOps] = {MT_FORALL_BINARY_OPS(MT_ELEM_NAME)};
-inline constexpr const char* kTernaryNames[kNumTernaryOps] = {
-    MT_FORALL_TERNARY_OPS(MT_ELEM_NAME)};
+inline constexpr const char* kTernaryNames[kNumTernaryOps] = {MT_FORALL_TERNARY_OPS(MT_ELEM_NAME)};
 #undef MT_ELEM_NAME
 
 constexpr int op_index(UnaryOp op) { return static_cast<int>(op); }

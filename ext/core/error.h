@@ -43,8 +43,8 @@ template <typename... Args>
 // MT_CHECK(cond, "message ", value, ...): RuntimeError unless cond holds.
 // MT_CHECK_KIND(kind, cond, ...): the same with an explicit kind.
 // Macros rather than functions so the message is only built on failure.
-#define MT_CHECK_KIND(kind, cond, ...)                            \
-  do {                                                            \
+#define MT_CHECK_KIND(kind, cond, ...)                                   \
+  do {                                                                   \
     if (!(cond)) ::mt::detail::fail(::mt::ErrorKind::kind, __VA_ARGS__); \
   } while (0)
 #define MT_CHECK(cond, ...) MT_CHECK_KIND(RuntimeError, cond, __VA_ARGS__)

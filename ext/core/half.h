@@ -46,7 +46,7 @@ inline uint16_t float_to_half(float f) {
     return static_cast<uint16_t>(sign | 0x7c00u | (abs > 0x7f800000u ? 0x200u : 0u));
   }
   if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds to inf
-  if (abs < 0x38800000u) {  // subnormal half or zero: round(|f| / 2^-24)
+  if (abs < 0x38800000u) {                    // subnormal half or zero: round(|f| / 2^-24)
     float v = bits_float(abs) * 16777216.0f;  // exact scaling by 2^24
     // round half to even via the float adder
     float r = (v + 8388608.0f) - 8388608.0f;
@@ -61,7 +61,8 @@ inline float bf16_to_float(uint16_t b) { return bits_float(static_cast<uint32_t>
 
 inline uint16_t float_to_bf16(float f) {
   uint32_t u = float_bits(f);
-  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40u);  // quiet nan
+  if ((u & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((u >> 16) | 0x40u);  // quiet nan
   u += 0x7fffu + ((u >> 16) & 1u);
   return static_cast<uint16_t>(u >> 16);
 }
@@ -70,16 +71,16 @@ struct FromBits {};
 
 // Half and BFloat16 convert implicitly to and from every arithmetic type
 // through float, so generic kernel code can treat them like float.
-#define MT_DEFINE_16BIT_FLOAT(Name, to_float, from_float)                                 \
-  struct Name {                                                                          \
-    uint16_t x;                                                                          \
-    Name() = default;                                                                    \
-    constexpr Name(uint16_t bits, FromBits) : x(bits) {}                                 \
-    Name(float f) : x(from_float(f)) {}                                                  \
-    template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> &&         \
-                                                      !std::is_same_v<T, float>>>        \
-    Name(T v) : x(from_float(static_cast<float>(v))) {}                                  \
-    operator float() const { return to_float(x); }                                       \
+#define MT_DEFINE_16BIT_FLOAT(Name, to_float, from_float)                                        \
+  struct Name {                                                                                  \
+    uint16_t x;                                                                                  \
+    Name() = default;                                                                            \
+    constexpr Name(uint16_t bits, FromBits) : x(bits) {}                                         \
+    Name(float f) : x(from_float(f)) {}                                                          \
+    template <typename T,                                                                        \
+              typename = std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, float>>> \
+    Name(T v) : x(from_float(static_cast<float>(v))) {}                                          \
+    operator float() const { return to_float(x); }                                               \
   };
 MT_DEFINE_16BIT_FLOAT(Half, half_to_float, float_to_half)
 MT_DEFINE_16BIT_FLOAT(BFloat16, bf16_to_float, float_to_bf16)

@@ -19,8 +19,8 @@ TensorIter TensorIter::build(std::initializer_list<const TensorImpl*> outputs,
   Dims full[kMaxOperands];
   int k = 0;
   auto add = [&](const TensorImpl* t, bool is_output) {
-    MT_CHECK(t->dim() <= nd && (!is_output || t->dim() == nd),
-             "output with shape ", out_shape, " doesn't match the broadcast shape ", t->sizes());
+    MT_CHECK(t->dim() <= nd && (!is_output || t->dim() == nd), "output with shape ", out_shape,
+             " doesn't match the broadcast shape ", t->sizes());
     full[k] = Dims(nd, 0);
     int64_t lead = nd - t->dim();
     for (int64_t d = 0; d < t->dim(); ++d) {

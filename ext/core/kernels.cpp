@@ -64,8 +64,7 @@ std::vector<std::string> missing_kernels(DeviceType type) {
   for (int i = 0; i < kNumBinaryOps; ++i)
     check(reinterpret_cast<const void*>(t.binary[i]), std::string("binary.") + kBinaryNames[i]);
   for (int i = 0; i < kNumTernaryOps; ++i)
-    check(reinterpret_cast<const void*>(t.ternary[i]),
-          std::string("ternary.") + kTernaryNames[i]);
+    check(reinterpret_cast<const void*>(t.ternary[i]), std::string("ternary.") + kTernaryNames[i]);
   return missing;
 }
 

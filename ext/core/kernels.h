@@ -35,20 +35,20 @@ struct GemmArgs {
   char* b = nullptr;
   char* c = nullptr;
   int64_t a_rs = 0, a_cs = 0, b_rs = 0, b_cs = 0, c_rs = 0, c_cs = 0;  // row/col strides
-  Dims batch;                                  // batch sizes (may be empty)
-  Dims a_bs, b_bs, c_bs;                       // per-batch-dim strides
+  Dims batch;                                                          // batch sizes (may be empty)
+  Dims a_bs, b_bs, c_bs;                                               // per-batch-dim strides
   Scalar alpha = Scalar::from_int(1), beta = Scalar::from_int(0);
 };
 
 // Row-major, CBLAS-style GEMM of a BLAS library with 64-bit sizes:
 // C = alpha * op(A) @ op(B) + beta * C, op(X) = X or X^T (trans_*), unit stride
 // along rows of each stored matrix, leading dimensions lda/ldb/ldc.
-using SGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                         float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
-                         float beta, float* c, int64_t ldc);
-using DGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                         double alpha, const double* a, int64_t lda, const double* b,
-                         int64_t ldb, double beta, double* c, int64_t ldc);
+using SGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                         const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
+                         float* c, int64_t ldc);
+using DGemmFn = void (*)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, double alpha,
+                         const double* a, int64_t lda, const double* b, int64_t ldb, double beta,
+                         double* c, int64_t ldc);
 struct BlasGemm {
   SGemmFn sgemm = nullptr;
   DGemmFn dgemm = nullptr;
@@ -144,8 +144,8 @@ struct KernelTable {
   // out_dt (Int64 or Int32). Row r of vals searches row r of seq, or row 0
   // when seq has one row. right: first position whose value is > v (else >= v).
   void (*searchsorted)(const char* seq, const int64_t* sorter, int64_t seq_rows, int64_t len,
-                       const char* vals, int64_t rows, int64_t m, DType dt, char* out,
-                       DType out_dt, bool right) = nullptr;
+                       const char* vals, int64_t rows, int64_t m, DType dt, char* out, DType out_dt,
+                       bool right) = nullptr;
   // data: contiguous [batch, rows, cols]; zeroes what tril (lower) or triu
   // keeps out: lower keeps j <= i + k, upper keeps j >= i + k.
   void (*triangle)(char* data, DType dt, int64_t batch, int64_t rows, int64_t cols, int64_t k,

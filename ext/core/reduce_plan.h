@@ -36,25 +36,25 @@ enum class ReduceKind : int8_t {
   Sum,
   NanSum,
   Prod,
-  Mean,           // floating only
-  NanMean,        // floating only
-  Max,            // values only (amax, max()), NaN propagates
+  Mean,     // floating only
+  NanMean,  // floating only
+  Max,      // values only (amax, max()), NaN propagates
   Min,
-  ArgMax,         // out[0]: int64 index (first maximum, first NaN wins)
+  ArgMax,  // out[0]: int64 index (first maximum, first NaN wins)
   ArgMin,
-  MaxWithIndex,   // out[0] values, out[1] int64 indices
+  MaxWithIndex,  // out[0] values, out[1] int64 indices
   MinWithIndex,
-  AMinMax,        // out[0] min, out[1] max
-  All,            // out[0] bool (uint8 when the input is uint8)
+  AMinMax,  // out[0] min, out[1] max
+  All,      // out[0] bool (uint8 when the input is uint8)
   Any,
-  CountNonzero,   // out[0] int64
-  Norm,           // floating; order in ReduceArgs::p
-  Var,            // floating; out[0] var (or std), out[1] (optional) mean
-  LogSumExp,      // floating
+  CountNonzero,  // out[0] int64
+  Norm,          // floating; order in ReduceArgs::p
+  Var,           // floating; out[0] var (or std), out[1] (optional) mean
+  LogSumExp,     // floating
   // scans along one dim (KernelTable::scan)
-  CumSum,         // out[0] like Sum
+  CumSum,  // out[0] like Sum
   CumProd,
-  CumMax,         // out[0] values, out[1] int64 indices
+  CumMax,  // out[0] values, out[1] int64 indices
   CumMin,
   // KernelTable::softmax (floating, out[0] has the input's dtype)
   Softmax,
@@ -76,12 +76,12 @@ struct ReducePlan {
   char* out[kMaxOut] = {};
   DType out_dtype[kMaxOut] = {DType::Float32, DType::Int64};
 
-  Dims outer;                  // kept dims, innermost first (see Note [Reduction plan])
-  Dims outer_in;               // input byte strides over `outer`
-  Dims outer_out[kMaxOut];     // output byte strides over `outer`
-  Dims inner;                  // reduced dims, innermost first
-  Dims inner_in;               // input byte strides over `inner`
-  Dims inner_out[kMaxOut];     // scans/softmax: output byte strides along the one inner dim
+  Dims outer;               // kept dims, innermost first (see Note [Reduction plan])
+  Dims outer_in;            // input byte strides over `outer`
+  Dims outer_out[kMaxOut];  // output byte strides over `outer`
+  Dims inner;               // reduced dims, innermost first
+  Dims inner_in;            // input byte strides over `inner`
+  Dims inner_out[kMaxOut];  // scans/softmax: output byte strides along the one inner dim
   int64_t outer_numel = 1;
   int64_t inner_numel = 1;
 };

@@ -53,8 +53,10 @@ void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_
   for (int64_t i = 0; i < sizes.size(); ++i) {
     int64_t span;
     overflow |= __builtin_mul_overflow(sizes[i] - 1, strides[i], &span);
-    if (span < 0) overflow |= __builtin_add_overflow(*lo, span, lo);
-    else overflow |= __builtin_add_overflow(*hi, span, hi);
+    if (span < 0)
+      overflow |= __builtin_add_overflow(*lo, span, lo);
+    else
+      overflow |= __builtin_add_overflow(*hi, span, hi);
   }
   MT_CHECK(!overflow, "Storage size calculation overflowed with sizes=", sizes,
            " and strides=", strides);
@@ -62,8 +64,9 @@ void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_
 
 int64_t wrap_dim(int64_t dim, int64_t ndim) {
   int64_t n = ndim > 0 ? ndim : 1;  // a 0-d tensor accepts dim 0 and -1
-  MT_CHECK_KIND(IndexError, dim >= -n && dim < n, "Dimension out of range (expected to be in range of [",
-                -n, ", ", n - 1, "], but got ", dim, ")");
+  MT_CHECK_KIND(IndexError, dim >= -n && dim < n,
+                "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+                "], but got ", dim, ")");
   return dim < 0 ? dim + n : dim;
 }
 

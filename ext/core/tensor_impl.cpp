@@ -93,10 +93,9 @@ void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DTy
   int64_t need;
   MT_CHECK(!__builtin_mul_overflow(offset + hi + 1, isz, &need),
            "Storage size calculation overflowed with sizes=", sizes, " and strides=", strides);
-  MT_CHECK(offset + lo >= 0 && need <= nbytes,
-           "setStorage: sizes ", sizes, ", strides ", strides, ", storage offset ", offset,
-           ", and itemsize ", isz, " requiring a storage size of ", need,
-           " are out of bounds for storage of size ", nbytes);
+  MT_CHECK(offset + lo >= 0 && need <= nbytes, "setStorage: sizes ", sizes, ", strides ", strides,
+           ", storage offset ", offset, ", and itemsize ", isz, " requiring a storage size of ",
+           need, " are out of bounds for storage of size ", nbytes);
 }
 
 void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset) {

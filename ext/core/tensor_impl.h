@@ -63,9 +63,7 @@ class TensorImpl : public RefCounted {
   int64_t itemsize() const { return itemsize_of(dtype_); }
   Device device() const { return storage_->device(); }
   bool is_contiguous() const { return contiguous_; }
-  char* data() const {
-    return static_cast<char*>(storage_->data()) + offset_ * itemsize();
-  }
+  char* data() const { return static_cast<char*>(storage_->data()) + offset_ * itemsize(); }
 
   // Re-points this tensor (set_, resize_). Checks that the new view fits the
   // storage; on failure nothing changes.

@@ -20,8 +20,10 @@ using namespace mt::functors;
 template <BinaryOp Op, template <typename> class Plain, template <typename> class WithAlpha,
           unsigned Types>
 void alpha_kernel(const TensorIter& it, const ElemArgs& args) {
-  if (args.flags & 1) binary_kernel<Op, WithAlpha, Types>(it, args);
-  else binary_kernel<Op, Plain, Types>(it, args);
+  if (args.flags & 1)
+    binary_kernel<Op, WithAlpha, Types>(it, args);
+  else
+    binary_kernel<Op, Plain, Types>(it, args);
 }
 
 }  // namespace

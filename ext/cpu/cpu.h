@@ -9,8 +9,7 @@ void copy(const TensorIter& it);
 void fill(const TensorIter& it, Scalar value);
 void arange(char* out, int64_t n, DType dt, double start, double step);
 void linspace(char* out, int64_t n, DType dt, double start, double end);
-void uniform(char* out, int64_t n, DType dt, double lo, double hi, uint64_t seed,
-             uint64_t offset);
+void uniform(char* out, int64_t n, DType dt, double lo, double hi, uint64_t seed, uint64_t offset);
 void normal(char* out, int64_t n, DType dt, double mean, double std, uint64_t seed,
             uint64_t offset);
 void randint(char* out, int64_t n, DType dt, int64_t low, int64_t high, uint64_t seed,

@@ -26,9 +26,12 @@ enum TypeSet : unsigned { kBool = 1, kInt = 2, kFloat = 4, kNoBool = 6, kAllType
 
 template <typename T>
 constexpr unsigned type_bit() {
-  if constexpr (std::is_same_v<T, bool>) return kBool;
-  else if constexpr (std::is_integral_v<T>) return kInt;
-  else return kFloat;
+  if constexpr (std::is_same_v<T, bool>)
+    return kBool;
+  else if constexpr (std::is_integral_v<T>)
+    return kInt;
+  else
+    return kFloat;
 }
 
 [[noreturn]] inline void not_implemented(const char* name, DType dt) {
@@ -41,17 +44,19 @@ using functors::scalar_as;
 
 template <typename F, typename T>
 F make_functor(const ElemArgs& args) {
-  if constexpr (std::is_constructible_v<F, const ElemArgs&>) return F(args);
-  else return F{};
+  if constexpr (std::is_constructible_v<F, const ElemArgs&>)
+    return F(args);
+  else
+    return F{};
 }
 
 // The type a functor's result is stored as: bool for predicates, else T.
 template <typename F, typename T, int Arity>
 struct StoreType {
   using M = opmath_t<T>;
-  using R = std::conditional_t<Arity == 1, std::invoke_result<F, M>,
-                               std::conditional_t<Arity == 2, std::invoke_result<F, M, M>,
-                                                  std::invoke_result<F, M, M, M>>>;
+  using R = std::conditional_t<
+      Arity == 1, std::invoke_result<F, M>,
+      std::conditional_t<Arity == 2, std::invoke_result<F, M, M>, std::invoke_result<F, M, M, M>>>;
   using type = std::conditional_t<std::is_same_v<typename R::type, bool>, bool, T>;
 };
 
@@ -72,9 +77,8 @@ inline void map1(int64_t n, char* out, int64_t so, const char* in, int64_t si, c
 
 template <typename O, typename T, typename F>
 void unary_loop(const TensorIter& it, const F& f) {
-  it.for_each([&f](int64_t n, char** p, const int64_t* s) {
-    map1<O, T>(n, p[0], s[0], p[1], s[1], f);
-  });
+  it.for_each(
+      [&f](int64_t n, char** p, const int64_t* s) { map1<O, T>(n, p[0], s[0], p[1], s[1], f); });
 }
 
 template <typename T>
@@ -136,8 +140,7 @@ void ternary_loop(const TensorIter& it, const F& f) {
       const T* b = reinterpret_cast<const T*>(p[2]);
       const T* c = reinterpret_cast<const T*>(p[3]);
       for (int64_t i = 0; i < n; ++i)
-        o[i] = static_cast<O>(
-            f(static_cast<MA>(a[i]), static_cast<M>(b[i]), static_cast<M>(c[i])));
+        o[i] = static_cast<O>(f(static_cast<MA>(a[i]), static_cast<M>(b[i]), static_cast<M>(c[i])));
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<O*>(p[0] + i * s[0]) = static_cast<O>(
@@ -152,8 +155,10 @@ template <unsigned Types, typename Body>
 void dispatch_elem(DType dt, const char* name, Body&& body) {
   dispatch(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    if constexpr ((Types & type_bit<T>()) != 0) body(tag);
-    else not_implemented(name, dt);
+    if constexpr ((Types & type_bit<T>()) != 0)
+      body(tag);
+    else
+      not_implemented(name, dt);
   });
 }
 

@@ -33,8 +33,10 @@ void linspace(char* out, int64_t n, DType dt, double start, double end) {
     for (int64_t i = 0; i < n; ++i) {
       double v = i < half ? start + step * static_cast<double>(i)
                           : end - step * static_cast<double>(n - 1 - i);
-      if constexpr (std::is_integral_v<T>) o[i] = static_cast<T>(static_cast<int64_t>(v));
-      else o[i] = static_cast<T>(v);
+      if constexpr (std::is_integral_v<T>)
+        o[i] = static_cast<T>(static_cast<int64_t>(v));
+      else
+        o[i] = static_cast<T>(v);
     }
   });
 }
@@ -62,8 +64,7 @@ void draw_pairs(int64_t n, uint64_t seed, uint64_t offset, F f) {
 }
 }  // namespace
 
-void uniform(char* out, int64_t n, DType dt, double lo, double hi, uint64_t seed,
-             uint64_t offset) {
+void uniform(char* out, int64_t n, DType dt, double lo, double hi, uint64_t seed, uint64_t offset) {
   dispatch(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* o = reinterpret_cast<T*>(out);
@@ -72,7 +73,8 @@ void uniform(char* out, int64_t n, DType dt, double lo, double hi, uint64_t seed
       T v = static_cast<T>(lo + (hi - lo) * u);
       // rounding to a narrow float type can reach hi; keep [lo, hi)
       if constexpr (!std::is_integral_v<T>) {
-        if (static_cast<double>(static_cast<opmath_t<T>>(v)) >= hi && hi > lo) v = static_cast<T>(lo);
+        if (static_cast<double>(static_cast<opmath_t<T>>(v)) >= hi && hi > lo)
+          v = static_cast<T>(lo);
       }
       o[i] = v;
     });

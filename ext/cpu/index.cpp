@@ -142,7 +142,8 @@ int64_t nonzero_count(const TensorIter& it) {
     using T = typename decltype(tag)::type;
     it.for_each([&](int64_t n, char** p, const int64_t* s) {
       int64_t c = 0;
-      for (int64_t i = 0; i < n; ++i) c += nonzero_value(*reinterpret_cast<const T*>(p[0] + i * s[0]));
+      for (int64_t i = 0; i < n; ++i)
+        c += nonzero_value(*reinterpret_cast<const T*>(p[0] + i * s[0]));
       total.fetch_add(c, std::memory_order_relaxed);
     });
   });

@@ -365,8 +365,10 @@ void gemm(const GemmArgs& g0) {
   }
   dispatch(g.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    if (work * numel_of(g.batch) <= kDirectMaxWork) gemm_direct<T>(g);
-    else gemm_blocked<T>(g);
+    if (work * numel_of(g.batch) <= kDirectMaxWork)
+      gemm_direct<T>(g);
+    else
+      gemm_blocked<T>(g);
   });
 }
 

@@ -39,15 +39,18 @@ struct SumOp {
   static constexpr int K = sizeof(acc_t) == 4 ? 32 : 16;
   static acc_t add(acc_t a, T x) {
     acc_t v = cv<T, acc_t>(x);
-    if constexpr (kNan && std::is_floating_point_v<acc_t>) return a + (v == v ? v : acc_t(0));
-    else return a + v;
+    if constexpr (kNan && std::is_floating_point_v<acc_t>)
+      return a + (v == v ? v : acc_t(0));
+    else
+      return a + v;
   }
   acc_t identity() const { return acc_t(0); }
   acc_t step(acc_t a, T x) const { return add(a, x); }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
     if constexpr (!kNan && std::is_same_v<T, acc_t> && std::is_floating_point_v<T>) {
       // same lanes and order as multi_acc<K> below, with AVX2 where available
-      if (s == static_cast<int64_t>(sizeof(T))) return simd::sum_lanes(reinterpret_cast<const T*>(p), n);
+      if (s == static_cast<int64_t>(sizeof(T)))
+        return simd::sum_lanes(reinterpret_cast<const T*>(p), n);
     }
     return multi_acc<K, T>(p, n, s, acc_t(0), add, [](acc_t a, acc_t b) { return a + b; });
   }
@@ -79,12 +82,14 @@ struct ProdOp {
   acc_t step(acc_t a, T x) const { return mul(a, x); }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
     // 8 independent products: a single chain would be bound by multiply latency
-    return multi_acc<8, T>(p, n, s, acc_t(1), mul, [this](acc_t a, acc_t b) { return combine(a, b); });
+    return multi_acc<8, T>(p, n, s, acc_t(1), mul,
+                           [this](acc_t a, acc_t b) { return combine(a, b); });
   }
   acc_t combine(acc_t a, acc_t b) const {
     if constexpr (std::is_integral_v<acc_t>)
       return static_cast<acc_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-    else return a * b;
+    else
+      return a * b;
   }
   void store(char* const* out, acc_t a, int64_t) const { put<O>(out[0], a); }
 };

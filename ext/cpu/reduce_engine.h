@@ -53,8 +53,8 @@ namespace mt::cpu::red {
 // NumPy's pairwise sum (blocks of 128 over 8 accumulators).
 inline constexpr int64_t kBlock = 512;
 inline constexpr int64_t kVertBytes = 4096;  // run_vertical: accumulator row size (in L1)
-inline constexpr int64_t kRowBlock = 16;    // rows per leaf in run_vertical's cascade
-inline constexpr int kMaxLevels = 64;      // cascade depth (2^64 leaves)
+inline constexpr int64_t kRowBlock = 16;     // rows per leaf in run_vertical's cascade
+inline constexpr int kMaxLevels = 64;        // cascade depth (2^64 leaves)
 
 // Calls f(b, e) over [0, n) in parallel_for's fixed chunks. A single chunk
 // runs inline, so small problems never build a std::function (no heap work).
@@ -74,14 +74,18 @@ inline opmath_t<T> load(const char* p) {
 }
 template <class O, class A>
 inline void put(char* p, A v) {
-  if constexpr (std::is_same_v<O, bool>) *reinterpret_cast<O*>(p) = static_cast<bool>(v);
-  else *reinterpret_cast<O*>(p) = static_cast<O>(v);
+  if constexpr (std::is_same_v<O, bool>)
+    *reinterpret_cast<O*>(p) = static_cast<bool>(v);
+  else
+    *reinterpret_cast<O*>(p) = static_cast<O>(v);
 }
 
 template <class T>
 inline bool is_nan(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
 }
 
 // Folds leaves [0, n) (leaf(i) gives leaf i's accumulator) pairwise in
@@ -118,13 +122,12 @@ typename Op::acc_t reduce_run(const Op& op, const char* ptr, int64_t n, int64_t 
   using A = typename Op::acc_t;
   if constexpr (Op::kPairwise) {
     if (n > kBlock) {
-      return cascade<A>(
-          (n + kBlock - 1) / kBlock, op.identity(),
-          [&](int64_t i) {
-            int64_t b = i * kBlock;
-            return op.leaf(ptr + b * s, std::min(kBlock, n - b), s, idx0 + b);
-          },
-          [&](const A& a, const A& b) { return op.combine(a, b); });
+      return cascade<A>((n + kBlock - 1) / kBlock, op.identity(),
+                        [&](int64_t i) {
+                          int64_t b = i * kBlock;
+                          return op.leaf(ptr + b * s, std::min(kBlock, n - b), s, idx0 + b);
+                        },
+                        [&](const A& a, const A& b) { return op.combine(a, b); });
     }
   }
   return op.leaf(ptr, n, s, idx0);
@@ -169,13 +172,12 @@ typename Op::acc_t reduce_span(const Op& op, const ReducePlan& p, const char* ba
   MT_CHECK(p.inner.size() <= 64, "reduction over more than 64 dims is not supported");
   if constexpr (Op::kPairwise) {
     if (e - b > kBlock) {
-      return cascade<A>(
-          (e - b + kBlock - 1) / kBlock, op.identity(),
-          [&](int64_t i) {
-            int64_t lb = b + i * kBlock;
-            return walk_runs(op, p, base, lb, std::min(e, lb + kBlock));
-          },
-          [&](const A& x, const A& y) { return op.combine(x, y); });
+      return cascade<A>((e - b + kBlock - 1) / kBlock, op.identity(),
+                        [&](int64_t i) {
+                          int64_t lb = b + i * kBlock;
+                          return walk_runs(op, p, base, lb, std::min(e, lb + kBlock));
+                        },
+                        [&](const A& x, const A& y) { return op.combine(x, y); });
     }
   }
   return walk_runs(op, p, base, b, e);
@@ -309,8 +311,7 @@ bool vertical_ok(const ReducePlan& p) {
     return false;
   } else {
     return p.outer.size() >= 1 && p.inner.size() >= 1 && p.outer[0] >= 2 &&
-           p.outer_in[0] == static_cast<int64_t>(sizeof(typename Op::in_t)) &&
-           p.inner.size() <= 64;
+           p.outer_in[0] == static_cast<int64_t>(sizeof(typename Op::in_t)) && p.inner.size() <= 64;
   }
 }
 

@@ -25,10 +25,12 @@ inline V pick(V a, V x) {
 
 template <class V, bool kMax>
 constexpr V worst() {
-  if constexpr (std::is_same_v<V, bool>) return !kMax;
+  if constexpr (std::is_same_v<V, bool>)
+    return !kMax;
   else if constexpr (std::is_floating_point_v<V>)
     return kMax ? -std::numeric_limits<V>::infinity() : std::numeric_limits<V>::infinity();
-  else return kMax ? std::numeric_limits<V>::lowest() : std::numeric_limits<V>::max();
+  else
+    return kMax ? std::numeric_limits<V>::lowest() : std::numeric_limits<V>::max();
 }
 
 // amax / amin / max() / min(): values only.
@@ -55,7 +57,8 @@ struct MaxOp {
         return nan ? std::numeric_limits<T>::quiet_NaN() : m;
       }
     }
-    return multi_acc<8, T>(p, n, s, identity(), f, [](acc_t a, acc_t b) { return pick<kMax>(a, b); });
+    return multi_acc<8, T>(p, n, s, identity(), f,
+                           [](acc_t a, acc_t b) { return pick<kMax>(a, b); });
   }
   acc_t combine(acc_t a, acc_t b) const { return pick<kMax>(a, b); }
   void store(char* const* out, acc_t a, int64_t) const { put<T>(out[0], a); }
@@ -151,9 +154,9 @@ struct AMinMaxOp {
 
 void reduce_minmax(const ReducePlan& p, const ReduceArgs& a) {
   for (int k = 0; k < p.nout; ++k) {
-    bool is_index = (k == 1 && (a.kind == ReduceKind::MaxWithIndex ||
-                                a.kind == ReduceKind::MinWithIndex)) ||
-                    a.kind == ReduceKind::ArgMax || a.kind == ReduceKind::ArgMin;
+    bool is_index =
+        (k == 1 && (a.kind == ReduceKind::MaxWithIndex || a.kind == ReduceKind::MinWithIndex)) ||
+        a.kind == ReduceKind::ArgMax || a.kind == ReduceKind::ArgMin;
     MT_CHECK(p.out_dtype[k] == (is_index ? DType::Int64 : p.in_dtype),
              "max/min: unexpected output dtype");
   }

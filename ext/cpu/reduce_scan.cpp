@@ -36,9 +36,9 @@ void for_each_line(const ReducePlan& p, F&& f) {
 }
 
 template <class T>
-using scan_acc_t = std::conditional_t<
-    std::is_floating_point_v<opmath_t<T>>,
-    std::conditional_t<std::is_same_v<opmath_t<T>, T>, double, float>, int64_t>;
+using scan_acc_t =
+    std::conditional_t<std::is_floating_point_v<opmath_t<T>>,
+                       std::conditional_t<std::is_same_v<opmath_t<T>, T>, double, float>, int64_t>;
 
 template <class T, class O, bool kProd>
 void cum_sum_prod(const ReducePlan& p) {
@@ -50,7 +50,8 @@ void cum_sum_prod(const ReducePlan& p) {
       if constexpr (kProd) {
         if constexpr (std::is_integral_v<A>)  // wraps on overflow like PyTorch's int64
           acc = static_cast<A>(static_cast<uint64_t>(acc) * static_cast<uint64_t>(v));
-        else acc *= v;
+        else
+          acc *= v;
       } else {
         acc += v;
       }
@@ -84,50 +85,52 @@ void softmax_lines(const ReducePlan& p, bool log) {
   // float32 and float64 store exp(x - max) and rescale in place; 16-bit types
   // recompute it so the output is rounded once.
   constexpr bool kStoreExp = std::is_same_v<A, T>;
-  for_each_line(p, [log](const char* in, char* const* out, int64_t n, int64_t si,
-                         const int64_t* so) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (si == 4 && so[0] == 4) {  // contiguous line: SIMD max and exp
-        const float* xs = reinterpret_cast<const float*>(in);
-        float* ys = reinterpret_cast<float*>(out[0]);
-        bool nan;
-        float m = simd::extreme<true>(xs, n, &nan);
-        if (nan) m = std::numeric_limits<float>::quiet_NaN();
-        if (log) {
-          float lse = static_cast<float>(std::log(simd::exp_shift_sum(xs, nullptr, n, m)));
-          for (int64_t i = 0; i < n; ++i) ys[i] = xs[i] - m - lse;
-        } else {
-          float inv = static_cast<float>(1.0 / simd::exp_shift_sum(xs, ys, n, m));
-          for (int64_t i = 0; i < n; ++i) ys[i] *= inv;
+  for_each_line(
+      p, [log](const char* in, char* const* out, int64_t n, int64_t si, const int64_t* so) {
+        if constexpr (std::is_same_v<T, float>) {
+          if (si == 4 && so[0] == 4) {  // contiguous line: SIMD max and exp
+            const float* xs = reinterpret_cast<const float*>(in);
+            float* ys = reinterpret_cast<float*>(out[0]);
+            bool nan;
+            float m = simd::extreme<true>(xs, n, &nan);
+            if (nan) m = std::numeric_limits<float>::quiet_NaN();
+            if (log) {
+              float lse = static_cast<float>(std::log(simd::exp_shift_sum(xs, nullptr, n, m)));
+              for (int64_t i = 0; i < n; ++i) ys[i] = xs[i] - m - lse;
+            } else {
+              float inv = static_cast<float>(1.0 / simd::exp_shift_sum(xs, ys, n, m));
+              for (int64_t i = 0; i < n; ++i) ys[i] *= inv;
+            }
+            return;
+          }
         }
-        return;
-      }
-    }
-    auto x = [&](int64_t i) { return load<T>(in + i * si); };
-    auto y = [&](int64_t i) { return reinterpret_cast<T*>(out[0] + i * so[0]); };
-    A m = -std::numeric_limits<A>::infinity();
-    for (int64_t i = 0; i < n; ++i) {
-      A v = x(i);
-      if (v > m || std::isnan(v)) m = v;
-    }
-    double sum = 0;
-    if (log) {
-      for (int64_t i = 0; i < n; ++i) sum += std::exp(x(i) - m);
-      A lse = static_cast<A>(std::log(sum));
-      for (int64_t i = 0; i < n; ++i) *y(i) = static_cast<T>(x(i) - m - lse);
-      return;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      A e = std::exp(x(i) - m);
-      sum += e;
-      if constexpr (kStoreExp) *y(i) = e;
-    }
-    A inv = static_cast<A>(1.0 / sum);
-    for (int64_t i = 0; i < n; ++i) {
-      if constexpr (kStoreExp) *y(i) = *y(i) * inv;
-      else *y(i) = static_cast<T>(std::exp(x(i) - m) * inv);
-    }
-  });
+        auto x = [&](int64_t i) { return load<T>(in + i * si); };
+        auto y = [&](int64_t i) { return reinterpret_cast<T*>(out[0] + i * so[0]); };
+        A m = -std::numeric_limits<A>::infinity();
+        for (int64_t i = 0; i < n; ++i) {
+          A v = x(i);
+          if (v > m || std::isnan(v)) m = v;
+        }
+        double sum = 0;
+        if (log) {
+          for (int64_t i = 0; i < n; ++i) sum += std::exp(x(i) - m);
+          A lse = static_cast<A>(std::log(sum));
+          for (int64_t i = 0; i < n; ++i) *y(i) = static_cast<T>(x(i) - m - lse);
+          return;
+        }
+        for (int64_t i = 0; i < n; ++i) {
+          A e = std::exp(x(i) - m);
+          sum += e;
+          if constexpr (kStoreExp) *y(i) = e;
+        }
+        A inv = static_cast<A>(1.0 / sum);
+        for (int64_t i = 0; i < n; ++i) {
+          if constexpr (kStoreExp)
+            *y(i) = *y(i) * inv;
+          else
+            *y(i) = static_cast<T>(std::exp(x(i) - m) * inv);
+        }
+      });
 }
 
 }  // namespace

@@ -99,8 +99,8 @@ inline T sum_lanes(const T* x, int64_t n) {
 // Max (kMax) or min of x[0..n) ignoring NaN; *nan tells whether a NaN was seen.
 template <bool kMax>
 inline float extreme(const float* x, int64_t n, bool* nan) {
-  const float init = kMax ? -std::numeric_limits<float>::infinity()
-                          : std::numeric_limits<float>::infinity();
+  const float init =
+      kMax ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
   float m = init;
   bool seen = false;
   int64_t i = 0;
@@ -135,8 +135,8 @@ inline float extreme(const float* x, int64_t n, bool* nan) {
 
 template <bool kMax>
 inline double extreme(const double* x, int64_t n, bool* nan) {
-  const double init = kMax ? -std::numeric_limits<double>::infinity()
-                           : std::numeric_limits<double>::infinity();
+  const double init =
+      kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   double m = init;
   bool seen = false;
   int64_t i = 0;

@@ -72,9 +72,12 @@ struct NormOp {
     }
   }
   static acc_t merge(acc_t a, acc_t b) {
-    if constexpr (M == NormMode::Inf) return b > a || std::isnan(b) ? b : a;
-    else if constexpr (M == NormMode::NegInf) return b < a || std::isnan(b) ? b : a;
-    else return a + b;
+    if constexpr (M == NormMode::Inf)
+      return b > a || std::isnan(b) ? b : a;
+    else if constexpr (M == NormMode::NegInf)
+      return b < a || std::isnan(b) ? b : a;
+    else
+      return a + b;
   }
   acc_t identity() const {
     return M == NormMode::NegInf ? std::numeric_limits<acc_t>::infinity() : acc_t(0);
@@ -93,8 +96,10 @@ struct NormOp {
   }
   acc_t combine(acc_t a, acc_t b) const { return merge(a, b); }
   void store(char* const* out, acc_t a, int64_t) const {
-    if constexpr (M == NormMode::Two) a = std::sqrt(a);
-    else if constexpr (M == NormMode::P) a = std::pow(a, acc_t(1) / p);
+    if constexpr (M == NormMode::Two)
+      a = std::sqrt(a);
+    else if constexpr (M == NormMode::P)
+      a = std::pow(a, acc_t(1) / p);
     put<T>(out[0], a);
   }
 };

@@ -44,11 +44,13 @@ void sort(char* values, int64_t* indices, DType dt, int64_t rows, int64_t len, b
       std::vector<std::pair<K, int64_t>> tmp(len);
       for (int64_t i = 0; i < len; ++i) tmp[i] = {static_cast<K>(v[i]), i};
       if (descending)
-        std::stable_sort(tmp.begin(), tmp.end(),
-                         [](const auto& a, const auto& b) { return less_nan_last(b.first, a.first); });
+        std::stable_sort(tmp.begin(), tmp.end(), [](const auto& a, const auto& b) {
+          return less_nan_last(b.first, a.first);
+        });
       else
-        std::stable_sort(tmp.begin(), tmp.end(),
-                         [](const auto& a, const auto& b) { return less_nan_last(a.first, b.first); });
+        std::stable_sort(tmp.begin(), tmp.end(), [](const auto& a, const auto& b) {
+          return less_nan_last(a.first, b.first);
+        });
       for (int64_t i = 0; i < len; ++i) {
         v[i] = static_cast<T>(tmp[i].first);
         ix[i] = tmp[i].second;
@@ -143,11 +145,15 @@ void searchsorted(const char* seq, const int64_t* sorter, int64_t seq_rows, int6
           int64_t mid = lo + (hi - lo) / 2;
           K y = static_cast<K>(s[so ? so[mid] : mid]);
           bool go_right = right ? !(y > x) : !(y >= x);
-          if (go_right) lo = mid + 1;
-          else hi = mid;
+          if (go_right)
+            lo = mid + 1;
+          else
+            hi = mid;
         }
-        if (out_dt == DType::Int32) reinterpret_cast<int32_t*>(out)[r * m + j] = static_cast<int32_t>(lo);
-        else reinterpret_cast<int64_t*>(out)[r * m + j] = lo;
+        if (out_dt == DType::Int32)
+          reinterpret_cast<int32_t*>(out)[r * m + j] = static_cast<int32_t>(lo);
+        else
+          reinterpret_cast<int64_t*>(out)[r * m + j] = lo;
       }
     });
   });

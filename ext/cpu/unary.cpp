@@ -20,9 +20,12 @@ constexpr bool is_fp = type_bit<T>() == kFloat;
 // Largest finite value of T (nan_to_num's default for +inf).
 template <typename T>
 opmath_t<T> max_finite() {
-  if constexpr (std::is_same_v<T, Half>) return 65504.0f;
-  else if constexpr (std::is_same_v<T, BFloat16>) return bf16_to_float(0x7f7f);
-  else return std::numeric_limits<T>::max();
+  if constexpr (std::is_same_v<T, Half>)
+    return 65504.0f;
+  else if constexpr (std::is_same_v<T, BFloat16>)
+    return bf16_to_float(0x7f7f);
+  else
+    return std::numeric_limits<T>::max();
 }
 
 #define MT_M using M = opmath_t<T>
@@ -36,17 +39,22 @@ template <typename T>
 struct Abs {
   MT_M;
   M operator()(M x) const {
-    if constexpr (is_fp<T>) return std::abs(x);
-    else if constexpr (std::is_unsigned_v<T>) return x;
-    else return x < 0 ? -x : x;  // wraps for the minimum, as PyTorch
+    if constexpr (is_fp<T>)
+      return std::abs(x);
+    else if constexpr (std::is_unsigned_v<T>)
+      return x;
+    else
+      return x < 0 ? -x : x;  // wraps for the minimum, as PyTorch
   }
 };
 template <typename T>
 struct Sign {
   MT_M;
   M operator()(M x) const {
-    if constexpr (std::is_same_v<T, bool>) return x;
-    else return static_cast<M>((M(0) < x) - (x < M(0)));  // NaN -> 0, as PyTorch
+    if constexpr (std::is_same_v<T, bool>)
+      return x;
+    else
+      return static_cast<M>((M(0) < x) - (x < M(0)));  // NaN -> 0, as PyTorch
   }
 };
 template <typename T>
@@ -180,8 +188,10 @@ template <typename T>
 struct Relu {
   MT_M;
   M operator()(M x) const {
-    if constexpr (is_fp<T>) return (x > M(0) || x != x) ? x : M(0);  // NaN propagates
-    else return x > M(0) ? x : M(0);
+    if constexpr (is_fp<T>)
+      return (x > M(0) || x != x) ? x : M(0);  // NaN propagates
+    else
+      return x > M(0) ? x : M(0);
   }
 };
 template <typename T>
@@ -228,24 +238,30 @@ template <typename T>
 struct Floor {
   MT_M;
   M operator()(M x) const {
-    if constexpr (is_fp<T>) return std::floor(x);
-    else return x;
+    if constexpr (is_fp<T>)
+      return std::floor(x);
+    else
+      return x;
   }
 };
 template <typename T>
 struct Ceil {
   MT_M;
   M operator()(M x) const {
-    if constexpr (is_fp<T>) return std::ceil(x);
-    else return x;
+    if constexpr (is_fp<T>)
+      return std::ceil(x);
+    else
+      return x;
   }
 };
 template <typename T>
 struct Trunc {
   MT_M;
   M operator()(M x) const {
-    if constexpr (is_fp<T>) return std::trunc(x);
-    else return x;
+    if constexpr (is_fp<T>)
+      return std::trunc(x);
+    else
+      return x;
   }
 };
 // Round half to even (nearbyint in the default rounding mode). With decimals
@@ -257,7 +273,8 @@ struct Round {
   int64_t decimals;
   M ten_pow;
   explicit Round(const ElemArgs& a) : decimals(a.s[0].to_int()) {
-    ten_pow = static_cast<M>(std::pow(10.0, static_cast<double>(decimals < 0 ? -decimals : decimals)));
+    ten_pow =
+        static_cast<M>(std::pow(10.0, static_cast<double>(decimals < 0 ? -decimals : decimals)));
   }
   M operator()(M x) const {
     if constexpr (is_fp<T>) {
@@ -288,32 +305,40 @@ template <typename T>
 struct BitwiseNot {
   MT_M;
   M operator()(M x) const {
-    if constexpr (std::is_same_v<T, bool>) return !x;
-    else return static_cast<M>(~x);
+    if constexpr (std::is_same_v<T, bool>)
+      return !x;
+    else
+      return static_cast<M>(~x);
   }
 };
 template <typename T>
 struct IsNan {
   MT_M;
   bool operator()(M x) const {
-    if constexpr (is_fp<T>) return x != x;
-    else return false;
+    if constexpr (is_fp<T>)
+      return x != x;
+    else
+      return false;
   }
 };
 template <typename T>
 struct IsInf {
   MT_M;
   bool operator()(M x) const {
-    if constexpr (is_fp<T>) return std::isinf(x);
-    else return false;
+    if constexpr (is_fp<T>)
+      return std::isinf(x);
+    else
+      return false;
   }
 };
 template <typename T>
 struct IsFinite {
   MT_M;
   bool operator()(M x) const {
-    if constexpr (is_fp<T>) return std::isfinite(x);
-    else return true;
+    if constexpr (is_fp<T>)
+      return std::isfinite(x);
+    else
+      return true;
   }
 };
 // Replacement values are rounded to T first, as PyTorch does (a posinf too

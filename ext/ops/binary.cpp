@@ -19,7 +19,8 @@ Device common_device(const TensorImpl* const* ts, int n) {
   const TensorImpl* first = nullptr;
   for (int i = 0; i < n; ++i) {
     if (!ts[i]) continue;
-    if (!first) first = ts[i];
+    if (!first)
+      first = ts[i];
     else
       MT_CHECK(ts[i]->device() == first->device(),
                "Expected all tensors to be on the same device, but found at least two devices, ",
@@ -41,8 +42,8 @@ OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Devi
   TensorImpl* o = out.t;
   MT_CHECK(can_cast(result_dtype, o->dtype()), "result type ", info(result_dtype).torch_name,
            " can't be cast to the desired output type ", info(o->dtype()).torch_name);
-  MT_CHECK(o->device() == device, "Expected out tensor to have device ", device.str(),
-           ", but got ", o->device().str(), " instead");
+  MT_CHECK(o->device() == device, "Expected out tensor to have device ", device.str(), ", but got ",
+           o->device().str(), " instead");
   if (o->sizes() != shape) {
     MT_CHECK(!out.inplace, "output with shape ", o->sizes(), " doesn't match the broadcast shape ",
              shape);
@@ -175,15 +176,14 @@ bool divides(BinaryOp op) {
   return op == BinaryOp::DivTrunc || op == BinaryOp::DivFloor || op == BinaryOp::Remainder ||
          op == BinaryOp::Fmod;
 }
-void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor,
-                   const Scalar* scalar) {
+void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor, const Scalar* scalar) {
   if (!divides(op) || is_floating(compute) || compute == DType::Bool) return;
   bool zero = false;
   if (divisor) {
     TensorImpl* d = const_cast<TensorImpl*>(divisor);
     TensorIter it = TensorIter::build({d}, {});
-    zero = need(kernel_table(d->device().type).nonzero_count, "nonzero", d->device())(it) <
-           d->numel();
+    zero =
+        need(kernel_table(d->device().type).nonzero_count, "nonzero", d->device())(it) < d->numel();
   } else {
     dispatch(compute, [&](auto tag) {
       using T = typename decltype(tag)::type;
@@ -205,8 +205,8 @@ bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
 }
 }  // namespace
 
-Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_float,
-              ElemArgs args, ElemOut out) {
+Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_float, ElemArgs args,
+              ElemOut out) {
   // Fast path for `a + b` and `a + 2.0`: same-dtype tensors of one shape, or
   // a tensor and a number that does not change its dtype, into a new tensor.
   // Same result as the general path; see Note [Type promotion].
@@ -269,7 +269,7 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
     }
   }
 
-  const TensorImpl* like = opnd[0].tensor && opnd[0].tensor->sizes() == shape ? opnd[0].tensor
+  const TensorImpl* like = opnd[0].tensor && opnd[0].tensor->sizes() == shape   ? opnd[0].tensor
                            : opnd[1].tensor && opnd[1].tensor->sizes() == shape ? opnd[1].tensor
                                                                                 : nullptr;
   elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out, like);
@@ -279,8 +279,8 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
     if (!held[i]) held[i] = Tensor(const_cast<TensorImpl*>(opnd[i].tensor));
     elem::separate_from_out(held[i], plan);
   }
-  ElemKernel k = need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)],
-                      device);
+  ElemKernel k =
+      need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)], device);
   check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;

@@ -60,8 +60,8 @@ void copy_(const Tensor& dst, const Tensor& src0) {
   dst->prepare_write();
   if (dst->numel() == 0) {
     // src must broadcast *to* dst (not merely with it), as for a non-empty dst.
-    MT_CHECK(broadcast_shapes(dst->sizes(), src->sizes()) == dst->sizes(),
-             "output with shape ", dst->sizes(), " doesn't match the broadcast shape ",
+    MT_CHECK(broadcast_shapes(dst->sizes(), src->sizes()) == dst->sizes(), "output with shape ",
+             dst->sizes(), " doesn't match the broadcast shape ",
              broadcast_shapes(dst->sizes(), src->sizes()));
     return;
   }
@@ -113,9 +113,12 @@ Scalar item(const Tensor& t) {
   return dispatch(t->dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     T v = *reinterpret_cast<const T*>(p);
-    if constexpr (std::is_same_v<T, bool>) return Scalar::from_bool(v);
-    else if constexpr (std::is_integral_v<T>) return Scalar::from_int(static_cast<int64_t>(v));
-    else return Scalar::from_double(static_cast<double>(static_cast<opmath_t<T>>(v)));
+    if constexpr (std::is_same_v<T, bool>)
+      return Scalar::from_bool(v);
+    else if constexpr (std::is_integral_v<T>)
+      return Scalar::from_int(static_cast<int64_t>(v));
+    else
+      return Scalar::from_double(static_cast<double>(static_cast<opmath_t<T>>(v)));
   });
 }
 

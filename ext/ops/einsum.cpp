@@ -128,8 +128,10 @@ Labeled combine(Labeled x, Labeled y, const std::array<bool, 128>& keep) {
   std::vector<int> batch, xfree, yfree, contract;
   for (int l : x.labels) {
     bool in_y = find(y.labels, l) >= 0;
-    if (in_y) (keep[l] ? batch : contract).push_back(l);
-    else xfree.push_back(l);
+    if (in_y)
+      (keep[l] ? batch : contract).push_back(l);
+    else
+      xfree.push_back(l);
   }
   for (int l : y.labels)
     if (find(x.labels, l) < 0) yfree.push_back(l);
@@ -260,9 +262,8 @@ Tensor einsum(const std::string& eq, const std::vector<Tensor>& operands) {
       ++count[l];
       int64_t at = find(op.labels, l);
       if (at >= 0) {  // repeated within this operand: a diagonal
-        MT_CHECK(sizes[at] == s, "einsum(): subscript ", label_name(l),
-                 " is repeated for operand ", i, " but the sizes don't match, ", s, " != ",
-                 sizes[at]);
+        MT_CHECK(sizes[at] == s, "einsum(): subscript ", label_name(l), " is repeated for operand ",
+                 i, " but the sizes don't match, ", s, " != ", sizes[at]);
         strides[at] += t->strides()[d];
         continue;
       }

@@ -72,16 +72,15 @@ Tensor rand(const Dims& sizes, DType dtype, Device device) {
 }
 
 Tensor randn(const Dims& sizes, DType dtype, Device device) {
-  MT_CHECK_KIND(NotImplementedError, is_floating(dtype),
-                "\"normal_kernel\" not implemented for '", info(dtype).torch_name, "'");
+  MT_CHECK_KIND(NotImplementedError, is_floating(dtype), "\"normal_kernel\" not implemented for '",
+                info(dtype).torch_name, "'");
   return random_fill(sizes, dtype, device, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 
 Tensor randint(int64_t low, int64_t high, const Dims& sizes, DType dtype, Device device) {
   MT_CHECK(low < high, "random_ expects 'from' to be less than 'to', but got from=", low,
            " >= to=", high);
-  return random_fill(sizes, dtype, device, kernel_table(device.type).randint, "randint", low,
-                     high);
+  return random_fill(sizes, dtype, device, kernel_table(device.type).randint, "randint", low, high);
 }
 
 Tensor randperm(int64_t n, DType dtype, Device device) {

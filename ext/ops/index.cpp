@@ -26,14 +26,13 @@ const KernelTable& table(const Tensor& t) { return kernel_table(t->device().type
 bool is_index_dtype(DType d) { return d != DType::Bool && !is_floating(d); }
 
 // acc += checked(index broadcast to acc's shape) * stride.
-void add_offsets(const Tensor& acc, const Tensor& index, int64_t size, int64_t stride,
-                 int64_t dim, bool wrap, ErrorKind kind) {
+void add_offsets(const Tensor& acc, const Tensor& index, int64_t size, int64_t stride, int64_t dim,
+                 bool wrap, ErrorKind kind) {
   if (acc->numel() == 0) return;
   TensorIter it = TensorIter::build({acc.get()}, {index.get()});
   int64_t bad = 0;
   if (!need(table(acc).index_offsets, "index", acc->device())(it, size, stride, wrap, &bad))
-    detail::fail(kind, "index ", bad, " is out of bounds for dimension ", dim, " with size ",
-                 size);
+    detail::fail(kind, "index ", bad, " is out of bounds for dimension ", dim, " with size ", size);
 }
 
 Tensor zeros_int64(const Dims& shape, Device d) {
@@ -86,8 +85,9 @@ IndexPlan plan_index(const Tensor& self, const std::vector<Tensor>& indices) {
                     self->dim());
       for (int64_t j = 0; j < k; ++j)
         MT_CHECK_KIND(IndexError, ix->sizes()[j] == self->sizes()[d + j], "The shape of the mask ",
-                      ix->sizes(), " at index ", j, " does not match the shape of the indexed tensor ",
-                      self->sizes(), " at index ", d + j);
+                      ix->sizes(), " at index ", j,
+                      " does not match the shape of the indexed tensor ", self->sizes(),
+                      " at index ", d + j);
       Tensor mask = dt == DType::Bool ? ix : to(ix, DType::Bool, ix->device(), false);
       Tensor nz = nonzero(on_device(mask, self->device()));
       for (int64_t j = 0; j < k; ++j) {
@@ -117,8 +117,10 @@ IndexPlan plan_index(const Tensor& self, const std::vector<Tensor>& indices) {
       if (x != y && x != 1 && y != 1) {
         std::ostringstream shapes;
         for (size_t k = 0; k < idx.size(); ++k) shapes << (k ? ", " : "") << idx[k]->sizes();
-        MT_THROW(IndexError, "shape mismatch: indexing tensors could not be broadcast together "
-                 "with shapes ", shapes.str());
+        MT_THROW(IndexError,
+                 "shape mismatch: indexing tensors could not be broadcast together "
+                 "with shapes ",
+                 shapes.str());
       }
       r[i] = x == 1 ? y : x;
     }
@@ -169,7 +171,9 @@ bool broadcastable_to(const Dims& shape, const Dims& target) {
 
 // Views of self and index with the same rank (0-d ones become 1-d): the
 // scatter/gather family treats a 0-d tensor as a vector of one.
-Tensor at_least_1d(const Tensor& t) { return t->dim() == 0 ? t->view(Dims{1}, Dims{1}, t->offset()) : t; }
+Tensor at_least_1d(const Tensor& t) {
+  return t->dim() == 0 ? t->view(Dims{1}, Dims{1}, t->offset()) : t;
+}
 
 void check_index_vector(const Tensor& index, const char* op) {
   MT_CHECK(index->dtype() == DType::Int64 || index->dtype() == DType::Int32, op,
@@ -224,8 +228,8 @@ Tensor nonzero(const Tensor& self) {
   if (self->numel() > 0) count = need(table(self).nonzero_count, "nonzero", self->device())(it);
   Tensor out = empty(Dims{count, nd}, DType::Int64, self->device());
   if (count > 0 && nd > 0)
-    need(table(self).nonzero, "nonzero", self->device())(
-        it, self->sizes().data(), nd, reinterpret_cast<int64_t*>(out->data()));
+    need(table(self).nonzero, "nonzero", self->device())(it, self->sizes().data(), nd,
+                                                         reinterpret_cast<int64_t*>(out->data()));
   return out;
 }
 
@@ -238,8 +242,10 @@ Tensor index(const Tensor& self, const std::vector<Tensor>& indices) {
 
 void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values,
                 bool accumulate) {
-  MT_CHECK(values->dtype() == self->dtype(), "Index put requires the source and destination dtypes "
-           "match, got ", info(self->dtype()).torch_name, " for the destination and ",
+  MT_CHECK(values->dtype() == self->dtype(),
+           "Index put requires the source and destination dtypes "
+           "match, got ",
+           info(self->dtype()).torch_name, " for the destination and ",
            info(values->dtype()).torch_name, " for the source.");
   IndexPlan p = plan_index(self, indices);
   MT_CHECK(broadcastable_to(values->sizes(), p.out_sizes), "shape mismatch: value tensor of shape ",
@@ -270,7 +276,8 @@ void scatter_(const Tensor& self_in, int64_t dim, const Tensor& index_in, const 
            "scatter(): Expected self.dtype to be equal to src.dtype");
   Tensor self = at_least_1d(self_in), index = at_least_1d(index_in), src = at_least_1d(src_in);
   dim = wrap_dim(dim, self->dim());
-  MT_CHECK(src->dim() == self->dim(), "Index tensor must have the same number of dimensions as "
+  MT_CHECK(src->dim() == self->dim(),
+           "Index tensor must have the same number of dimensions as "
            "src tensor");
   check_gather_shapes("scatter", self, dim, index, &src);
   Tensor acc = zeros_int64(index->sizes(), self->device());
@@ -336,8 +343,7 @@ void index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tens
 }
 
 void index_copy_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source) {
-  index_scatter_op("index_copy_", self, dim, index, source, ScatterOp::Assign,
-                   Scalar::from_int(1));
+  index_scatter_op("index_copy_", self, dim, index, source, ScatterOp::Assign, Scalar::from_int(1));
 }
 
 void index_fill_(const Tensor& self_in, int64_t dim, const Tensor& index, Scalar value) {
@@ -354,8 +360,10 @@ void index_fill_(const Tensor& self_in, int64_t dim, const Tensor& index, Scalar
 }
 
 void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value) {
-  MT_CHECK(mask->dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask "
-           "with dtype ", info(mask->dtype()).name);
+  MT_CHECK(mask->dtype() == DType::Bool,
+           "masked_fill_ only supports boolean masks, but got mask "
+           "with dtype ",
+           info(mask->dtype()).name);
   MT_CHECK(broadcastable_to(mask->sizes(), self->sizes()), "masked_fill_: the mask of shape ",
            mask->sizes(), " cannot be broadcast to the shape of self ", self->sizes());
   Tensor m = unalias(on_device(mask, self->device()), self);
@@ -366,8 +374,10 @@ void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value) {
 }
 
 Tensor masked_fill(const Tensor& self, const Tensor& mask, Scalar value) {
-  MT_CHECK(mask->dtype() == DType::Bool, "masked_fill only supports boolean masks, but got mask "
-           "with dtype ", info(mask->dtype()).name);
+  MT_CHECK(mask->dtype() == DType::Bool,
+           "masked_fill only supports boolean masks, but got mask "
+           "with dtype ",
+           info(mask->dtype()).name);
   Tensor out = clone(expand(self, broadcast_shapes(self->sizes(), mask->sizes())));
   masked_fill_(out, mask, value);
   return out;
@@ -381,11 +391,14 @@ Tensor masked_select(const Tensor& self, const Tensor& mask) {
 }
 
 void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source) {
-  MT_CHECK(mask->dtype() == DType::Bool, "masked_scatter_ only supports boolean masks, but got "
-           "mask with dtype ", info(mask->dtype()).name);
-  MT_CHECK(source->dtype() == self->dtype(), "masked_scatter_: expected self and source to have "
-           "same dtypes but got ", info(self->dtype()).torch_name, " and ",
-           info(source->dtype()).torch_name);
+  MT_CHECK(mask->dtype() == DType::Bool,
+           "masked_scatter_ only supports boolean masks, but got "
+           "mask with dtype ",
+           info(mask->dtype()).name);
+  MT_CHECK(source->dtype() == self->dtype(),
+           "masked_scatter_: expected self and source to have "
+           "same dtypes but got ",
+           info(self->dtype()).torch_name, " and ", info(source->dtype()).torch_name);
   MT_CHECK(broadcastable_to(mask->sizes(), self->sizes()), "masked_scatter_: the mask of shape ",
            mask->sizes(), " cannot be broadcast to the shape of self ", self->sizes());
   Tensor s1 = at_least_1d(self);
@@ -433,14 +446,17 @@ Tensor one_hot(const Tensor& self, int64_t num_classes) {
       hi = std::max(hi, x);
     }
     MT_CHECK(lo >= 0, "Class values must be non-negative.");
-    if (num_classes == -1) num_classes = hi + 1;
-    else MT_CHECK(hi < num_classes, "Class values must be smaller than num_classes.");
+    if (num_classes == -1)
+      num_classes = hi + 1;
+    else
+      MT_CHECK(hi < num_classes, "Class values must be smaller than num_classes.");
   }
   MT_CHECK(num_classes >= 0, "num_classes should be positive, got ", num_classes);
   Dims shape = self->sizes();
   shape.push_back(num_classes);
   Tensor out = zeros_int64(shape, self->device());
-  if (out->numel() > 0) scatter_value_(out, -1, unsqueeze(self, -1), Scalar::from_int(1), ScatterOp::Assign);
+  if (out->numel() > 0)
+    scatter_value_(out, -1, unsqueeze(self, -1), Scalar::from_int(1), ScatterOp::Assign);
   return out;
 }
 

@@ -71,8 +71,9 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
 Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
   MT_CHECK(!ts.empty(), "stack expects a non-empty TensorList");
   for (size_t i = 1; i < ts.size(); ++i)
-    MT_CHECK(ts[i]->sizes() == ts[0]->sizes(), "stack expects each tensor to be equal size, but got ",
-             ts[0]->sizes(), " at entry 0 and ", ts[i]->sizes(), " at entry ", i);
+    MT_CHECK(ts[i]->sizes() == ts[0]->sizes(),
+             "stack expects each tensor to be equal size, but got ", ts[0]->sizes(),
+             " at entry 0 and ", ts[i]->sizes(), " at entry ", i);
   dim = wrap_dim(dim, ts[0]->dim() + 1);
   std::vector<Tensor> us;
   for (const Tensor& t : ts) us.push_back(unsqueeze(t, dim));
@@ -99,10 +100,11 @@ Tensor roll(const Tensor& t, const Dims& shifts, const Dims& dims) {
     Tensor flat = reshape(t, Dims{-1});
     return view(roll_one(flat, shifts[0], 0), t->sizes());
   }
-  MT_CHECK(shifts.size() == dims.size(), "shifts and dimensions must align. shifts: ",
-           shifts.size(), ", dims:", dims.size());
+  MT_CHECK(shifts.size() == dims.size(),
+           "shifts and dimensions must align. shifts: ", shifts.size(), ", dims:", dims.size());
   Tensor cur = t;
-  for (int64_t i = 0; i < dims.size(); ++i) cur = roll_one(cur, shifts[i], wrap_dim(dims[i], t->dim()));
+  for (int64_t i = 0; i < dims.size(); ++i)
+    cur = roll_one(cur, shifts[i], wrap_dim(dims[i], t->dim()));
   return cur;
 }
 
@@ -128,7 +130,8 @@ Tensor rot90(const Tensor& t, int64_t k, const Dims& dims) {
 
 Tensor repeat(const Tensor& t, const Dims& repeats) {
   int64_t nd = repeats.size();
-  MT_CHECK(nd >= t->dim(), "Number of dimensions of repeat dims can not be smaller than number of "
+  MT_CHECK(nd >= t->dim(),
+           "Number of dimensions of repeat dims can not be smaller than number of "
            "dimensions of tensor");
   for (int64_t r : repeats)
     MT_CHECK(r >= 0, "Trying to create tensor with negative dimension ", r, ": ", repeats);

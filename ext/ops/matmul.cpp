@@ -29,7 +29,7 @@ namespace {
 // The C++ names PyTorch prints in "expected m1 and m2 to have the same dtype,
 // but got: float != double" and "Expected out tensor to have dtype float".
 constexpr std::array<const char*, kNumDTypes> kCName = {
-    "bool",     "unsigned char", "signed char",    "short int", "int",
+    "bool",     "unsigned char", "signed char",   "short int", "int",
     "long int", "c10::Half",     "c10::BFloat16", "float",     "double"};
 static_assert(kNumDTypes == 10, "add the new dtype's C++ name to kCName");
 const char* c_name(DType d) { return kCName[static_cast<int>(d)]; }
@@ -66,8 +66,10 @@ void check_out_dtype(const Tensor& out, DType dt) {
 
 Tensor result_for(const Tensor& out, const Dims& sizes, DType dtype, Device device) {
   if (!out) return empty(sizes, dtype, device);
-  MT_CHECK(out->device() == device, "Expected all tensors to be on the same device, but found "
-           "at least two devices, ", device.str(), " and ", out->device().str(), "!");
+  MT_CHECK(out->device() == device,
+           "Expected all tensors to be on the same device, but found "
+           "at least two devices, ",
+           device.str(), " and ", out->device().str(), "!");
   out->prepare_write();
   if (out->sizes() != sizes) out->resize(sizes);
   return out;
@@ -122,8 +124,8 @@ Tensor dot(const Tensor& a, const Tensor& b, const Tensor& out) {
   MT_CHECK(a->dtype() == b->dtype(), "dot : expected both vectors to have same dtype, but found ",
            tname(a->dtype()), " and ", tname(b->dtype()));
   MT_CHECK(a->numel() == b->numel(), "inconsistent tensor size, expected tensor [", a->numel(),
-           "] and src [", b->numel(), "] to have the same number of elements, but got ",
-           a->numel(), " and ", b->numel(), " elements respectively");
+           "] and src [", b->numel(), "] to have the same number of elements, but got ", a->numel(),
+           " and ", b->numel(), " elements respectively");
   check_not_bool(a->dtype(), "dot");
   if (out)
     MT_CHECK(out->dtype() == a->dtype(), "result dtype ", tname(out->dtype()),
@@ -139,21 +141,20 @@ Tensor vdot(const Tensor& a, const Tensor& b, const Tensor& out) { return dot(a,
 
 // ---- mv, addmv ----
 
-Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta,
-             Scalar alpha, const Tensor& out) {
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha,
+             const Tensor& out) {
   MT_CHECK(mat->dim() == 2 && vec->dim() == 1 && input->dim() <= 1,
            "vector + matrix @ vector expected, got ", input->dim(), ", ", mat->dim(), ", ",
            vec->dim());
   const int64_t m = mat->sizes()[0], k = mat->sizes()[1];
   const int64_t in_n = input->dim() ? input->sizes()[0] : 1;
-  MT_CHECK(vec->sizes()[0] == k && (in_n == m || in_n == 1),
-           "size mismatch, got input (", in_n, "), mat (", m, "x", k, "), vec (", vec->sizes()[0],
-           ")");
+  MT_CHECK(vec->sizes()[0] == k && (in_n == m || in_n == 1), "size mismatch, got input (", in_n,
+           "), mat (", m, "x", k, "), vec (", vec->sizes()[0], ")");
   DType self_dt = out ? out->dtype() : input->dtype();
-  MT_CHECK(input->dtype() == mat->dtype() && mat->dtype() == vec->dtype() &&
-               self_dt == mat->dtype(),
-           "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
-           tname(mat->dtype()), ", and ", tname(vec->dtype()));
+  MT_CHECK(
+      input->dtype() == mat->dtype() && mat->dtype() == vec->dtype() && self_dt == mat->dtype(),
+      "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
+      tname(mat->dtype()), ", and ", tname(vec->dtype()));
   check_not_bool(mat->dtype(), "addmv_impl");
   Tensor r = result_for(out, Dims{m}, mat->dtype(), mat->device());
   const bool use_input = beta.to_double() != 0;
@@ -166,8 +167,8 @@ Tensor mv(const Tensor& mat, const Tensor& vec, const Tensor& out) {
   MT_CHECK(mat->dim() == 2 && vec->dim() == 1, "vector + matrix @ vector expected, got 1, ",
            mat->dim(), ", ", vec->dim());
   const int64_t m = mat->sizes()[0], k = mat->sizes()[1];
-  MT_CHECK(vec->sizes()[0] == k, "size mismatch, got input (", m, "), mat (", m, "x", k,
-           "), vec (", vec->sizes()[0], ")");
+  MT_CHECK(vec->sizes()[0] == k, "size mismatch, got input (", m, "), mat (", m, "x", k, "), vec (",
+           vec->sizes()[0], ")");
   // PyTorch computes mv as addmv into a result made like `vec`; its message
   // names that result's dtype first.
   DType self_dt = out ? out->dtype() : vec->dtype();
@@ -180,8 +181,7 @@ Tensor mv(const Tensor& mat, const Tensor& vec, const Tensor& out) {
   return r;
 }
 
-Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta,
-              Scalar alpha) {
+Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha) {
   if (mat->dim() == 2)
     MT_CHECK(self->sizes() == Dims{mat->sizes()[0]}, "Bad in-place call: input tensor size ",
              self->sizes(), " and output tensor size ", Dims{mat->sizes()[0]}, " should match");
@@ -192,12 +192,12 @@ Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar b
 
 namespace {
 void check_mm_shapes(int64_t m, int64_t k, int64_t k2, int64_t n) {
-  MT_CHECK(k == k2, "mat1 and mat2 shapes cannot be multiplied (", m, "x", k, " and ", k2, "x",
-           n, ")");
+  MT_CHECK(k == k2, "mat1 and mat2 shapes cannot be multiplied (", m, "x", k, " and ", k2, "x", n,
+           ")");
 }
 void check_m1m2_dtype(DType a, DType b) {
-  MT_CHECK(a == b, "expected m1 and m2 to have the same dtype, but got: ", c_name(a), " != ",
-           c_name(b));
+  MT_CHECK(a == b, "expected m1 and m2 to have the same dtype, but got: ", c_name(a),
+           " != ", c_name(b));
 }
 }  // namespace
 
@@ -235,12 +235,11 @@ Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar bet
   return r;
 }
 
-Tensor addmm_(const Tensor& self, const Tensor& m1, const Tensor& m2, Scalar beta,
-              Scalar alpha) {
+Tensor addmm_(const Tensor& self, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha) {
   if (m1->dim() == 2 && m2->dim() == 2)
     MT_CHECK(self->sizes() == (Dims{m1->sizes()[0], m2->sizes()[1]}),
-             "Bad in-place call: input tensor size ", self->sizes(),
-             " and output tensor size ", Dims{m1->sizes()[0], m2->sizes()[1]}, " should match");
+             "Bad in-place call: input tensor size ", self->sizes(), " and output tensor size ",
+             Dims{m1->sizes()[0], m2->sizes()[1]}, " should match");
   return addmm(self, m1, m2, beta, alpha, self);
 }
 
@@ -251,10 +250,10 @@ void check_bmm(const Tensor& b1, const Tensor& b2) {
   MT_CHECK(b1->dim() == 3, "batch1 must be a 3D tensor");
   MT_CHECK(b2->dim() == 3, "batch2 must be a 3D tensor");
   MT_CHECK(b1->sizes()[0] == b2->sizes()[0] && b1->sizes()[2] == b2->sizes()[1],
-           "Expected size for first two dimensions of batch2 tensor to be: [", b1->sizes()[0],
-           ", ", b1->sizes()[2], "] but got: [", b2->sizes()[0], ", ", b2->sizes()[1], "].");
-  MT_CHECK(b1->dtype() == b2->dtype(), "expected scalar type ", tname(b1->dtype()),
-           " but found ", tname(b2->dtype()));
+           "Expected size for first two dimensions of batch2 tensor to be: [", b1->sizes()[0], ", ",
+           b1->sizes()[2], "] but got: [", b2->sizes()[0], ", ", b2->sizes()[1], "].");
+  MT_CHECK(b1->dtype() == b2->dtype(), "expected scalar type ", tname(b1->dtype()), " but found ",
+           tname(b2->dtype()));
 }
 }  // namespace
 
@@ -262,8 +261,8 @@ Tensor bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
   check_bmm(a, b);
   check_not_bool(a->dtype(), "bmm");
   check_out_dtype(out, a->dtype());
-  Tensor r = result_for(out, Dims{a->sizes()[0], a->sizes()[1], b->sizes()[2]}, a->dtype(),
-                        a->device());
+  Tensor r =
+      result_for(out, Dims{a->sizes()[0], a->sizes()[1], b->sizes()[2]}, a->dtype(), a->device());
   gemm_into(r, a, b, Scalar::from_int(1), Scalar::from_int(0));
   return r;
 }
@@ -273,8 +272,8 @@ Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar b
   check_bmm(b1, b2);
   DType self_dt = out ? out->dtype() : input->dtype();
   MT_CHECK(self_dt == b1->dtype() && input->dtype() == b1->dtype(),
-           "Input dtypes must be the same, got: input ", c_name(input->dtype()), ", batch1: ",
-           c_name(b1->dtype()), ", batch2: ", c_name(b2->dtype()));
+           "Input dtypes must be the same, got: input ", c_name(input->dtype()),
+           ", batch1: ", c_name(b1->dtype()), ", batch2: ", c_name(b2->dtype()));
   Dims sizes{b1->sizes()[0], b1->sizes()[1], b2->sizes()[2]};
   Tensor in = expand(input, sizes);
   check_not_bool(b1->dtype(), "baddbmm");
@@ -285,8 +284,7 @@ Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar b
   return r;
 }
 
-Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta,
-                Scalar alpha) {
+Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha) {
   if (b1->dim() == 3 && b2->dim() == 3) {
     Dims want{b1->sizes()[0], b1->sizes()[1], b2->sizes()[2]};
     MT_CHECK(self->sizes() == want, "Bad in-place call: input tensor size ", self->sizes(),
@@ -299,8 +297,8 @@ Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar b
 
 Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
   const int64_t da = a->dim(), db = b->dim();
-  MT_CHECK(da >= 1 && db >= 1, "both arguments to matmul need to be at least 1D, but they are ",
-           da, "D and ", db, "D");
+  MT_CHECK(da >= 1 && db >= 1, "both arguments to matmul need to be at least 1D, but they are ", da,
+           "D and ", db, "D");
   if (da == 1 && db == 1) return dot(a, b, out);
   if (da == 2 && db == 1) return mv(a, b, out);
   if (da == 2 && db == 2) return mm(a, b, out);
@@ -347,14 +345,14 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
   const Dims batch = broadcast_shapes(batch_of(A.get(), 2), batch_of(b.get(), 2));
   const int64_t m = A->sizes()[A->dim() - 2], k = A->sizes()[A->dim() - 1];
   const int64_t k2 = b->sizes()[db - 2], n = b->sizes()[db - 1], nb = numel_of(batch);
-  MT_CHECK(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [", nb, ", ",
-           k, "] but got: [", nb, ", ", k2, "].");
+  MT_CHECK(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [", nb, ", ", k,
+           "] but got: [", nb, ", ", k2, "].");
   MT_CHECK(a->dtype() == b->dtype(), "expected scalar type ", tname(a->dtype()), " but found ",
            tname(b->dtype()));
   check_not_bool(a->dtype(), "bmm");
   check_out_dtype(out, a->dtype());
-  Tensor r = result_for(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(),
-                        a->device());
+  Tensor r =
+      result_for(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(), a->device());
   gemm_into(da == 1 ? unsqueeze(r, -2) : r, expand(A, cat(batch, {m, k})),
             expand(b, cat(batch, {k, n})), one, zero);
   return r;
@@ -389,8 +387,7 @@ Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out) {
   Tensor r = out && out->dtype() == dt ? result_for(out, Dims{m, n}, dt, a->device())
                                        : empty(Dims{m, n}, dt, a->device());
   gemm_into(r, unsqueeze(to(a, dt, a->device(), false), 1),
-            unsqueeze(to(b, dt, b->device(), false), 0), Scalar::from_int(1),
-            Scalar::from_int(0));
+            unsqueeze(to(b, dt, b->device(), false), 0), Scalar::from_int(1), Scalar::from_int(0));
   return finish_cast(r, out);
 }
 
@@ -435,10 +432,12 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dim
     int64_t sa = esa[wa[i]], sb = esb[wb[i]];
     if (sa != sb) {
       // A size-1 contracted dim broadcasts: the other side is summed over it.
-      MT_CHECK(sa == 1 || sb == 1, "contracted dimensions need to match, but first has size ",
-               sa, " in dim ", dims_a[i], " and second has size ", sb, " in dim ", dims_b[i]);
-      if (sa == 1) esa[wa[i]] = sb;
-      else esb[wb[i]] = sa;
+      MT_CHECK(sa == 1 || sb == 1, "contracted dimensions need to match, but first has size ", sa,
+               " in dim ", dims_a[i], " and second has size ", sb, " in dim ", dims_b[i]);
+      if (sa == 1)
+        esa[wa[i]] = sb;
+      else
+        esb[wb[i]] = sa;
     }
   }
   Dims perm_a, perm_b, sizes;
@@ -467,8 +466,8 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dim
   Tensor A = reshape(permute(expand(a, esa), perm_a), Dims{rows, depth});
   Tensor B = reshape(permute(expand(b, esb), perm_b), Dims{depth, cols});
   Tensor r = result_for(out, sizes, a->dtype(), a->device());
-  Tensor c = r->is_contiguous() ? view(r, Dims{rows, cols}) : empty(Dims{rows, cols}, r->dtype(),
-                                                                      r->device());
+  Tensor c = r->is_contiguous() ? view(r, Dims{rows, cols})
+                                : empty(Dims{rows, cols}, r->dtype(), r->device());
   gemm_into(c, A, B, Scalar::from_int(1), Scalar::from_int(0));
   if (!r->is_contiguous()) copy_(r, view(c, sizes));
   return r;

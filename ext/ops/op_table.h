@@ -87,10 +87,10 @@ struct Param {
   bool optional = false;  // `T?`: None is accepted
   bool kwonly = false;    // after `*`
   bool has_default = false;
-  std::string default_text;  // as written: "None", "1", "False", "1e-05"
-  Value def{};              // the parsed default (set by parse_schema)
+  std::string default_text;   // as written: "None", "1", "False", "1e-05"
+  Value def{};                // the parsed default (set by parse_schema)
   bool def_is_value = false;  // a default other than None
-  std::string default_str;  // a str default, unquoted
+  std::string default_str;    // a str default, unquoted
 };
 
 struct Schema {
@@ -116,12 +116,12 @@ struct OpArgs {
   uint32_t given = 0;  // bit i: parameter i was given and is not None
   int overload = 0;    // which signature matched
   Value v[kMaxParams];
-  Dims list;                 // the IntList parameter's value (one per signature)
-  Tensor hold[3];            // ndarrays viewed as tensors for this call
+  Dims list;                   // the IntList parameter's value (one per signature)
+  Tensor hold[3];              // ndarrays viewed as tensors for this call
   TensorImpl* self = nullptr;  // the receiver (methods)
-  ops::ElemOut out;          // out= tensor, or the receiver for in-place forms
+  ops::ElemOut out;            // out= tensor, or the receiver for in-place forms
   DType default_float = DType::Float32;
-  Device device;             // the Device parameter's value
+  Device device;  // the Device parameter's value
 
   bool has(int i) const { return given >> i & 1u; }
 };
@@ -156,7 +156,7 @@ struct OpDef {
   const char* ufuncs;      // space-separated NumPy ufunc names, or ""
   int code;                // the family enum value the impl dispatches on
   Impl impl;
-  Derivative derivative;   // nullptr until autograd fills it
+  Derivative derivative;  // nullptr until autograd fills it
 };
 
 struct OpTable {

@@ -169,8 +169,8 @@ Tensor mean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DTy
             Tensor out = {});
 Tensor nanmean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
                Tensor out = {});
-Tensor prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim,
-            std::optional<DType> dtype, Tensor out = {});
+Tensor prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype,
+            Tensor out = {});
 // amax/amin: an empty `dim` reduces every dim.
 Tensor amax(const Tensor& t, const Dims& dim, bool keepdim, Tensor out = {});
 Tensor amin(const Tensor& t, const Dims& dim, bool keepdim, Tensor out = {});
@@ -190,8 +190,7 @@ Tensor all(const Tensor& t, const OptDims& dim, bool keepdim, Tensor out = {});
 Tensor any(const Tensor& t, const OptDims& dim, bool keepdim, Tensor out = {});
 Tensor count_nonzero(const Tensor& t, const OptDims& dim);
 // Divisor max(0, N - correction).
-Tensor var(const Tensor& t, const OptDims& dim, double correction, bool keepdim,
-           Tensor out = {});
+Tensor var(const Tensor& t, const OptDims& dim, double correction, bool keepdim, Tensor out = {});
 Tensor stddev(const Tensor& t, const OptDims& dim, double correction, bool keepdim,
               Tensor out = {});
 std::pair<Tensor, Tensor> var_mean(const Tensor& t, const OptDims& dim, double correction,
@@ -341,16 +340,14 @@ Tensor inner(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha,
              const Tensor& out = {});
-Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta,
-             Scalar alpha, const Tensor& out = {});
-Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar beta,
-               Scalar alpha, const Tensor& out = {});
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha,
+             const Tensor& out = {});
+Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha,
+               const Tensor& out = {});
 // In place on self (returned); self must already have the result's shape.
 Tensor addmm_(const Tensor& self, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha);
-Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta,
-              Scalar alpha);
-Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta,
-                Scalar alpha);
+Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha);
+Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha);
 // dims_a[i] of a is contracted with dims_b[i] of b; the int form contracts the
 // last `dims` dims of a with the first `dims` of b.
 Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dims& dims_b,

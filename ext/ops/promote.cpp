@@ -28,9 +28,12 @@ DType result_type(const Operand* ops, int n, DType default_float) {
   std::optional<DType> dim_r, zero_r, wrapped_r;
   auto acc = [](std::optional<DType>& r, DType d) { r = r ? promote_types(*r, d) : d; };
   for (int i = 0; i < n; ++i) {
-    if (!ops[i].tensor) acc(wrapped_r, scalar_dtype(ops[i].scalar, default_float));
-    else if (ops[i].tensor->dim() > 0) acc(dim_r, ops[i].tensor->dtype());
-    else acc(zero_r, ops[i].tensor->dtype());
+    if (!ops[i].tensor)
+      acc(wrapped_r, scalar_dtype(ops[i].scalar, default_float));
+    else if (ops[i].tensor->dim() > 0)
+      acc(dim_r, ops[i].tensor->dtype());
+    else
+      acc(zero_r, ops[i].tensor->dtype());
   }
   auto combine = [](std::optional<DType> hi, std::optional<DType> lo) -> std::optional<DType> {
     if (!hi) return lo;

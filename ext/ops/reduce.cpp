@@ -42,8 +42,10 @@ Dims one_dim_mask(const TensorImpl& t, int64_t dim) {
 Dims reduced_shape(const Dims& sizes, const Dims& mask, bool keepdim) {
   Dims out;
   for (int64_t d = 0; d < sizes.size(); ++d) {
-    if (!mask[d]) out.push_back(sizes[d]);
-    else if (keepdim) out.push_back(1);
+    if (!mask[d])
+      out.push_back(sizes[d]);
+    else if (keepdim)
+      out.push_back(1);
   }
   return out;
 }
@@ -216,22 +218,24 @@ void check_nonempty(const char* name, const TensorImpl& t, const Dims& mask, boo
   if (t.numel() != 0) return;
   if (!dims_given) {
     if (index_error_when_unspecified)
-      MT_THROW(IndexError, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
+      MT_THROW(IndexError, name,
+               "(): Expected reduction dim to be specified for input.numel() == 0.");
     MT_THROW(RuntimeError, name,
              "(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
              "reduction dim with the 'dim' argument.");
   }
   for (int64_t d = 0; d < t.dim(); ++d)
-    MT_CHECK_KIND(IndexError, !mask[d] || t.sizes()[d] != 0, name,
-                  "(): Expected reduction dim ", d, " to have non-zero size.");
+    MT_CHECK_KIND(IndexError, !mask[d] || t.sizes()[d] != 0, name, "(): Expected reduction dim ", d,
+                  " to have non-zero size.");
 }
 
-Tensor amax_amin(const char* name, ReduceKind kind, const Tensor& t, const Dims& dim,
-                 bool keepdim, const Tensor& out) {
+Tensor amax_amin(const char* name, ReduceKind kind, const Tensor& t, const Dims& dim, bool keepdim,
+                 const Tensor& out) {
   Dims mask = reduce_mask(*t, dim);
   check_nonempty(name, *t, mask, !dim.empty());
-  MT_CHECK(!out || out->dtype() == t->dtype(), "Expected the dtype for input and out to match, but got ",
-           tname(t->dtype()), " for input's dtype and ", tname(out->dtype()), " for out's dtype.");
+  MT_CHECK(!out || out->dtype() == t->dtype(),
+           "Expected the dtype for input and out to match, but got ", tname(t->dtype()),
+           " for input's dtype and ", tname(out->dtype()), " for out's dtype.");
   return reduce1(name, args_of(kind), t, mask, keepdim, t->dtype(), out);
 }
 
@@ -254,12 +258,12 @@ Tensor arg_max_min(const char* name, ReduceKind kind, const Tensor& t, std::opti
   return reduce1(name, args_of(kind), t, mask, keepdim, DType::Int64, out);
 }
 
-Tensor all_any(const char* name, ReduceKind kind, const Tensor& t, const OptDims& dim,
-               bool keepdim, const Tensor& out) {
+Tensor all_any(const char* name, ReduceKind kind, const Tensor& t, const OptDims& dim, bool keepdim,
+               const Tensor& out) {
   Dims mask = reduce_mask(*t, dim);
   DType rdt = t->dtype() == DType::UInt8 ? DType::UInt8 : DType::Bool;
-  MT_CHECK(!out || out->dtype() == rdt, name, " only supports bool tensor for result, got: ",
-           tname(out->dtype()));
+  MT_CHECK(!out || out->dtype() == rdt, name,
+           " only supports bool tensor for result, got: ", tname(out->dtype()));
   return reduce1(name, args_of(kind), t, mask, keepdim, rdt, out);
 }
 
@@ -298,8 +302,8 @@ Tensor cum_sum_prod(const char* name, ReduceKind kind, const Tensor& t, int64_t 
   DType rdt = chosen_dtype(int64_if_integral(t->dtype()), dtype, out);
   Tensor src = sum_input(t, rdt);
   Tensor r = result_tensor(t, out, t->sizes(), rdt);
-  need(kernel_table(t->device().type).scan, name, t->device())(
-      make_line_plan(*src, d, r.get()), args_of(kind));
+  need(kernel_table(t->device().type).scan, name, t->device())(make_line_plan(*src, d, r.get()),
+                                                               args_of(kind));
   return r;
 }
 
@@ -307,11 +311,11 @@ Tensor softmax_impl(const char* name, ReduceKind kind, const Tensor& t, int64_t 
                     std::optional<DType> dtype) {
   int64_t d = wrap_dim(dim, t->dim());
   Tensor src = dtype ? to(t, *dtype, t->device(), false) : t;
-  MT_CHECK_KIND(NotImplementedError, is_floating(src->dtype()), name,
-                "(): not implemented for '", tname(src->dtype()), "'");
+  MT_CHECK_KIND(NotImplementedError, is_floating(src->dtype()), name, "(): not implemented for '",
+                tname(src->dtype()), "'");
   Tensor r = TensorImpl::empty(src->sizes(), src->dtype(), src->device());
-  need(kernel_table(t->device().type).softmax, name, t->device())(
-      make_line_plan(*src, d, r.get()), args_of(kind));
+  need(kernel_table(t->device().type).softmax, name, t->device())(make_line_plan(*src, d, r.get()),
+                                                                  args_of(kind));
   return r;
 }
 
@@ -330,15 +334,21 @@ Tensor nansum(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<D
 Tensor mean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
             Tensor out) {
   if (dtype) {
-    MT_CHECK(is_floating(*dtype), "mean(): could not infer output dtype. Optional dtype must be "
-             "either a floating point or complex dtype. Got: ", tname(*dtype));
+    MT_CHECK(is_floating(*dtype),
+             "mean(): could not infer output dtype. Optional dtype must be "
+             "either a floating point or complex dtype. Got: ",
+             tname(*dtype));
   } else {
-    MT_CHECK(is_floating(t->dtype()), "mean(): could not infer output dtype. Input dtype must be "
-             "either a floating point or complex dtype. Got: ", tname(t->dtype()));
+    MT_CHECK(is_floating(t->dtype()),
+             "mean(): could not infer output dtype. Input dtype must be "
+             "either a floating point or complex dtype. Got: ",
+             tname(t->dtype()));
   }
   DType rdt = chosen_dtype(t->dtype(), dtype, out);
-  MT_CHECK(is_floating(rdt), "mean(): could not infer output dtype. Optional dtype must be "
-           "either a floating point or complex dtype. Got: ", tname(rdt));
+  MT_CHECK(is_floating(rdt),
+           "mean(): could not infer output dtype. Optional dtype must be "
+           "either a floating point or complex dtype. Got: ",
+           tname(rdt));
   Dims mask = reduce_mask(*t, dim);
   Tensor src = rdt == t->dtype() ? t : to(t, rdt, t->device(), false);
   return reduce1("mean", args_of(ReduceKind::Mean), src, mask, keepdim, rdt, out);
@@ -346,11 +356,13 @@ Tensor mean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DTy
 
 Tensor nanmean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<DType> dtype,
                Tensor out) {
-  MT_CHECK(is_floating(t->dtype()), "nanmean(): expected input to have floating point or "
-           "complex dtype but got ", tname(t->dtype()));
+  MT_CHECK(is_floating(t->dtype()),
+           "nanmean(): expected input to have floating point or "
+           "complex dtype but got ",
+           tname(t->dtype()));
   DType rdt = chosen_dtype(t->dtype(), dtype, out);
-  MT_CHECK(is_floating(rdt), "nanmean(): expected a floating point or complex result dtype but got ",
-           tname(rdt));
+  MT_CHECK(is_floating(rdt),
+           "nanmean(): expected a floating point or complex result dtype but got ", tname(rdt));
   Dims mask = reduce_mask(*t, dim);
   Tensor src = rdt == t->dtype() ? t : to(t, rdt, t->device(), false);
   return reduce1("nanmean", args_of(ReduceKind::NanMean), src, mask, keepdim, rdt, out);
@@ -394,16 +406,17 @@ std::pair<Tensor, Tensor> aminmax(const Tensor& t, std::optional<int64_t> dim, b
                                   Tensor min_out, Tensor max_out) {
   Dims mask = dim ? one_dim_mask(*t, *dim) : Dims(t->dim(), 1);
   if (t->numel() == 0) {
-    MT_CHECK(dim.has_value(), "aminmax(): cannot compute aminmax over an empty dimension as the "
+    MT_CHECK(dim.has_value(),
+             "aminmax(): cannot compute aminmax over an empty dimension as the "
              "operation has no identity.");
     for (int64_t d = 0; d < t->dim(); ++d)
-      MT_CHECK_KIND(IndexError, !mask[d] || t->sizes()[d] != 0,
-                    "aminmax: Expected reduction dim ", d, " to have non-zero size.");
+      MT_CHECK_KIND(IndexError, !mask[d] || t->sizes()[d] != 0, "aminmax: Expected reduction dim ",
+                    d, " to have non-zero size.");
   }
   check_out_dtype(min_out, t->dtype());
   check_out_dtype(max_out, t->dtype());
-  return reduce2("aminmax", args_of(ReduceKind::AMinMax), t, mask, keepdim, t->dtype(),
-                 t->dtype(), min_out, max_out);
+  return reduce2("aminmax", args_of(ReduceKind::AMinMax), t, mask, keepdim, t->dtype(), t->dtype(),
+                 min_out, max_out);
 }
 
 Tensor argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim, Tensor out) {
@@ -422,8 +435,8 @@ Tensor any(const Tensor& t, const OptDims& dim, bool keepdim, Tensor out) {
 
 Tensor count_nonzero(const Tensor& t, const OptDims& dim) {
   Dims mask = reduce_mask(*t, dim);
-  return reduce1("count_nonzero", args_of(ReduceKind::CountNonzero), t, mask, false,
-                 DType::Int64, {});
+  return reduce1("count_nonzero", args_of(ReduceKind::CountNonzero), t, mask, false, DType::Int64,
+                 {});
 }
 
 Tensor var(const Tensor& t, const OptDims& dim, double correction, bool keepdim, Tensor out) {
@@ -451,23 +464,33 @@ std::pair<Tensor, Tensor> std_mean(const Tensor& t, const OptDims& dim, double c
 
 Tensor vector_norm(const Tensor& t, double ord, const OptDims& dim, bool keepdim,
                    std::optional<DType> dtype, Tensor out) {
-  MT_CHECK(is_floating(t->dtype()), "linalg.vector_norm: Expected a floating point or complex "
-           "tensor as input. Got ", tname(t->dtype()));
+  MT_CHECK(is_floating(t->dtype()),
+           "linalg.vector_norm: Expected a floating point or complex "
+           "tensor as input. Got ",
+           tname(t->dtype()));
   if (dtype) {
-    MT_CHECK(is_floating(*dtype), "linalg.vector_norm: dtype should be floating point or "
-             "complex, but got ", tname(*dtype));
-    MT_CHECK(promote_types(t->dtype(), *dtype) == *dtype, "linalg.vector_norm: the dtype of the "
-             "input (", tname(t->dtype()), ") should be convertible without narrowing to the "
-             "specified dtype (", tname(*dtype), ")");
+    MT_CHECK(is_floating(*dtype),
+             "linalg.vector_norm: dtype should be floating point or "
+             "complex, but got ",
+             tname(*dtype));
+    MT_CHECK(promote_types(t->dtype(), *dtype) == *dtype,
+             "linalg.vector_norm: the dtype of the "
+             "input (",
+             tname(t->dtype()),
+             ") should be convertible without narrowing to the "
+             "specified dtype (",
+             tname(*dtype), ")");
   }
   Dims mask = reduce_mask(*t, dim);
   if (t->numel() == 0 && (ord < 0 || std::isinf(ord))) {
     const bool given = dim && !dim->empty();
-    MT_CHECK(given, "linalg.vector_norm cannot compute the ", ord, " norm on an empty tensor "
+    MT_CHECK(given, "linalg.vector_norm cannot compute the ", ord,
+             " norm on an empty tensor "
              "because the operation does not have an identity");
     for (int64_t d = 0; d < t->dim(); ++d)
       MT_CHECK(!mask[d] || t->sizes()[d] != 0, "linalg.vector_norm cannot compute the ", ord,
-               " norm on the dimension ", d, " because this dimension is empty and the "
+               " norm on the dimension ", d,
+               " because this dimension is empty and the "
                "operation does not have an identity");
   }
   DType rdt = dtype ? *dtype : t->dtype();
@@ -482,8 +505,10 @@ Tensor logsumexp(const Tensor& t, const Dims& dim, bool keepdim, DType default_f
   Dims mask = reduce_mask(*t, dim);
   DType rdt = is_floating(t->dtype()) ? t->dtype() : default_float;
   if (out) {
-    MT_CHECK(is_floating(out->dtype()), "logsumexp(): Expected floating point type for result "
-             "tensor, but got: ", tname(out->dtype()));
+    MT_CHECK(is_floating(out->dtype()),
+             "logsumexp(): Expected floating point type for result "
+             "tensor, but got: ",
+             tname(out->dtype()));
     rdt = out->dtype();
   }
   Tensor src = rdt == t->dtype() ? t : to(t, rdt, t->device(), false);

@@ -56,7 +56,8 @@ std::optional<Dims> view_strides(const Dims& old_sizes, const Dims& old_strides,
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = old_sizes.size() - 1; d >= 0; --d) {
     tensor_numel *= old_sizes[d];
-    if (d == 0 || (old_sizes[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
+    if (d == 0 ||
+        (old_sizes[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         out[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -105,7 +106,8 @@ Tensor transpose(const Tensor& t, int64_t d0, int64_t d1) {
 
 Tensor permute(const Tensor& t, const Dims& dims) {
   int64_t nd = t->dim();
-  MT_CHECK(dims.size() == nd, "permute(sparse_coo): number of dimensions in the tensor input does "
+  MT_CHECK(dims.size() == nd,
+           "permute(sparse_coo): number of dimensions in the tensor input does "
            "not match the length of the desired ordering of dimensions i.e. input.dim() = ",
            nd, " is not equal to len(dims) = ", dims.size());
   Dims sz(nd), st(nd);
@@ -122,9 +124,8 @@ Tensor permute(const Tensor& t, const Dims& dims) {
 
 Tensor expand(const Tensor& t, const Dims& sizes) {
   int64_t nd = sizes.size(), td = t->dim();
-  MT_CHECK(nd >= td, "expand(", t->sizes(), ", size=", sizes,
-           "): the number of sizes provided (", nd,
-           ") must be greater or equal to the number of dimensions in the tensor (", td, ")");
+  MT_CHECK(nd >= td, "expand(", t->sizes(), ", size=", sizes, "): the number of sizes provided (",
+           nd, ") must be greater or equal to the number of dimensions in the tensor (", td, ")");
   Dims sz(nd), st(nd);
   for (int64_t i = nd - 1; i >= 0; --i) {
     int64_t ti = i - (nd - td);
@@ -138,7 +139,8 @@ Tensor expand(const Tensor& t, const Dims& sizes) {
     }
     int64_t have = t->sizes()[ti];
     if (want == -1) want = have;
-    MT_CHECK(want >= 0, "The expanded size of the tensor (", want, ") isn't allowed: sizes must "
+    MT_CHECK(want >= 0, "The expanded size of the tensor (", want,
+             ") isn't allowed: sizes must "
              "be non-negative (or -1 to keep the existing size)");
     MT_CHECK(have == want || have == 1, "The expanded size of the tensor (", want,
              ") must match the existing size (", have, ") at non-singleton dimension ", i,
@@ -154,8 +156,10 @@ Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
   dim = wrap_dim(dim, t->dim());
   int64_t size = t->sizes()[dim];
   if (start < 0) start += size;
-  MT_CHECK_KIND(IndexError, start >= 0 && start <= size, "start out of range (expected to be in "
-                "range of [", -size, ", ", size, "], but got ", start, ")");
+  MT_CHECK_KIND(IndexError, start >= 0 && start <= size,
+                "start out of range (expected to be in "
+                "range of [",
+                -size, ", ", size, "], but got ", start, ")");
   // `length <= size - start`, not `start + length <= size`: the sum can overflow.
   MT_CHECK(length >= 0 && length <= size - start, "start (", start, ") + length (", length,
            ") exceeds dimension size (", size, ").");
@@ -261,7 +265,8 @@ Dims broadcast_shapes(const std::vector<Dims>& shapes) {
       int64_t x = ia >= 0 ? result[ia] : 1, y = ib >= 0 ? shape[ib] : 1;
       MT_CHECK(x == y || x == 1 || y == 1,
                "Shape mismatch: objects cannot be broadcast to a single shape. Mismatch is "
-               "between arg ", i, " with shape ", x, " and ", y);
+               "between arg ",
+               i, " with shape ", x, " and ", y);
       merged[i] = x == 1 ? y : x;
     }
     result = std::move(merged);
@@ -272,8 +277,10 @@ Dims broadcast_shapes(const std::vector<Dims>& shapes) {
 Tensor alias(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
 
 Tensor view_dtype(const Tensor& t, DType d) {
-  MT_CHECK(itemsize_of(d) == t->itemsize(), "view(dtype): only dtypes of the same size are "
-           "supported here (", info(t->dtype()).name, " -> ", info(d).name, ")");
+  MT_CHECK(itemsize_of(d) == t->itemsize(),
+           "view(dtype): only dtypes of the same size are "
+           "supported here (",
+           info(t->dtype()).name, " -> ", info(d).name, ")");
   return make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d);
 }
 
@@ -385,9 +392,9 @@ Tensor unflatten(const Tensor& t, int64_t dim, const Dims& sizes) {
 
 Tensor movedim(const Tensor& t, const Dims& source, const Dims& destination) {
   int64_t nd = t->dim();
-  MT_CHECK(source.size() == destination.size(), "movedim: Invalid source or destination dims: source (",
-           source, " dims) should contain the same number of dims as destination (", destination,
-           " dims)");
+  MT_CHECK(source.size() == destination.size(),
+           "movedim: Invalid source or destination dims: source (", source,
+           " dims) should contain the same number of dims as destination (", destination, " dims)");
   Dims order(nd, -1);
   std::vector<bool> used_src(std::max<int64_t>(nd, 1), false);
   std::vector<bool> used_dst(std::max<int64_t>(nd, 1), false);
@@ -441,8 +448,8 @@ std::vector<Tensor> unbind(const Tensor& t, int64_t dim) {
 std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim) {
   MT_CHECK(t->dim() > 0, "split expects at least a 1-dimensional tensor");
   dim = wrap_dim(dim, t->dim());
-  MT_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size=",
-           split_size);
+  MT_CHECK(split_size >= 0,
+           "split expects split_size be non-negative, but got split_size=", split_size);
   int64_t size = t->sizes()[dim];
   MT_CHECK(split_size > 0 || size == 0,
            "split_size can only be 0 if dimension size is 0, but got dimension size of ", size);
@@ -460,8 +467,10 @@ std::vector<Tensor> split_with_sizes(const Tensor& t, const Dims& sizes, int64_t
   dim = wrap_dim(dim, t->dim());
   int64_t size = t->sizes()[dim], total = 0;
   for (int64_t s : sizes) {
-    MT_CHECK(s >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got "
-             "split_sizes=", sizes);
+    MT_CHECK(s >= 0,
+             "split_with_sizes expects split_sizes have only non-negative entries, but got "
+             "split_sizes=",
+             sizes);
     total += s;
   }
   MT_CHECK(total == size, "split_with_sizes expects split_sizes to sum exactly to ", size,
@@ -486,7 +495,8 @@ std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t dim) {
 }
 
 std::vector<Tensor> tensor_split(const Tensor& t, int64_t sections, int64_t dim) {
-  MT_CHECK(t->dim() > 0, "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+  MT_CHECK(t->dim() > 0,
+           "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
            "with 0 dims");
   MT_CHECK(sections > 0, "number of sections must be larger than 0, got ", sections);
   dim = wrap_dim(dim, t->dim());
@@ -502,7 +512,8 @@ std::vector<Tensor> tensor_split(const Tensor& t, int64_t sections, int64_t dim)
 }
 
 std::vector<Tensor> tensor_split_indices(const Tensor& t, const Dims& indices, int64_t dim) {
-  MT_CHECK(t->dim() > 0, "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+  MT_CHECK(t->dim() > 0,
+           "tensor_split expected at least a 1-dimensional tensor, but got a tensor "
            "with 0 dims");
   dim = wrap_dim(dim, t->dim());
   std::vector<Tensor> out;
@@ -527,8 +538,8 @@ Dims broadcast_shapes_all(const std::vector<Dims>& shapes) {
       int64_t a = ia >= 0 ? out[ia] : 1, b = ib >= 0 ? s[ib] : 1;
       MT_CHECK(a == b || a == 1 || b == 1,
                "Shape mismatch: objects cannot be broadcast to a single shape: the size ", a,
-               " and the size ", b, " differ at dimension ", i, " (shapes so far ", out,
-               " and ", s, ")");
+               " and the size ", b, " differ at dimension ", i, " (shapes so far ", out, " and ", s,
+               ")");
       r[i] = a == 1 ? b : a;
     }
     out = r;

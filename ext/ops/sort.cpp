@@ -32,10 +32,9 @@ ValuesIndices sort(const Tensor& self, int64_t dim, bool descending) {
   Tensor idx = empty(vals->sizes(), DType::Int64, self->device());
   int64_t len = vals->sizes().back();
   if (vals->numel() > 0)
-    need(table(self).sort, "sort", self->device())(vals->data(),
-                                                    reinterpret_cast<int64_t*>(idx->data()),
-                                                    self->dtype(), rows_of(vals->sizes()), len,
-                                                    descending);
+    need(table(self).sort, "sort", self->device())(
+        vals->data(), reinterpret_cast<int64_t*>(idx->data()), self->dtype(),
+        rows_of(vals->sizes()), len, descending);
   return {dim_back(vals, dim), dim_back(idx, dim)};
 }
 
@@ -45,8 +44,10 @@ ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, boo
   int64_t len = self->dim() == 0 ? 1 : self->sizes()[dim];
   MT_CHECK(k >= 0 && k <= len, "selected index k out of range");
   if (self->dim() == 0) {
-    if (k == 1) return {clone(self), full(Dims{}, Scalar::from_int(0), DType::Int64, self->device())};
-    return {empty(Dims{0}, self->dtype(), self->device()), empty(Dims{0}, DType::Int64, self->device())};
+    if (k == 1)
+      return {clone(self), full(Dims{}, Scalar::from_int(0), DType::Int64, self->device())};
+    return {empty(Dims{0}, self->dtype(), self->device()),
+            empty(Dims{0}, DType::Int64, self->device())};
   }
   Tensor src = dim_last_copy(self, dim);
   Dims shape = src->sizes();
@@ -54,9 +55,9 @@ ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, boo
   Tensor vals = empty(shape, self->dtype(), self->device());
   Tensor idx = empty(shape, DType::Int64, self->device());
   if (vals->numel() > 0)
-    need(table(self).topk, "topk", self->device())(src->data(), self->dtype(), rows_of(shape),
-                                                    len, k, largest, vals->data(),
-                                                    reinterpret_cast<int64_t*>(idx->data()));
+    need(table(self).topk, "topk", self->device())(src->data(), self->dtype(), rows_of(shape), len,
+                                                   k, largest, vals->data(),
+                                                   reinterpret_cast<int64_t*>(idx->data()));
   return {dim_back(vals, dim), dim_back(idx, dim)};
 }
 
@@ -136,25 +137,34 @@ UniqueResult unique(const Tensor& self, std::optional<int64_t> dim) {
 
 Tensor searchsorted(const Tensor& seq, const Tensor& values, bool out_int32, bool right,
                     const Tensor& sorter) {
-  MT_CHECK(seq->dim() >= 1, "torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+  MT_CHECK(seq->dim() >= 1,
+           "torch.searchsorted(): boundaries tensor should be 1 dimension or the "
            "first N-1 dimensions of boundaries tensor and input value tensor must match, but we "
-           "got boundaries tensor ", seq->sizes(), " and input value tensor ", values->sizes());
-  MT_CHECK(seq->device() == values->device(), "Expected all tensors to be on the same device, but "
-           "found at least two devices, ", seq->device().str(), " and ", values->device().str(), "!");
+           "got boundaries tensor ",
+           seq->sizes(), " and input value tensor ", values->sizes());
+  MT_CHECK(seq->device() == values->device(),
+           "Expected all tensors to be on the same device, but "
+           "found at least two devices, ",
+           seq->device().str(), " and ", values->device().str(), "!");
   bool shared = seq->dim() == 1;
   if (!shared) {
     bool ok = values->dim() == seq->dim();
     for (int64_t i = 0; ok && i + 1 < seq->dim(); ++i) ok = seq->sizes()[i] == values->sizes()[i];
-    MT_CHECK(ok, "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+    MT_CHECK(ok,
+             "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
              "dimensions of boundaries tensor and input value tensor must match, but we got "
-             "boundaries tensor ", seq->sizes(), " and input value tensor ", values->sizes());
+             "boundaries tensor ",
+             seq->sizes(), " and input value tensor ", values->sizes());
   }
   if (sorter) {
-    MT_CHECK(sorter->dtype() == DType::Int64, "torch.searchsorted(): sorter must be a tensor of "
-             "long dtype but got dtype ", info(sorter->dtype()).torch_name);
-    MT_CHECK(sorter->sizes() == seq->sizes(), "torch.searchsorted(): boundary and sorter must "
-             "have the same size, but got boundary tensor ", seq->sizes(), " and got sorter tensor ",
-             sorter->sizes());
+    MT_CHECK(sorter->dtype() == DType::Int64,
+             "torch.searchsorted(): sorter must be a tensor of "
+             "long dtype but got dtype ",
+             info(sorter->dtype()).torch_name);
+    MT_CHECK(sorter->sizes() == seq->sizes(),
+             "torch.searchsorted(): boundary and sorter must "
+             "have the same size, but got boundary tensor ",
+             seq->sizes(), " and got sorter tensor ", sorter->sizes());
   }
   DType dt = promote_types(seq->dtype(), values->dtype());
   Tensor s = contiguous(to(seq, dt, seq->device(), false));

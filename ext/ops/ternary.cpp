@@ -56,8 +56,10 @@ Tensor ternary(TernaryOp op, const Operand& a, const Operand& b, const Operand& 
   Dims shape;
   for (int i = 0; i < 3; ++i) {
     DType want = (op == TernaryOp::Where && i == 0) ? DType::Bool : common;
-    if (opnd[i].tensor) held[i] = elem::cast(Tensor(const_cast<TensorImpl*>(opnd[i].tensor)), want);
-    else held[i] = full(Dims{}, opnd[i].scalar, want, device);
+    if (opnd[i].tensor)
+      held[i] = elem::cast(Tensor(const_cast<TensorImpl*>(opnd[i].tensor)), want);
+    else
+      held[i] = full(Dims{}, opnd[i].scalar, want, device);
     shape = i == 0 ? held[0]->sizes() : broadcast_shapes(shape, held[i]->sizes());
   }
   elem::OutPlan plan = elem::plan_out(shape, common, common, device, out);

@@ -87,8 +87,7 @@ DType compute_dtype(UnaryOp op, const Tensor& x, DType default_float, const Elem
 
 }  // namespace
 
-Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& args,
-             ElemOut out) {
+Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& args, ElemOut out) {
   const DType ct = compute_dtype(op, x, default_float, args);
   const DType kernel_dtype = rule_of(op) == Rule::BoolOut ? DType::Bool : ct;
   Tensor in = elem::cast(x, ct);

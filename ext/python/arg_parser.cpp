@@ -202,7 +202,8 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     if (fs.skip[i]) continue;
     const Param& p = s.params[i];
     PyObject* o = slot[i];
-    if (positional[i] && o == Py_None && p.type == ArgType::IntList && (a->given >> i & 1)) continue;
+    if (positional[i] && o == Py_None && p.type == ArgType::IntList && (a->given >> i & 1))
+      continue;
     if (!o) {
       if (p.has_default) {
         set_default(p, i, a);
@@ -255,7 +256,8 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
 [[noreturn]] void invalid_combination(const OpBinding& b, Form form, PyObject* const* args,
                                       Py_ssize_t nargs, PyObject* kwnames) {
   const auto& forms = b.forms[static_cast<int>(form)];
-  std::string msg = forms[0].schema->name + "() received an invalid combination of arguments - got (";
+  std::string msg =
+      forms[0].schema->name + "() received an invalid combination of arguments - got (";
   for (Py_ssize_t k = 0; k < nargs; ++k) {
     if (k) msg += ", ";
     msg += type_name(args[k]);

@@ -139,7 +139,8 @@ int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
 }  // namespace
 
 Dims int_list_arg(PyObject* o, const char* what) {
-  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{list_item(o, what, 0)};
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o)))
+    return Dims{list_item(o, what, 0)};
   if (is_tensor(o)) {
     PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
     throw py::PythonError{};
@@ -150,8 +151,9 @@ Dims int_list_arg(PyObject* o, const char* what) {
   PyObject** items = PySequence_Fast_ITEMS(seq.get());
   for (Py_ssize_t i = 0; i < n; ++i) {
     if (PyFloat_Check(items[i]) || PyBool_Check(items[i])) {
-      PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, but found element of type %s at pos %zd",
-                   what, Py_TYPE(items[i])->tp_name, i);
+      PyErr_Format(PyExc_TypeError,
+                   "%s must be tuple of ints, but found element of type %s at pos %zd", what,
+                   Py_TYPE(items[i])->tp_name, i);
       throw py::PythonError{};
     }
     d[i] = list_item(items[i], what, i);

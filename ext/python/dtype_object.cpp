@@ -16,8 +16,7 @@ PyObject* g_cpu_device = nullptr;
 DType g_default_dtype = DType::Float32;
 
 PyObject* DType_repr(PyObject* self) {
-  return PyUnicode_FromFormat("minitorch.%s",
-                              info(reinterpret_cast<PyDType*>(self)->dtype).name);
+  return PyUnicode_FromFormat("minitorch.%s", info(reinterpret_cast<PyDType*>(self)->dtype).name);
 }
 PyObject* DType_reduce(PyObject* self, PyObject*) {
   return PyUnicode_FromString(info(reinterpret_cast<PyDType*>(self)->dtype).name);

@@ -65,11 +65,11 @@ void translate_exception();
 
 // Wrap every CPython entry point's body: MT_BEGIN ... MT_END(error_value)
 #define MT_BEGIN try {
-#define MT_END(errval)          \
-  }                             \
-  catch (...) {                 \
+#define MT_END(errval)           \
+  }                              \
+  catch (...) {                  \
     ::py::translate_exception(); \
-    return errval;              \
+    return errval;               \
   }
 
 namespace mt::py_glue {
@@ -77,14 +77,13 @@ namespace mt::py_glue {
 // The Python object for a tensor. impl holds one reference; impl->pyobj
 // points back here while this object lives (Note [Identity]).
 struct PyTensor {
-  PyObject_HEAD
-  TensorImpl* impl;
+  PyObject_HEAD TensorImpl* impl;
   PyObject* weakrefs;
 };
 
 extern PyTypeObject* TensorBaseType;  // _C.TensorBase
-extern PyObject* TensorClass;          // minitorch.Tensor (Python subclass), or TensorBaseType
-extern PyObject* SizeClass;            // minitorch.Size (a tuple subclass), once registered
+extern PyObject* TensorClass;         // minitorch.Tensor (Python subclass), or TensorBaseType
+extern PyObject* SizeClass;           // minitorch.Size (a tuple subclass), once registered
 
 inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, TensorBaseType); }
 // New reference to the Python object for t (the same object while it lives).
@@ -103,8 +102,7 @@ inline int64_t byte_stride(const TensorImpl* t, int64_t d) {
 
 // ---- dtype and device objects (dtype_object.cpp) ----
 struct PyDType {
-  PyObject_HEAD
-  DType dtype;
+  PyObject_HEAD DType dtype;
 };
 extern PyTypeObject* DTypeType;
 PyObject* dtype_object(DType d);  // borrowed

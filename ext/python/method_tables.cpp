@@ -1,9 +1,9 @@
 // method_tables.cpp: the list of method tables merged at init.
 //
 // Families converted to op tables (Note [Op tables]) come in through the
-// op_table_* row, built at init. Families still written by hand: write ext/python/ops_<family>.cpp defining
-// <family>_tensor_methods[] and/or <family>_module_functions[] (each ending
-// with a null entry), declare them here and add a row.
+// op_table_* row, built at init. Families still written by hand: write ext/python/ops_<family>.cpp
+// defining <family>_tensor_methods[] and/or <family>_module_functions[] (each ending with a null
+// entry), declare them here and add a row.
 #include "glue.h"
 
 namespace mt::py_glue {

@@ -43,8 +43,8 @@ PyObject* finish(Tensor t, PyObject* requires_grad) {
 }
 
 FactoryArgs factory_args(const char* fname, Args args, Py_ssize_t nargs, PyObject* kwnames) {
-  static const char* names[] = {"size", "dtype", "device", "requires_grad", "layout",
-                                "pin_memory", "out", "memory_format", "generator", nullptr};
+  static const char* names[] = {"size",       "dtype", "device",        "requires_grad", "layout",
+                                "pin_memory", "out",   "memory_format", "generator",     nullptr};
   PyObject* a[9];
   parse_args({fname, names, 0, 0}, args + nargs, 0, kwnames, a);
   MT_CHECK_KIND(NotImplementedError, !a[6] || a[6] == Py_None, fname,
@@ -68,9 +68,9 @@ FactoryArgs factory_args(const char* fname, Args args, Py_ssize_t nargs, PyObjec
 PyObject* F_empty(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   FactoryArgs k = factory_args("empty", args, nargs, kw);
-  return finish(ag::empty(k.sizes, parse_dtype_arg(k.dtype, default_dtype()),
-                          parse_device_arg(k.device)),
-                k.requires_grad);
+  return finish(
+      ag::empty(k.sizes, parse_dtype_arg(k.dtype, default_dtype()), parse_device_arg(k.device)),
+      k.requires_grad);
   MT_END(nullptr)
 }
 
@@ -87,8 +87,8 @@ PyObject* F_const(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_full(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"size", "fill_value", "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "out", nullptr};
+  static const char* names[] = {"size",   "fill_value", "dtype", "device", "requires_grad",
+                                "layout", "pin_memory", "out",   nullptr};
   PyObject* a[8];
   parse_args({"full", names, 2, 2}, args, nargs, kw, a);
   Dims sizes = int_list_arg(a[0], "full(): argument 'size'");
@@ -102,8 +102,8 @@ PyObject* F_full(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_arange(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"start", "end", "step", "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "out", nullptr};
+  static const char* names[] = {"start",         "end",    "step",       "dtype", "device",
+                                "requires_grad", "layout", "pin_memory", "out",   nullptr};
   PyObject* a[9];
   parse_args({"arange", names, 3, 0}, args, nargs, kw, a);
   PyObject *start = a[0], *end = a[1], *step = a[2];
@@ -131,8 +131,8 @@ PyObject* F_arange(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_linspace(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"start", "end", "steps", "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "out", nullptr};
+  static const char* names[] = {"start",         "end",    "steps",      "dtype", "device",
+                                "requires_grad", "layout", "pin_memory", "out",   nullptr};
   PyObject* a[9];
   parse_args({"linspace", names, 3, 3}, args, nargs, kw, a);
   DType dt = parse_dtype_arg(a[3], default_dtype());
@@ -144,8 +144,8 @@ PyObject* F_linspace(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_eye(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"n", "m", "dtype", "device", "requires_grad", "layout",
-                                "pin_memory", "out", nullptr};
+  static const char* names[] = {"n",      "m",          "dtype", "device", "requires_grad",
+                                "layout", "pin_memory", "out",   nullptr};
   PyObject* a[8];
   parse_args({"eye", names, 2, 1}, args, nargs, kw, a);
   int64_t n = int_arg(a[0], "n");
@@ -162,8 +162,7 @@ PyObject* F_rand(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   FactoryArgs k = factory_args(name, args, nargs, kw);
   DType dt = parse_dtype_arg(k.dtype, default_dtype());
   Device dev = parse_device_arg(k.device);
-  return finish(Normal ? ag::randn(k.sizes, dt, dev) : ag::rand(k.sizes, dt, dev),
-                k.requires_grad);
+  return finish(Normal ? ag::randn(k.sizes, dt, dev) : ag::rand(k.sizes, dt, dev), k.requires_grad);
   MT_END(nullptr)
 }
 
@@ -182,7 +181,7 @@ void check_random_range(int64_t lo, int64_t hi, DType dt) {
       min = -(int64_t{1} << 11), max = int64_t{1} << 11, ctype = "c10::Half";
     } else if constexpr (std::is_integral_v<T>) {
       min = std::numeric_limits<T>::lowest(), max = std::numeric_limits<T>::max();
-      ctype = sizeof(T) == 1 ? (std::is_signed_v<T> ? "signed char" : "unsigned char")
+      ctype = sizeof(T) == 1   ? (std::is_signed_v<T> ? "signed char" : "unsigned char")
               : sizeof(T) == 2 ? "short int"
               : sizeof(T) == 4 ? "int"
                                : "long int";
@@ -196,8 +195,9 @@ void check_random_range(int64_t lo, int64_t hi, DType dt) {
 
 PyObject* F_randint(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"low", "high", "size", "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "generator", "out", nullptr};
+  static const char* names[] = {"low",       "high",          "size",   "dtype",
+                                "device",    "requires_grad", "layout", "pin_memory",
+                                "generator", "out",           nullptr};
   PyObject* a[10];
   parse_args({"randint", names, 3, 0}, args, nargs, kw, a);
   PyObject *low = a[0], *high = a[1], *size = a[2];
@@ -215,15 +215,14 @@ PyObject* F_randint(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   int64_t hi = int_arg(high, "high");
   DType dt = parse_dtype_arg(a[3], DType::Int64);
   check_random_range(lo, hi, dt);
-  return finish(ag::randint(lo, hi, int_list_arg(size, "size"), dt, parse_device_arg(a[4])),
-                a[5]);
+  return finish(ag::randint(lo, hi, int_list_arg(size, "size"), dt, parse_device_arg(a[4])), a[5]);
   MT_END(nullptr)
 }
 
 PyObject* F_randperm(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"n", "dtype", "device", "requires_grad", "layout", "pin_memory",
-                                "generator", "out", nullptr};
+  static const char* names[] = {"n",          "dtype",     "device", "requires_grad", "layout",
+                                "pin_memory", "generator", "out",    nullptr};
   PyObject* a[8];
   parse_args({"randperm", names, 1, 1}, args, nargs, kw, a);
   int64_t n = int_arg(a[0], "n");
@@ -246,8 +245,7 @@ PyObject* F_randperm(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_tensor(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"data", "dtype", "device", "requires_grad", "pin_memory",
-                                nullptr};
+  static const char* names[] = {"data", "dtype", "device", "requires_grad", "pin_memory", nullptr};
   PyObject* a[5];
   parse_args({"tensor", names, 1, 1}, args, nargs, kw, a);
   if (is_tensor(a[0])) {
@@ -333,14 +331,16 @@ PyObject* F_get_default_dtype(PyObject*, PyObject*) {
 PyObject* F_set_default_dtype(PyObject*, PyObject* d) {
   MT_BEGIN
   if (!is_dtype(d)) {
-    PyErr_Format(PyExc_TypeError, "set_default_dtype(): argument 'd' must be minitorch.dtype, not %s",
+    PyErr_Format(PyExc_TypeError,
+                 "set_default_dtype(): argument 'd' must be minitorch.dtype, not %s",
                  Py_TYPE(d)->tp_name);
     return nullptr;
   }
   DType dt = reinterpret_cast<PyDType*>(d)->dtype;
-  MT_CHECK_KIND(TypeError, dt == DType::Float32 || dt == DType::Float64 || dt == DType::Float16 ||
-                               dt == DType::BFloat16,
-                "only floating-point types are supported as the default type");
+  MT_CHECK_KIND(
+      TypeError,
+      dt == DType::Float32 || dt == DType::Float64 || dt == DType::Float16 || dt == DType::BFloat16,
+      "only floating-point types are supported as the default type");
   set_default_dtype(dt);
   Py_RETURN_NONE;
   MT_END(nullptr)
@@ -404,7 +404,8 @@ PyObject* F_can_cast(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 }
 
 PyObject* F_set_tensor_class(PyObject*, PyObject* cls) {
-  if (!PyType_Check(cls) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls), TensorBaseType)) {
+  if (!PyType_Check(cls) ||
+      !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls), TensorBaseType)) {
     PyErr_SetString(PyExc_TypeError, "_set_tensor_class expects a subclass of TensorBase");
     return nullptr;
   }
@@ -515,8 +516,9 @@ void gil_restore(void* s) {
   if (s) PyEval_RestoreThread(static_cast<PyThreadState*>(s));
 }
 
-#define FAST(name, fn) \
-  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
+#define FAST(name, fn)                                                    \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), \
+   METH_FASTCALL | METH_KEYWORDS, nullptr}
 
 }  // namespace
 
@@ -589,9 +591,15 @@ PyMethodDef module_functions[] = {
 };
 
 namespace {
-PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "minitorch._C",
-                          "The C++ core of minitorch.", -1, nullptr,
-                          nullptr, nullptr, nullptr, nullptr};
+PyModuleDef module_def = {PyModuleDef_HEAD_INIT,
+                          "minitorch._C",
+                          "The C++ core of minitorch.",
+                          -1,
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          nullptr};
 }
 
 }  // namespace mt::py_glue

@@ -89,9 +89,8 @@ std::optional<DType> dtype_from_descr(PyArray_Descr* d) {
 
 // ---- _StorageExport: the owner object behind exported arrays and buffers ----
 struct PyStorageExport {
-  PyObject_HEAD
-  Storage* storage;        // owned reference; one export counted
-  Py_ssize_t* shape_strides;  // buffer protocol only: shape then strides
+  PyObject_HEAD Storage* storage;  // owned reference; one export counted
+  Py_ssize_t* shape_strides;       // buffer protocol only: shape then strides
   char format[2];
 };
 PyTypeObject* StorageExportType = nullptr;
@@ -183,8 +182,8 @@ bool init_storage_export_type(PyObject* module) {
                                     "buffer. See Note [Storage export].")},
       {0, nullptr},
   };
-  PyType_Spec spec = {"minitorch._C._StorageExport", sizeof(PyStorageExport), 0,
-                      Py_TPFLAGS_DEFAULT, slots};
+  PyType_Spec spec = {"minitorch._C._StorageExport", sizeof(PyStorageExport), 0, Py_TPFLAGS_DEFAULT,
+                      slots};
   PyObject* t = PyType_FromModuleAndSpec(module, &spec, nullptr);
   if (!t) return false;
   StorageExportType = reinterpret_cast<PyTypeObject*>(t);
@@ -240,8 +239,7 @@ PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
              "instead.");
   }
   int typenum = g_typenum[static_cast<int>(t->dtype())];
-  MT_CHECK_KIND(TypeError, typenum >= 0, "Got unsupported ScalarType ",
-                info(t->dtype()).torch_name,
+  MT_CHECK_KIND(TypeError, typenum >= 0, "Got unsupported ScalarType ", info(t->dtype()).torch_name,
                 ": NumPy has no bfloat16. Convert first, e.g. tensor.float().numpy()");
   int nd = static_cast<int>(t->dim());
   MT_CHECK(nd <= NPY_MAXDIMS, "numpy() supports at most ", NPY_MAXDIMS, " dims, got ", nd);

@@ -160,16 +160,14 @@ bool build_op_entries() {
           Form form = static_cast<Form>(f);
           if (!(def.variants & (1 << f)) || b.forms[f].empty()) continue;
           bool method = form == Form::Method || form == Form::InPlace;
-          bool noargs = method && b.forms[f].size() == 1 && b.forms[f][0].npos == 0 &&
-                        [&] {
-                          const auto& fs = b.forms[f][0];
-                          for (size_t k = 0; k < fs.schema->params.size(); ++k)
-                            if (!fs.skip[k]) return false;
-                          return true;
-                        }();
-          const char* pyname = keep(form == Form::InPlace || form == Form::FunctionInPlace
-                                        ? name + "_"
-                                        : name);
+          bool noargs = method && b.forms[f].size() == 1 && b.forms[f][0].npos == 0 && [&] {
+            const auto& fs = b.forms[f][0];
+            for (size_t k = 0; k < fs.schema->params.size(); ++k)
+              if (!fs.skip[k]) return false;
+            return true;
+          }();
+          const char* pyname =
+              keep(form == Form::InPlace || form == Form::FunctionInPlace ? name + "_" : name);
           PyCFunction c = noargs ? e[i].noargs[f] : e[i].fast[f];
           int flags = noargs ? METH_NOARGS : METH_FASTCALL | METH_KEYWORDS;
           if (method)

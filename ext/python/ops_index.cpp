@@ -43,8 +43,8 @@ template <bool InPlace, bool Add>
 PyObject* F_scatter(Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   static const char* names[] = {"input", "dim", "index", "src", "value", "reduce", nullptr};
-  const char* fname = Add ? (InPlace ? "scatter_add_" : "scatter_add")
-                          : (InPlace ? "scatter_" : "scatter");
+  const char* fname =
+      Add ? (InPlace ? "scatter_add_" : "scatter_add") : (InPlace ? "scatter_" : "scatter");
   PyObject* a[6];
   parse_args({fname, names, 4, 3}, args, nargs, kw, a);
   Tensor self = input_arg(a[0]);
@@ -269,17 +269,17 @@ PyObject* F_kthvalue(Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", "k", "dim", "keepdim", "out", nullptr};
   PyObject* a[5];
   parse_args({"kthvalue", names, 4, 2}, args, nargs, kw, a);
-  ops::ValuesIndices r = ag::kthvalue(input_arg(a[0]), int_arg(a[1], "k"),
-                                      opt_int_arg(a[2], -1, "dim"),
-                                      opt_bool_arg(a[3], false, "keepdim"));
+  ops::ValuesIndices r =
+      ag::kthvalue(input_arg(a[0]), int_arg(a[1], "k"), opt_int_arg(a[2], -1, "dim"),
+                   opt_bool_arg(a[3], false, "keepdim"));
   return named_pair("kthvalue", r.values, r.indices);
   MT_END(nullptr)
 }
 
 PyObject* F_unique(Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"input", "sorted", "return_inverse", "return_counts", "dim",
-                                nullptr};
+  static const char* names[] = {"input",         "sorted", "return_inverse",
+                                "return_counts", "dim",    nullptr};
   PyObject* a[5];
   parse_args({"unique", names, 5, 1}, args, nargs, kw, a);
   Tensor t = input_arg(a[0]);
@@ -318,7 +318,8 @@ bool side_arg(PyObject* right_o, PyObject* side_o) {
   std::string side(s);
   MT_CHECK(side == "left" || side == "right",
            "torch.searchsorted(): side can only be 'left' or 'right' but got ", side);
-  MT_CHECK(!(right && side == "left"), "torch.searchsorted(): side and right can't be set to "
+  MT_CHECK(!(right && side == "left"),
+           "torch.searchsorted(): side and right can't be set to "
            "opposites, got side of left while right was True");
   return side == "right";
 }
@@ -326,14 +327,15 @@ bool side_arg(PyObject* right_o, PyObject* side_o) {
 PyObject* F_searchsorted(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   static const char* names[] = {"sorted_sequence", "input", "out_int32", "right", "side", "out",
-                                "sorter", nullptr};
+                                "sorter",          nullptr};
   PyObject* a[7];
   parse_args({"searchsorted", names, 2, 2}, args, nargs, kw, a);
   Tensor seq = unwrap(a[0], "sorted_sequence");
   bool right = side_arg(a[3], a[4]);
   Tensor sorter = present(a[6]) ? unwrap(a[6], "sorter") : Tensor();
   Tensor vals = search_value_arg(a[1], seq->device());
-  MT_CHECK(is_tensor(a[1]) || seq->dim() == 1, "torch.searchsorted(): input value can be a "
+  MT_CHECK(is_tensor(a[1]) || seq->dim() == 1,
+           "torch.searchsorted(): input value can be a "
            "scalar only when boundaries tensor dimension is 1, but we got boundaries tensor dim(",
            seq->dim(), ") and input value's dim(0) numel(1)");
   Tensor r = ag::searchsorted(seq, vals, opt_bool_arg(a[2], false, "out_int32"), right, sorter);
@@ -347,9 +349,9 @@ PyObject* F_bucketize(Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[5];
   parse_args({"bucketize", names, 2, 2}, args, nargs, kw, a);
   Tensor b = unwrap(a[1], "boundaries");
-  Tensor r = ag::bucketize(search_value_arg(a[0], b->device()), b,
-                           opt_bool_arg(a[2], false, "out_int32"),
-                           opt_bool_arg(a[3], false, "right"));
+  Tensor r =
+      ag::bucketize(search_value_arg(a[0], b->device()), b, opt_bool_arg(a[2], false, "out_int32"),
+                    opt_bool_arg(a[3], false, "right"));
   return finish_out(a[4], r, "bucketize");
   MT_END(nullptr)
 }

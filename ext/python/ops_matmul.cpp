@@ -96,16 +96,16 @@ Tensor vdot_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::vdo
 Tensor inner_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::inner(a, b, o); }
 Tensor outer_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::outer(a, b, o); }
 
-#define MT_BINARY(NAME, FN, A2)                                                     \
-  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {        \
-    MT_BEGIN                                                                        \
-    return binary_fn(#NAME, "input", A2, FN, args, nargs, kw);                      \
-    MT_END(nullptr)                                                                 \
-  }                                                                                 \
-  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {   \
-    MT_BEGIN                                                                        \
-    return binary_method(#NAME, A2, FN, self, args, nargs, kw);                     \
-    MT_END(nullptr)                                                                 \
+#define MT_BINARY(NAME, FN, A2)                                                   \
+  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {      \
+    MT_BEGIN                                                                      \
+    return binary_fn(#NAME, "input", A2, FN, args, nargs, kw);                    \
+    MT_END(nullptr)                                                               \
+  }                                                                               \
+  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) { \
+    MT_BEGIN                                                                      \
+    return binary_method(#NAME, A2, FN, self, args, nargs, kw);                   \
+    MT_END(nullptr)                                                               \
   }
 
 MT_BINARY(matmul, matmul_, "other")
@@ -158,9 +158,8 @@ PyObject* add_fn(const char* fname, const char* n1, const char* n2, AddOp f, Arg
   return with_out(a[5], [&](const Tensor& out) { return f(in, x, y, beta, alpha, out); });
 }
 
-PyObject* add_method(const char* fname, const char* n1, const char* n2, AddOp f,
-                     AddOpInplace fi, PyObject* self, Args args, Py_ssize_t nargs,
-                     PyObject* kw) {
+PyObject* add_method(const char* fname, const char* n1, const char* n2, AddOp f, AddOpInplace fi,
+                     PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   const char* names[] = {n1, n2, "beta", "alpha", nullptr};
   PyObject* a[4];
   parse_args({fname, names, 2, 2}, args, nargs, kw, a);
@@ -175,21 +174,21 @@ PyObject* add_method(const char* fname, const char* n1, const char* n2, AddOp f,
   return wrap(f(s, x, y, beta, alpha, Tensor()));
 }
 
-#define MT_ADD(NAME, N1, N2)                                                            \
-  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {            \
-    MT_BEGIN                                                                            \
-    return add_fn(#NAME, N1, N2, NAME##_f, args, nargs, kw);                            \
-    MT_END(nullptr)                                                                     \
-  }                                                                                     \
-  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {       \
-    MT_BEGIN                                                                            \
-    return add_method(#NAME, N1, N2, NAME##_f, nullptr, self, args, nargs, kw);         \
-    MT_END(nullptr)                                                                     \
-  }                                                                                     \
-  PyObject* T_##NAME##_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {    \
-    MT_BEGIN                                                                            \
-    return add_method(#NAME "_", N1, N2, NAME##_f, NAME##_i, self, args, nargs, kw);    \
-    MT_END(nullptr)                                                                     \
+#define MT_ADD(NAME, N1, N2)                                                         \
+  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {         \
+    MT_BEGIN                                                                         \
+    return add_fn(#NAME, N1, N2, NAME##_f, args, nargs, kw);                         \
+    MT_END(nullptr)                                                                  \
+  }                                                                                  \
+  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {    \
+    MT_BEGIN                                                                         \
+    return add_method(#NAME, N1, N2, NAME##_f, nullptr, self, args, nargs, kw);      \
+    MT_END(nullptr)                                                                  \
+  }                                                                                  \
+  PyObject* T_##NAME##_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) { \
+    MT_BEGIN                                                                         \
+    return add_method(#NAME "_", N1, N2, NAME##_f, NAME##_i, self, args, nargs, kw); \
+    MT_END(nullptr)                                                                  \
   }
 
 MT_ADD(addmm, "mat1", "mat2")
@@ -222,8 +221,10 @@ PyObject* F_tensordot(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
       return ag::tensordot(x, y, as_list(d0.get()), as_list(d1.get()), out);
     }
     py::Ref r = py::check(PyObject_Repr(dims));
-    MT_THROW(RuntimeError, "tensordot expects dims to be int or tuple[list[int], list[int]] or "
-             "list[list[int]] containing two lists, but got dims=", PyUnicode_AsUTF8(r.get()));
+    MT_THROW(RuntimeError,
+             "tensordot expects dims to be int or tuple[list[int], list[int]] or "
+             "list[list[int]] containing two lists, but got dims=",
+             PyUnicode_AsUTF8(r.get()));
   });
   MT_END(nullptr)
 }
@@ -304,9 +305,8 @@ void sgemm_adapter(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alph
   cblas_gemm<float, I>(g_sgemm, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 template <typename I>
-void dgemm_adapter(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha,
-                   const double* a, int64_t lda, const double* b, int64_t ldb, double beta,
-                   double* c, int64_t ldc) {
+void dgemm_adapter(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a,
+                   int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
   cblas_gemm<double, I>(g_dgemm, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -410,8 +410,8 @@ PyObject* F_set_blas_enabled(PyObject*, PyObject* flag) {
   return PyBool_FromLong(prev);
 }
 
-#define FAST(name, fn)                                                           \
-  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)),        \
+#define FAST(name, fn)                                                    \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), \
    METH_FASTCALL | METH_KEYWORDS, nullptr}
 
 }  // namespace
@@ -438,22 +438,14 @@ PyMethodDef matmul_module_functions[] = {
 };
 
 PyMethodDef matmul_tensor_methods[] = {
-    FAST("matmul", T_matmul),
-    FAST("mm", T_mm),
-    FAST("bmm", T_bmm),
-    FAST("mv", T_mv),
-    FAST("dot", T_dot),
-    FAST("vdot", T_vdot),
-    FAST("inner", T_inner),
-    FAST("outer", T_outer),
-    FAST("ger", T_ger),
-    FAST("addmm", T_addmm),
-    FAST("addmm_", T_addmm_),
-    FAST("addmv", T_addmv),
-    FAST("addmv_", T_addmv_),
-    FAST("baddbmm", T_baddbmm),
-    FAST("baddbmm_", T_baddbmm_),
-    {nullptr, nullptr, 0, nullptr},
+    FAST("matmul", T_matmul),     FAST("mm", T_mm),
+    FAST("bmm", T_bmm),           FAST("mv", T_mv),
+    FAST("dot", T_dot),           FAST("vdot", T_vdot),
+    FAST("inner", T_inner),       FAST("outer", T_outer),
+    FAST("ger", T_ger),           FAST("addmm", T_addmm),
+    FAST("addmm_", T_addmm_),     FAST("addmv", T_addmv),
+    FAST("addmv_", T_addmv_),     FAST("baddbmm", T_baddbmm),
+    FAST("baddbmm_", T_baddbmm_), {nullptr, nullptr, 0, nullptr},
 };
 
 }  // namespace mt::py_glue

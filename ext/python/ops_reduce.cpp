@@ -179,8 +179,8 @@ PyObject* prod(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", "dim", "keepdim", "dtype", "out", nullptr};
   PyObject* a[4];
   Tensor t = parse<kMethod>("prod", names, 3, 1, self, args, nargs, kw, a);
-  return wrap(ag::prod(t, opt_dim_arg(a[0], "prod"), keepdim_arg(a[1]),
-                       parse_optional_dtype(a[2]), out_arg(a[3], "prod")));
+  return wrap(ag::prod(t, opt_dim_arg(a[0], "prod"), keepdim_arg(a[1]), parse_optional_dtype(a[2]),
+                       out_arg(a[3], "prod")));
   MT_END(nullptr)
 }
 
@@ -205,7 +205,8 @@ PyObject* elementwise_max_min(bool is_max, PyObject* input, PyObject* other, PyO
   return maximum_minimum(is_max, input, other, out);
 }
 
-// ---- max / min: (input), (input, dim, keepdim=False, *, out=None), (input, other, *, out=None) ----
+// ---- max / min: (input), (input, dim, keepdim=False, *, out=None), (input, other, *, out=None)
+// ----
 template <bool kMethod, bool kMax>
 PyObject* max_min(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
@@ -253,8 +254,7 @@ PyObject* aminmax(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[3];
   Tensor t = parse<kMethod>("aminmax", names, 1, 1, self, args, nargs, kw, a);
   auto outs = out_pair_arg(a[2], "aminmax");
-  auto r = ag::aminmax(t, opt_dim_arg(a[0], "aminmax"), keepdim_arg(a[1]), outs.first,
-                       outs.second);
+  auto r = ag::aminmax(t, opt_dim_arg(a[0], "aminmax"), keepdim_arg(a[1]), outs.first, outs.second);
   return pair_result("aminmax", r.first, r.second);
   MT_END(nullptr)
 }
@@ -312,8 +312,8 @@ struct VarArgs {
 template <bool kMethod>
 VarArgs parse_var(const char* fname, Tensor* t, PyObject* self, Args args, Py_ssize_t nargs,
                   PyObject* kw) {
-  static const char* names[] = {"input", "dim", "unbiased", "keepdim", "correction", "out",
-                                nullptr};
+  static const char* names[] = {"input",      "dim", "unbiased", "keepdim",
+                                "correction", "out", nullptr};
   PyObject* a[5];
   *t = parse<kMethod>(fname, names, 4, 1, self, args, nargs, kw, a);
   if (a[0] && PyBool_Check(a[0])) {  // var(input, unbiased)
@@ -396,8 +396,7 @@ PyObject* norm(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
     if (std::strcmp(p, "nuc") == 0)
       MT_THROW(NotImplementedError, "norm(): the nuclear norm ('nuc') is not implemented");
     MT_CHECK(std::strcmp(p, "fro") == 0, "linalg.matrix_norm: Order ", p, " not supported.");
-    MT_CHECK(!dim || dim->size() <= 2, "linalg.matrix_norm: dim must be a 2-tuple. Got ",
-             *dim);
+    MT_CHECK(!dim || dim->size() <= 2, "linalg.matrix_norm: dim must be a 2-tuple. Got ", *dim);
   } else if (given(a[0])) {
     ord = ord_arg(a[0], "norm", "p");
   }
@@ -473,25 +472,23 @@ PyObject* F_return_type(PyObject*, PyObject* name) {
   MT_END(nullptr)
 }
 
-#define FAST(name, fn) \
-  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
+#define FAST(name, fn)                                                    \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), \
+   METH_FASTCALL | METH_KEYWORDS, nullptr}
 
 // Both tables list the same ops; the method form gets kMethod = true.
-#define REDUCE_OPS(M)                                                           \
-  FAST("sum", (sum_like<M, 0>)), FAST("nansum", (sum_like<M, 1>)),               \
-      FAST("mean", (sum_like<M, 2>)), FAST("nanmean", (sum_like<M, 3>)),         \
-      FAST("prod", prod<M>), FAST("amax", (amax_amin<M, true>)),                 \
-      FAST("amin", (amax_amin<M, false>)), FAST("max", (max_min<M, true>)),      \
-      FAST("min", (max_min<M, false>)), FAST("aminmax", aminmax<M>),             \
-      FAST("argmax", (argmax_argmin<M, true>)),                                  \
-      FAST("argmin", (argmax_argmin<M, false>)), FAST("all", (all_any<M, true>)), \
-      FAST("any", (all_any<M, false>)), FAST("count_nonzero", count_nonzero<M>), \
-      FAST("var", (var_std<M, false>)), FAST("std", (var_std<M, true>)),         \
-      FAST("norm", norm<M>), FAST("logsumexp", logsumexp<M>),                    \
-      FAST("cumsum", (cumsum_cumprod<M, false>)),                                \
-      FAST("cumprod", (cumsum_cumprod<M, true>)),                                \
-      FAST("cummax", (cummax_cummin<M, true>)),                                  \
-      FAST("cummin", (cummax_cummin<M, false>)), FAST("softmax", (softmax<M, false>)), \
+#define REDUCE_OPS(M)                                                                              \
+  FAST("sum", (sum_like<M, 0>)), FAST("nansum", (sum_like<M, 1>)), FAST("mean", (sum_like<M, 2>)), \
+      FAST("nanmean", (sum_like<M, 3>)), FAST("prod", prod<M>),                                    \
+      FAST("amax", (amax_amin<M, true>)), FAST("amin", (amax_amin<M, false>)),                     \
+      FAST("max", (max_min<M, true>)), FAST("min", (max_min<M, false>)),                           \
+      FAST("aminmax", aminmax<M>), FAST("argmax", (argmax_argmin<M, true>)),                       \
+      FAST("argmin", (argmax_argmin<M, false>)), FAST("all", (all_any<M, true>)),                  \
+      FAST("any", (all_any<M, false>)), FAST("count_nonzero", count_nonzero<M>),                   \
+      FAST("var", (var_std<M, false>)), FAST("std", (var_std<M, true>)), FAST("norm", norm<M>),    \
+      FAST("logsumexp", logsumexp<M>), FAST("cumsum", (cumsum_cumprod<M, false>)),                 \
+      FAST("cumprod", (cumsum_cumprod<M, true>)), FAST("cummax", (cummax_cummin<M, true>)),        \
+      FAST("cummin", (cummax_cummin<M, false>)), FAST("softmax", (softmax<M, false>)),             \
       FAST("log_softmax", (softmax<M, true>))
 
 }  // namespace

@@ -36,8 +36,9 @@ std::vector<Tensor> tensor_list_arg(PyObject* o, const char* fname) {
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* item = PySequence_Fast_GET_ITEM(seq.get(), i);
     if (!is_tensor(item)) {
-      PyErr_Format(PyExc_TypeError, "%s(): expected Tensor as element %zd in argument 0, but got %s",
-                   fname, i, Py_TYPE(item)->tp_name);
+      PyErr_Format(PyExc_TypeError,
+                   "%s(): expected Tensor as element %zd in argument 0, but got %s", fname, i,
+                   Py_TYPE(item)->tp_name);
       throw py::PythonError{};
     }
     out.push_back(Tensor(impl_of(item)));
@@ -47,15 +48,18 @@ std::vector<Tensor> tensor_list_arg(PyObject* o, const char* fname) {
 
 PyObject* tensor_tuple(const std::vector<Tensor>& ts) {
   py::Ref t = py::check(PyTuple_New(static_cast<Py_ssize_t>(ts.size())));
-  for (size_t i = 0; i < ts.size(); ++i) PyTuple_SET_ITEM(t.get(), i, py::check(wrap(ts[i])).release());
+  for (size_t i = 0; i < ts.size(); ++i)
+    PyTuple_SET_ITEM(t.get(), i, py::check(wrap(ts[i])).release());
   return t.release();
 }
 
 Scalar value_arg(PyObject* o, const char* fname) {
   if (is_tensor(o)) {
     TensorImpl* v = impl_of(o);
-    MT_CHECK(v->dim() == 0, fname, " only supports a 0-dimensional value tensor, but got tensor "
-             "with ", v->dim(), " dimension(s).");
+    MT_CHECK(v->dim() == 0, fname,
+             " only supports a 0-dimensional value tensor, but got tensor "
+             "with ",
+             v->dim(), " dimension(s).");
     return ops::item(Tensor(v));
   }
   return scalar_arg(o, "value");
@@ -208,8 +212,7 @@ PyObject* F_t(Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[1];
   parse_args({"t", names, 1, 1}, args, nargs, kw, a);
   Tensor t = input_arg(a[0]);
-  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
-           "D");
+  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(), "D");
   return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
   MT_END(nullptr)
 }
@@ -228,8 +231,8 @@ PyObject* F_movedim(Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", "source", "destination", nullptr};
   PyObject* a[3];
   parse_args({"movedim", names, 3, 3}, args, nargs, kw, a);
-  return wrap(ag::movedim(input_arg(a[0]), dims_arg(a[1], "source"),
-                          dims_arg(a[2], "destination")));
+  return wrap(
+      ag::movedim(input_arg(a[0]), dims_arg(a[1], "source"), dims_arg(a[2], "destination")));
   MT_END(nullptr)
 }
 
@@ -259,8 +262,8 @@ PyObject* F_as_strided(Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({"as_strided", names, 4, 3}, args, nargs, kw, a);
   std::optional<int64_t> off;
   if (present(a[3])) off = int_arg(a[3], "storage_offset");
-  return wrap(ag::as_strided(input_arg(a[0]), dims_arg(a[1], "size"), dims_arg(a[2], "stride"),
-                             off));
+  return wrap(
+      ag::as_strided(input_arg(a[0]), dims_arg(a[1], "size"), dims_arg(a[2], "stride"), off));
   MT_END(nullptr)
 }
 
@@ -311,8 +314,8 @@ PyObject* F_chunk(Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", "chunks", "dim", nullptr};
   PyObject* a[3];
   parse_args({"chunk", names, 3, 2}, args, nargs, kw, a);
-  return tensor_tuple(ag::chunk(input_arg(a[0]), int_arg(a[1], "chunks"),
-                                opt_int_arg(a[2], 0, "dim")));
+  return tensor_tuple(
+      ag::chunk(input_arg(a[0]), int_arg(a[1], "chunks"), opt_int_arg(a[2], 0, "dim")));
   MT_END(nullptr)
 }
 
@@ -326,16 +329,21 @@ PyObject* F_tensor_split(Args args, Py_ssize_t nargs, PyObject* kw) {
   int64_t dim = opt_int_arg(a[2], 0, "dim");
   PyObject* spec = a[1] ? a[1] : a[3] ? a[3] : a[4];
   if (!spec) {
-    PyErr_SetString(PyExc_TypeError, "tensor_split() missing required argument "
-                                     "'indices_or_sections'");
+    PyErr_SetString(PyExc_TypeError,
+                    "tensor_split() missing required argument "
+                    "'indices_or_sections'");
     return nullptr;
   }
   if (is_tensor(spec)) {
     TensorImpl* s = impl_of(spec);
-    MT_CHECK(s->dtype() == DType::Int64, "tensor_split expected tensor_indices_or_sections to "
-             "have dtype of long, but got ", info(s->dtype()).torch_name);
-    MT_CHECK(s->dim() <= 1, "tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
-             "or one-dimensional tensor, but got a tensor with ", s->dim(), " dims");
+    MT_CHECK(s->dtype() == DType::Int64,
+             "tensor_split expected tensor_indices_or_sections to "
+             "have dtype of long, but got ",
+             info(s->dtype()).torch_name);
+    MT_CHECK(s->dim() <= 1,
+             "tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+             "or one-dimensional tensor, but got a tensor with ",
+             s->dim(), " dims");
     if (s->dim() == 0) return tensor_tuple(ag::tensor_split(t, ops::item(Tensor(s)).to_int(), dim));
     return tensor_tuple(ag::tensor_split_indices(t, ag::to_host_int64(Tensor(s)), dim));
   }
@@ -458,8 +466,8 @@ PyObject* F_repeat_interleave(Args args, Py_ssize_t nargs, PyObject* kw) {
   if (present(a[3])) {
     int64_t want = int_arg(a[3], "output_size");
     int64_t got = dim ? r->sizes()[wrap_dim(*dim, r->dim())] : r->numel();
-    MT_CHECK(want == got, "repeat_interleave: allocated size does not match required size (",
-             want, " != ", got, ")");
+    MT_CHECK(want == got, "repeat_interleave: allocated size does not match required size (", want,
+             " != ", got, ")");
   }
   return wrap(r);
   MT_END(nullptr)
@@ -485,8 +493,10 @@ PyObject* T_tri_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({Lower ? "tril_" : "triu_", names, 1, 0}, args, nargs, kw, a);
   int64_t k = opt_int_arg(a[0], 0, "diagonal");
   Tensor t(impl_of(self));
-  if (Lower) ag::tril_(t, k);
-  else ag::triu_(t, k);
+  if (Lower)
+    ag::tril_(t, k);
+  else
+    ag::triu_(t, k);
   return Py_NewRef(self);
   MT_END(nullptr)
 }

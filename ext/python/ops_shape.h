@@ -46,8 +46,6 @@ PyObject* finish_out(PyObject* out, const Tensor& result, const char* fname);
 
 }  // namespace mt::py_glue
 
-#define MT_FASTCALL(name, fn)                                                      \
-  {                                                                                \
-    name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)),         \
-        METH_FASTCALL | METH_KEYWORDS, nullptr                                     \
-  }
+#define MT_FASTCALL(name, fn)                                             \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), \
+   METH_FASTCALL | METH_KEYWORDS, nullptr}

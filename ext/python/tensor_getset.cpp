@@ -12,9 +12,7 @@ PyObject* G_shape(PyObject* self, void*) {
   return t.release();
   MT_END(nullptr)
 }
-PyObject* G_dtype(PyObject* self, void*) {
-  return Py_NewRef(dtype_object(impl_of(self)->dtype()));
-}
+PyObject* G_dtype(PyObject* self, void*) { return Py_NewRef(dtype_object(impl_of(self)->dtype())); }
 PyObject* G_device(PyObject* self, void*) {
   MT_BEGIN
   return device_object(impl_of(self)->device());

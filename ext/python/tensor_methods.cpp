@@ -36,9 +36,7 @@ PyObject* T_stride(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
 }
 
 PyObject* T_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(impl_of(self)->dim()); }
-PyObject* T_numel(PyObject* self, PyObject*) {
-  return PyLong_FromLongLong(impl_of(self)->numel());
-}
+PyObject* T_numel(PyObject* self, PyObject*) { return PyLong_FromLongLong(impl_of(self)->numel()); }
 PyObject* T_storage_offset(PyObject* self, PyObject*) {
   return PyLong_FromLongLong(impl_of(self)->offset());
 }
@@ -68,9 +66,12 @@ PyObject* T_item(PyObject* self, PyObject*) {
 template <typename T>
 PyObject* to_py(const char* p) {
   T v = *reinterpret_cast<const T*>(p);
-  if constexpr (std::is_same_v<T, bool>) return PyBool_FromLong(v);
-  else if constexpr (std::is_integral_v<T>) return PyLong_FromLongLong(static_cast<long long>(v));
-  else return PyFloat_FromDouble(static_cast<double>(static_cast<opmath_t<T>>(v)));
+  if constexpr (std::is_same_v<T, bool>)
+    return PyBool_FromLong(v);
+  else if constexpr (std::is_integral_v<T>)
+    return PyLong_FromLongLong(static_cast<long long>(v));
+  else
+    return PyFloat_FromDouble(static_cast<double>(static_cast<opmath_t<T>>(v)));
 }
 template <typename T>
 PyObject* tolist_rec(const TensorImpl* t, const char* p, int64_t d) {
@@ -136,8 +137,10 @@ PyObject* T_copy_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[2];
   parse_args({"copy_", names, 2, 1}, args, nargs, kw, a);
   Tensor src;
-  if (is_tensor(a[0])) src = Tensor(impl_of(a[0]));
-  else if (is_ndarray(a[0])) src = tensor_from_data(a[0], std::nullopt, Device{});
+  if (is_tensor(a[0]))
+    src = Tensor(impl_of(a[0]));
+  else if (is_ndarray(a[0]))
+    src = tensor_from_data(a[0], std::nullopt, Device{});
   else {
     PyErr_Format(PyExc_TypeError, "copy_(): argument 'src' must be Tensor, not %s",
                  Py_TYPE(a[0])->tp_name);
@@ -211,8 +214,8 @@ PyObject* T_set_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
 // to(dtype) / to(device) / to(tensor) / to(device, dtype), with copy=.
 PyObject* T_to(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"a", "b", "non_blocking", "copy", "dtype", "device",
-                                "memory_format", nullptr};
+  static const char* names[] = {"a",     "b",      "non_blocking",  "copy",
+                                "dtype", "device", "memory_format", nullptr};
   PyObject* a[7];
   parse_args({"to", names, 4, 0}, args, nargs, kw, a);
   Tensor t = self_t(self);
@@ -221,7 +224,8 @@ PyObject* T_to(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   for (int i = 0; i < 2; ++i) {
     PyObject* o = a[i];
     if (!o || o == Py_None) continue;
-    if (is_dtype(o)) dt = parse_dtype_arg(o, dt);
+    if (is_dtype(o))
+      dt = parse_dtype_arg(o, dt);
     else if (is_tensor(o)) {
       dt = impl_of(o)->dtype();
       dev = impl_of(o)->device();
@@ -310,24 +314,31 @@ PyObject* new_like(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw, co
   DType dt = parse_dtype_arg(a[0], t->dtype());
   Device dev = a[1] ? parse_device_arg(a[1]) : t->device();
   Tensor out;
-  if (kind == 0) out = ag::empty(sizes, dt, dev);
-  else if (kind == 3) out = ag::full(sizes, scalar_arg(fill, "fill_value"), dt, dev);
-  else out = ag::full(sizes, Scalar::from_int(kind == 2), dt, dev);
+  if (kind == 0)
+    out = ag::empty(sizes, dt, dev);
+  else if (kind == 3)
+    out = ag::full(sizes, scalar_arg(fill, "fill_value"), dt, dev);
+  else
+    out = ag::full(sizes, Scalar::from_int(kind == 2), dt, dev);
   if (a[2] && PyObject_IsTrue(a[2])) {
-    MT_CHECK(is_floating(dt), "Only Tensors of floating point and complex dtype can require "
+    MT_CHECK(is_floating(dt),
+             "Only Tensors of floating point and complex dtype can require "
              "gradients");
     out->autograd_or_create().requires_grad = true;
   }
   return wrap(out);
 }
 PyObject* T_new_empty(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
-  MT_BEGIN return new_like(s, a, n, k, "new_empty", 0); MT_END(nullptr)
+  MT_BEGIN return new_like(s, a, n, k, "new_empty", 0);
+  MT_END(nullptr)
 }
 PyObject* T_new_zeros(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
-  MT_BEGIN return new_like(s, a, n, k, "new_zeros", 1); MT_END(nullptr)
+  MT_BEGIN return new_like(s, a, n, k, "new_zeros", 1);
+  MT_END(nullptr)
 }
 PyObject* T_new_ones(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
-  MT_BEGIN return new_like(s, a, n, k, "new_ones", 2); MT_END(nullptr)
+  MT_BEGIN return new_like(s, a, n, k, "new_ones", 2);
+  MT_END(nullptr)
 }
 PyObject* T_new_full(PyObject* s, Args a, Py_ssize_t n, PyObject* k) {
   MT_BEGIN
@@ -397,8 +408,7 @@ PyObject* T_transpose(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw)
 PyObject* T_t(PyObject* self, PyObject*) {
   MT_BEGIN
   Tensor t = self_t(self);
-  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(),
-           "D");
+  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(), "D");
   return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
   MT_END(nullptr)
 }
@@ -446,8 +456,8 @@ PyObject* T_as_strided(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw
   parse_args({"as_strided", names, 3, 2}, args, nargs, kw, a);
   std::optional<int64_t> off;
   if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
-  return wrap(ag::as_strided(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"),
-                             off));
+  return wrap(
+      ag::as_strided(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"), off));
   MT_END(nullptr)
 }
 PyObject* T_as_strided_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
@@ -476,8 +486,9 @@ PyObject* T_requires_grad_(PyObject* self, Args args, Py_ssize_t nargs, PyObject
   MT_END(nullptr)
 }
 
-#define FAST(name, fn) \
-  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), METH_FASTCALL | METH_KEYWORDS, nullptr}
+#define FAST(name, fn)                                                    \
+  {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)), \
+   METH_FASTCALL | METH_KEYWORDS, nullptr}
 #define NOARGS(name, fn) {name, reinterpret_cast<PyCFunction>(fn), METH_NOARGS, nullptr}
 
 }  // namespace

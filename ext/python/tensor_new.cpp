@@ -108,8 +108,8 @@ void scan(PyObject* o, const Dims& shape, int64_t depth, bool infer, std::option
   if (is_block) {
     const int64_t rest = shape.size() - depth;
     MT_CHECK_KIND(ValueError, block.size() == rest, "expected sequence of length ", shape[depth],
-                  " at dim ", depth, " (got a ", block.size(), "-dimensional ",
-                  Py_TYPE(o)->tp_name, ")");
+                  " at dim ", depth, " (got a ", block.size(), "-dimensional ", Py_TYPE(o)->tp_name,
+                  ")");
     for (int64_t i = 0; i < rest; ++i)
       MT_CHECK_KIND(ValueError, block[i] == shape[depth + i], "expected sequence of length ",
                     shape[depth + i], " at dim ", depth + i, " (got ", block[i], ")");

@@ -19,8 +19,9 @@ namespace {
 
 Scalar single(PyObject* self, const char* what) {
   TensorImpl* t = impl_of(self);
-  MT_CHECK(t->numel() == 1, what, t->numel() == 0 ? " of Tensor with no values is ambiguous"
-                                                  : " of Tensor with more than one value is ambiguous");
+  MT_CHECK(t->numel() == 1, what,
+           t->numel() == 0 ? " of Tensor with no values is ambiguous"
+                           : " of Tensor with more than one value is ambiguous");
   return ops::item(Tensor(t));
 }
 

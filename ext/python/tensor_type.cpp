@@ -149,7 +149,7 @@ static PyMethodDef* merged_tensor_methods() {
 
 PyObject* tensor_matmul(PyObject* a, PyObject* b);          // ops_matmul.cpp
 PyObject* tensor_inplace_matmul(PyObject* a, PyObject* b);  // ops_matmul.cpp
-extern const PyType_Slot tensor_operator_slots[];  // tensor_number.cpp
+extern const PyType_Slot tensor_operator_slots[];           // tensor_number.cpp
 
 PyObject* create_tensor_type(PyObject* module) {
   PyType_Slot slots[] = {

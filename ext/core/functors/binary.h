@@ -198,16 +198,20 @@ template <typename T>
 struct Fmax {
   MT_M;
   MT_HOST_DEVICE M operator()(M a, M b) const {
-    if constexpr (is_fp<T>) return std::fmax(a, b);
-    else return a > b ? a : b;
+    if constexpr (is_fp<T>)
+      return std::fmax(a, b);
+    else
+      return a > b ? a : b;
   }
 };
 template <typename T>
 struct Fmin {
   MT_M;
   MT_HOST_DEVICE M operator()(M a, M b) const {
-    if constexpr (is_fp<T>) return std::fmin(a, b);
-    else return a < b ? a : b;
+    if constexpr (is_fp<T>)
+      return std::fmin(a, b);
+    else
+      return a < b ? a : b;
   }
 };
 template <typename T>

@@ -31,9 +31,12 @@ inline constexpr bool is_fp = !std::is_integral_v<T>;
 template <typename T>
 opmath_t<T> scalar_as(const Scalar& s) {
   using M = opmath_t<T>;
-  if constexpr (std::is_same_v<T, bool>) return s.to<bool>();
-  else if constexpr (std::is_integral_v<T>) return s.to<T>();
-  else return static_cast<M>(s.to_double());
+  if constexpr (std::is_same_v<T, bool>)
+    return s.to<bool>();
+  else if constexpr (std::is_integral_v<T>)
+    return s.to<T>();
+  else
+    return static_cast<M>(s.to_double());
 }
 
 // -x without signed-overflow UB (two's-complement wrap).
