@@ -210,3 +210,36 @@ def test_ops_errors_do_not_name_the_cpu():
                 if re.search(r'"[^"]*\w_cpu\w*[^"]*"', line):
                     found.append(f"{p}:{i}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+NOTE = re.compile(r"Note \[([^\]]+)\]")
+
+
+def _notes_in_source():
+    used, defined = set(), set()
+    for base in ("ext", "minitorch"):
+        for dirpath, _, files in os.walk(os.path.join(ROOT, base)):
+            for f in files:
+                if not f.endswith(SOURCE_EXTS + (".py",)):
+                    continue
+                with open(os.path.join(dirpath, f), encoding="utf-8") as fh:
+                    for line in fh:
+                        for name in NOTE.findall(line):
+                            used.add(name)
+                            # A definition opens a comment line: "// Note [X]" or "// Note [X]: ..."
+                            if re.match(r"\s*(//|#)\s*Note \[" + re.escape(name) + r"\]:?", line):
+                                defined.add(name)
+    return used, defined
+
+
+def test_every_note_is_in_the_design_index():
+    with open(os.path.join(ROOT, "docs", "design.md"), encoding="utf-8") as fh:
+        doc = fh.read()
+    section = doc[doc.index("## The notes"):]
+    section = section[:section.index("\n## ", 1)]
+    indexed = set(re.findall(r"^\| \[([^\]]+)\] \|", section, re.M))
+    used, defined = _notes_in_source()
+    assert used, "no Note found in the source: the scan is broken"
+    assert used - indexed == set(), "Notes used in the source but missing from docs/design.md"
+    assert indexed - used == set(), "Notes in docs/design.md that the source never mentions"
+    assert used - defined == set(), "Notes referred to but never defined ('// Note [X]' opening a line)"
