@@ -172,7 +172,9 @@ def _desc(x):
     if isinstance(x, Proxy):
         return object.__getattribute__(x, "_k")
     if isinstance(x, np.ndarray):
-        h = hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=8).hexdigest()
+        raw = (",".join(_desc(v) for v in x.flat).encode() if x.dtype == object
+               else np.ascontiguousarray(x).tobytes())  # object arrays: not their pointers
+        h = hashlib.blake2b(raw, digest_size=8).hexdigest()
         return f"nd({x.dtype.str},{x.shape},{x.strides},{h})"
     if isinstance(x, np.generic):
         return f"np({x.dtype.str},{x!r})"
@@ -309,8 +311,10 @@ def _step(desc, fn):
             r = fn()
         except Exception as e:
             base = next(t for t in type(e).__mro__ if getattr(builtins, t.__name__, None) is t)
+            # torch may append a C++ backtrace (addresses vary per run): not recorded
+            msg = str(e).split("\nException raised from ", 1)[0]
             c.events[i] = (h, "x", [f"{type(e).__module__}.{type(e).__qualname__}",
-                                    base.__name__, str(e)])
+                                    base.__name__, msg])
             raise
         if _plain(r) and not desc.startswith(tuple(OPAQUE)):
             c.events[i] = (h, "v", _enc(r))
@@ -376,6 +380,10 @@ class Proxy:
         k = object.__getattribute__(self, "_k")
         _step(f"setattr:{k}.{name}={_desc(value)}",
               lambda: setattr(_unwrap(self), name, _unwrap(value)))
+
+    def __delattr__(self, name):
+        k = object.__getattribute__(self, "_k")
+        _step(f"delattr:{k}.{name}", lambda: delattr(_unwrap(self), name))
 
     def __call__(self, *args, **kwargs):
         k = object.__getattribute__(self, "_k")
