@@ -42,6 +42,7 @@ import gzip
 import hashlib
 import json
 import os
+import sys
 
 import numpy as np
 
@@ -49,15 +50,26 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle_data
 REGEN_HINT = ("regenerate with torch installed: MINITORCH_REGEN_ORACLE=1 python -m pytest "
               "{path} -q -p no:cacheprovider (see tests/oracle.py)")
 
-try:
-    import torch as _real_torch
-except ImportError:
+# MINITORCH_TEST_NO_TORCH=1: the suite behaves exactly as if torch were not
+# installed (records replay, `import torch` raises ImportError), even where it is.
+NO_TORCH = os.environ.get("MINITORCH_TEST_NO_TORCH", "") not in ("", "0")
+if NO_TORCH:
+    sys.modules["torch"] = None  # every later `import torch` raises ImportError
+    _stub = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no_torch_stub")
+    os.environ["PYTHONPATH"] = os.pathsep.join(  # and in subprocesses the tests start
+        filter(None, [_stub, os.environ.get("PYTHONPATH")]))
     _real_torch = None
+else:
+    try:
+        import torch as _real_torch
+    except ImportError:
+        _real_torch = None
 
 REGEN = os.environ.get("MINITORCH_REGEN_ORACLE", "") not in ("", "0")
 LIVE = _real_torch is not None
 if REGEN and not LIVE:
-    raise RuntimeError("MINITORCH_REGEN_ORACLE=1 needs torch installed")
+    raise RuntimeError("MINITORCH_REGEN_ORACLE=1 needs torch installed "
+                       "(and MINITORCH_TEST_NO_TORCH unset)")
 
 # Methods whose plain results are run-dependent: kept behind a proxy, so only
 # comparisons between them (a recorded bool) are observed.
@@ -160,7 +172,9 @@ def _desc(x):
     if isinstance(x, Proxy):
         return object.__getattribute__(x, "_k")
     if isinstance(x, np.ndarray):
-        h = hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=8).hexdigest()
+        raw = (",".join(_desc(v) for v in x.flat).encode() if x.dtype == object
+               else np.ascontiguousarray(x).tobytes())  # object arrays: not their pointers
+        h = hashlib.blake2b(raw, digest_size=8).hexdigest()
         return f"nd({x.dtype.str},{x.shape},{x.strides},{h})"
     if isinstance(x, np.generic):
         return f"np({x.dtype.str},{x!r})"
@@ -297,8 +311,10 @@ def _step(desc, fn):
             r = fn()
         except Exception as e:
             base = next(t for t in type(e).__mro__ if getattr(builtins, t.__name__, None) is t)
+            # torch may append a C++ backtrace (addresses vary per run): not recorded
+            msg = str(e).split("\nException raised from ", 1)[0]
             c.events[i] = (h, "x", [f"{type(e).__module__}.{type(e).__qualname__}",
-                                    base.__name__, str(e)])
+                                    base.__name__, msg])
             raise
         if _plain(r) and not desc.startswith(tuple(OPAQUE)):
             c.events[i] = (h, "v", _enc(r))
@@ -364,6 +380,10 @@ class Proxy:
         k = object.__getattribute__(self, "_k")
         _step(f"setattr:{k}.{name}={_desc(value)}",
               lambda: setattr(_unwrap(self), name, _unwrap(value)))
+
+    def __delattr__(self, name):
+        k = object.__getattribute__(self, "_k")
+        _step(f"delattr:{k}.{name}", lambda: delattr(_unwrap(self), name))
 
     def __call__(self, *args, **kwargs):
         k = object.__getattribute__(self, "_k")
@@ -446,8 +466,31 @@ def isinstance_(x, cls):
                  lambda: isinstance(_unwrap(x), _unwrap(cls)))
 
 
+def same(x, y):
+    """`x is y` for torch objects (proxies of the same object are distinct), recorded."""
+    if not (isinstance(x, Proxy) and isinstance(y, Proxy)):
+        return x is y
+    return _step(f"is:{_desc(x)}:{_desc(y)}", lambda: _unwrap(x) is _unwrap(y))
+
+
 def is_live():
     return LIVE
+
+
+def optional_torch():
+    """The real torch module, or None when it is absent or MINITORCH_TEST_NO_TORCH=1:
+    for code outside a test's recorded calls (fixtures resetting torch's state)."""
+    return _real_torch
+
+
+def real_torch():
+    """The real torch module, for the few tests that need torch itself (not a
+    recorded oracle); skips the test when torch is absent or MINITORCH_TEST_NO_TORCH=1.
+    Tests never `import torch` or `pytest.importorskip("torch")` directly."""
+    if not LIVE:
+        import pytest
+        pytest.skip("needs torch (not installed, or MINITORCH_TEST_NO_TORCH=1)")
+    return _real_torch
 
 
 # ---- pytest glue (called from conftest.py) ----

@@ -10,6 +10,7 @@ class recorded for it, so the PyTorch column of docs/errors.md stays true.
 import sys
 
 import numpy as np
+import oracle
 import pytest
 from bad_inputs import ALLOWED, CANDIDATES, FIXTURES, make_namespace, outcome
 from bad_inputs_expected import EXPECTED
@@ -66,6 +67,6 @@ def test_bad_input(expr):
 
 @pytest.mark.parametrize("expr", [e for e in CANDIDATES if EXPECTED.get(e, ("", "n/a"))[1] != "n/a"])
 def test_torch_outcome_recorded(expr):
-    torch = pytest.importorskip("torch")
+    torch = oracle.torch()
     got = outcome(expr, make_namespace(torch))
     assert got == EXPECTED[expr][1], f"PyTorch now gives {got} for {expr}"

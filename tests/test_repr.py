@@ -24,9 +24,8 @@ def _restore_print_options():
     yield
     mt.set_printoptions(profile="default")
     mt.set_default_dtype(mt.float32)
-    try:
-        import torch
-    except ImportError:
+    torch = oracle.optional_torch()
+    if torch is None:
         return
     torch.set_printoptions(profile="default")
     torch.set_default_dtype(torch.float32)
