@@ -115,6 +115,8 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
         return false;
       a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
       return true;
+    case ArgType::TensorTuple:  // only as out=, read in parse_one
+      return false;
   }
   return false;
 }
@@ -215,7 +217,15 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     }
     if (o == Py_None && p.optional) continue;
     bool ok;
-    if (i == s.out_index) {
+    if (i == s.out_index && p.type == ArgType::TensorTuple) {
+      // out=(values, indices)
+      ok = PyTuple_Check(o) && PyTuple_GET_SIZE(o) == 2 && is_tensor(PyTuple_GET_ITEM(o, 0)) &&
+           is_tensor(PyTuple_GET_ITEM(o, 1));
+      if (ok) {
+        a->v[i].tensor = impl_of(PyTuple_GET_ITEM(o, 0));
+        a->v[i].tensor2 = impl_of(PyTuple_GET_ITEM(o, 1));
+      }
+    } else if (i == s.out_index) {
       ok = is_tensor(o);
       if (ok) a->out = {impl_of(o), false};
     } else {
@@ -338,7 +348,10 @@ void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* 
     return;
   }
   for (size_t i = 0; i < forms.size(); ++i) {
-    if (parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
+    // Overloads try the positional fast path too (t.sum(), t.max(0)): when
+    // it fits, parse_one would have accepted the same call.
+    if ((!kwnames && parse_positional(b, forms[i], f, self, args, nargs, a)) ||
+        parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
       a->overload = static_cast<int>(forms[i].schema - b.schemas.data());
       return;
     }
