@@ -213,7 +213,7 @@ constexpr uint8_t kFM = kFunction | kMethod;
 
 #define MT_SUM_FORMS(name)                                                             \
   name "(Tensor input, *, ScalarType? dtype=None)\n" name                              \
-       "(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, " \
+       "(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, " \
        "Tensor? out=None)"
 #define MT_NANSUM_FORM(name)                                                             \
   name "(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, " \
