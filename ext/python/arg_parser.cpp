@@ -387,6 +387,12 @@ void bind_op(const optable::OpDef& def, OpBinding* out) {
         else if (s.params[i].def_is_value)
           fs.defaults[fs.ndefaults++] = static_cast<int8_t>(i);
       }
+      // A call without arguments fits the first signature that requires
+      // none (parse_no_args). FunctionInPlace always needs its input.
+      if (out->empty_form[f] < 0 && fs.required == 0 && form != Form::FunctionInPlace) {
+        out->empty_form[f] = static_cast<int8_t>(out->forms[f].size());
+        out->empty_overload[f] = static_cast<int8_t>(&s - out->schemas.data());
+      }
       out->forms[f].push_back(fs);
     }
   }

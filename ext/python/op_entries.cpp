@@ -53,7 +53,8 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   MT_BEGIN
   OpArgs a;
   a.default_float = default_dtype();
-  parse_op_args(b, f, self, args, nargs, kwnames, &a);
+  if (nargs || kwnames || !parse_no_args(b, f, self, &a))
+    parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);
   return to_python(b, r, f, self, nargs ? args[0] : nullptr);
   MT_END(nullptr)
