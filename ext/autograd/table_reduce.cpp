@@ -111,9 +111,9 @@ Result count_nonzero(const OpDef&, OpArgs& a) {
 }
 
 // ---- var / std / var_mean / std_mean ----
-// Overloads: (input, unbiased=True); (input, dim, unbiased=True,
-// keepdim=False, *, out); (input, dim=None, *, correction=None,
-// keepdim=False, out). Divisor max(0, N - correction).
+// Overloads, in PyTorch's order: (input, dim, unbiased=True, keepdim=False,
+// *, out); (input, dim=None, *, correction=None, keepdim=False, out);
+// (input, unbiased=True). Divisor max(0, N - correction).
 struct VarArgs {
   ops::OptDims dim;
   double correction = 1;
@@ -124,17 +124,17 @@ VarArgs var_args(const OpArgs& a) {
   VarArgs v;
   switch (a.overload) {
     case 0:
-      v.correction = a.v[1].b ? 1 : 0;
-      break;
-    case 1:
       v.dim = dims_at(a, 1);
       v.correction = a.v[2].b ? 1 : 0;
       v.keepdim = a.v[3].b;
       break;
-    default:
+    case 1:
       v.dim = dims_at(a, 1);
       if (a.has(2)) v.correction = a.v[2].scalar().to_double();
       v.keepdim = a.v[3].b;
+      break;
+    default:
+      v.correction = a.v[1].b ? 1 : 0;
   }
   return v;
 }
@@ -218,10 +218,10 @@ constexpr uint8_t kFM = kFunction | kMethod;
 #define MT_NANSUM_FORM(name)                                                             \
   name "(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, " \
        "Tensor? out=None)"
-#define MT_VAR_FORMS(name, out)                                                      \
-  name "(Tensor input, bool unbiased=True)\n" name                                   \
-       "(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False" out ")\n" \
-       name "(Tensor input, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False" out ")"
+#define MT_VAR_FORMS(name, out)                                                            \
+  name "(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False" out ")\n" name   \
+       "(Tensor input, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False" out \
+       ")\n" name "(Tensor input, bool unbiased=True)"
 
 }  // namespace
 

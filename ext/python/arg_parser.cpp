@@ -166,8 +166,16 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   }
   if (used > fs.npos) {
     if (!raise) return false;
-    type_error(fname + "() takes " + std::to_string(fs.npos) + " positional argument" +
-               (fs.npos == 1 ? "" : "s") + " but " + std::to_string(nargs) +
+    // "takes 2 positional arguments", or "takes from 1 to 3 ..." when some
+    // have defaults.
+    int nmin = 0;
+    for (int k = 0; k < fs.npos; ++k) nmin += !s.params[fs.pos[k]].has_default;
+    std::string takes = nmin == fs.npos
+                            ? std::to_string(fs.npos) + " positional argument" +
+                                  (fs.npos == 1 ? "" : "s")
+                            : "from " + std::to_string(nmin) + " to " + std::to_string(fs.npos) +
+                                  " positional arguments";
+    type_error(fname + "() takes " + takes + " but " + std::to_string(nargs) +
                (nargs == 1 ? " was" : " were") + " given");
   }
   for (Py_ssize_t k = 0; k < used; ++k) {
