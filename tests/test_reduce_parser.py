@@ -5,8 +5,8 @@ Each case records the expected text; torch (through the oracle, recorded in
 oracle_data/test_reduce_parser.json.gz) must raise the same text, with
 ``torch.`` written ``minitorch.``."""
 
-import pytest
 import oracle
+import pytest
 
 import minitorch
 

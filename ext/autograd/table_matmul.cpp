@@ -16,7 +16,7 @@ Tensor tensor_at(const OpArgs& a, int i) { return Tensor(const_cast<TensorImpl*>
 
 // name(input, other, *, out)
 using Binary = Tensor (*)(const Tensor&, const Tensor&, const Tensor&);
-constexpr Binary kBinary[] = {ag::matmul, ag::mm,    ag::bmm,  ag::mv,
+constexpr Binary kBinary[] = {ag::matmul, ag::mm,   ag::bmm,   ag::mv,
                               ag::dot,    ag::vdot, ag::inner, ag::outer};
 
 Result binary(const OpDef& def, OpArgs& a) {
@@ -41,13 +41,23 @@ Result add(const OpDef& def, OpArgs& a) {
 constexpr uint8_t kFM = kFunction | kMethod;
 constexpr uint8_t kFMI = kFunction | kMethod | kInPlace;
 
-#define MT_MATMUL2(name, other, code) \
-  {name, name "(Tensor input, Tensor " other ", *, Tensor? out=None)", kFM, 0, "", "", code, binary, nullptr}
-#define MT_ADDMM(name, x, y, code)                                                           \
-  {name,                                                                                     \
-   name "(Tensor input, Tensor " x ", Tensor " y                                             \
-        ", *, Scalar beta=1, Scalar alpha=1, Tensor? out=None)",                             \
-   kFMI, 0, "", "", code, add, nullptr}
+#define MT_MATMUL2(name, other, code)                                    \
+  {name,   name "(Tensor input, Tensor " other ", *, Tensor? out=None)", \
+   kFM,    0,                                                            \
+   "",     "",                                                           \
+   code,   binary,                                                       \
+   nullptr}
+#define MT_ADDMM(name, x, y, code)                               \
+  {name,                                                         \
+   name "(Tensor input, Tensor " x ", Tensor " y                 \
+        ", *, Scalar beta=1, Scalar alpha=1, Tensor? out=None)", \
+   kFMI,                                                         \
+   0,                                                            \
+   "",                                                           \
+   "",                                                           \
+   code,                                                         \
+   add,                                                          \
+   nullptr}
 
 }  // namespace
 

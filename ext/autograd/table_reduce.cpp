@@ -211,14 +211,14 @@ Result softmax(const OpDef& def, OpArgs& a) {
 
 constexpr uint8_t kFM = kFunction | kMethod;
 
-#define MT_SUM_FORMS(name)                                                             \
-  name "(Tensor input, *, ScalarType? dtype=None)\n" name                              \
+#define MT_SUM_FORMS(name)                                                                \
+  name "(Tensor input, *, ScalarType? dtype=None)\n" name                                 \
        "(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, " \
        "Tensor? out=None)"
-#define MT_NANSUM_FORM(name)                                                             \
+#define MT_NANSUM_FORM(name)                                                              \
   name "(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, " \
        "Tensor? out=None)"
-#define MT_VAR_FORMS(name, out)                                                            \
+#define MT_VAR_FORMS(name, out)                                                              \
   name "(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False" out ")\n" name   \
        "(Tensor input, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False" out \
        ")\n" name "(Tensor input, bool unbiased=True)"
@@ -285,8 +285,8 @@ const OpDef kReduceOps[] = {
      cummax_cummin, nullptr},
     {"cummin", "cummin(Tensor input, int dim, *, TensorTuple? out=None)", kFM, 0, "", "", 1,
      cummax_cummin, nullptr},
-    {"softmax", "softmax(Tensor input, int dim, ScalarType? dtype=None)", kFM, 0, "", "", 0, softmax,
-     nullptr},
+    {"softmax", "softmax(Tensor input, int dim, ScalarType? dtype=None)", kFM, 0, "", "", 0,
+     softmax, nullptr},
     {"log_softmax", "log_softmax(Tensor input, int dim, ScalarType? dtype=None)", kFM, 0, "", "", 1,
      softmax, nullptr},
 };

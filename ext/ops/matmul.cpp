@@ -328,8 +328,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
            tname(b->dtype()));
   check_not_bool(a->dtype(), "bmm");
   check_out_dtype(out, a->dtype());
-  Tensor r =
-      plan_out(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(), a->device());
+  Tensor r = plan_out(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(), a->device());
   gemm_into(da == 1 ? unsqueeze(r, -2) : r, expand(A, cat(batch, {m, k})),
             expand(b, cat(batch, {k, n})), one, zero);
   return r;

@@ -170,11 +170,10 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     // have defaults.
     int nmin = 0;
     for (int k = 0; k < fs.npos; ++k) nmin += !s.params[fs.pos[k]].has_default;
-    std::string takes = nmin == fs.npos
-                            ? std::to_string(fs.npos) + " positional argument" +
-                                  (fs.npos == 1 ? "" : "s")
-                            : "from " + std::to_string(nmin) + " to " + std::to_string(fs.npos) +
-                                  " positional arguments";
+    std::string takes = nmin == fs.npos ? std::to_string(fs.npos) + " positional argument" +
+                                              (fs.npos == 1 ? "" : "s")
+                                        : "from " + std::to_string(nmin) + " to " +
+                                              std::to_string(fs.npos) + " positional arguments";
     type_error(fname + "() takes " + takes + " but " + std::to_string(nargs) +
                (nargs == 1 ? " was" : " were") + " given");
   }
