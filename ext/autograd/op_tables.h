@@ -14,13 +14,21 @@ namespace mt::optable {
 // Elementwise: unary, binary, ternary, clamp, comparisons (table_elementwise.cpp).
 inline constexpr int kNumElementwiseOps = 85;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
+// Reductions: sum, mean, max, var, norm, cumsum, softmax, ... (table_reduce.cpp).
+inline constexpr int kNumReduceOps = 28;
+extern const OpDef kReduceOps[kNumReduceOps];
+// Matmul: matmul, mm, bmm, mv, dot, ..., addmm, addmv, baddbmm (table_matmul.cpp).
+inline constexpr int kNumMatmulOps = 11;
+extern const OpDef kMatmulOps[kNumMatmulOps];
 
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
-#define MT_OP_TABLES(X) \
-  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps)
+#define MT_OP_TABLES(X)                                                               \
+  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
+  X("reduce", ::mt::optable::kReduceOps, ::mt::optable::kNumReduceOps)                \
+  X("matmul", ::mt::optable::kMatmulOps, ::mt::optable::kNumMatmulOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

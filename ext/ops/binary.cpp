@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "elementwise_plan.h"
+#include "out_plan.h"
 
 namespace mt::ops {
 namespace elem {
@@ -39,22 +40,10 @@ OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Devi
     p.target = p.result;
     return p;
   }
+  // Note [Out planning]: the checks and the resize are the ones every family shares.
+  check_out_castable(result_dtype, out.t);
+  p.result = ops::plan_out(out.t, shape, kernel_dtype, device, out.inplace);
   TensorImpl* o = out.t;
-  MT_CHECK(can_cast(result_dtype, o->dtype()), "result type ", info(result_dtype).torch_name,
-           " can't be cast to the desired output type ", info(o->dtype()).torch_name);
-  MT_CHECK(o->device() == device, "Expected out tensor to have device ", device.str(), ", but got ",
-           o->device().str(), " instead");
-  if (o->sizes() != shape) {
-    MT_CHECK(!out.inplace, "output with shape ", o->sizes(), " doesn't match the broadcast shape ",
-             shape);
-    o->resize(shape);
-  }
-  for (int64_t d = 0; d < o->dim(); ++d)
-    MT_CHECK(!(o->sizes()[d] > 1 && o->strides()[d] == 0),
-             "unsupported operation: more than one element of the written-to tensor refers to a "
-             "single memory location. Please clone() the tensor before performing the operation.");
-  o->prepare_write();
-  p.result = Tensor(o);
   p.target = o->dtype() == kernel_dtype ? p.result : TensorImpl::empty(shape, kernel_dtype, device);
   return p;
 }

@@ -22,7 +22,9 @@ struct OutPlan {
 // result_dtype: the op's natural result dtype (checked with can_cast against
 // out); kernel_dtype: the dtype the kernel writes.
 // like: an input whose sizes equal shape, or null; a fresh result takes its
-// memory layout (TensorImpl::empty_like_layout).
+// memory layout (TensorImpl::empty_like_layout). A given out is checked and
+// resized by ops::plan_out (Note [Out planning], out_plan.h); this adds the
+// kernel's target.
 OutPlan plan_out(const Dims& shape, DType result_dtype, DType kernel_dtype, Device device,
                  const ElemOut& out, const TensorImpl* like = nullptr);
 // Copies an input that partially overlaps the kernel's target (so the kernel

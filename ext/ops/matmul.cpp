@@ -13,26 +13,20 @@
 // PyTorch's CPU kernels do, except where PyTorch computes an elementwise
 // product (outer, inner with a 0-d operand).
 //
-// out=: a result of another shape is resized (the glue warns when it had
-// elements, as PyTorch does); its dtype must be the result dtype (outer and
-// the 0-d inner may cast, following can_cast).
+// out=: planned by plan_out (Note [Out planning]): a result of another shape
+// is resized, with PyTorch's warning when it had elements; its dtype must be
+// the result dtype (outer and the 0-d inner may cast, following can_cast).
 #include <algorithm>
 #include <array>
 #include <vector>
 
 #include "ops.h"
+#include "out_plan.h"
 
 namespace mt::ops {
 
 namespace {
 
-// The C++ names PyTorch prints in "expected m1 and m2 to have the same dtype,
-// but got: float != double" and "Expected out tensor to have dtype float".
-constexpr std::array<const char*, kNumDTypes> kCName = {
-    "bool",     "unsigned char", "signed char",   "short int", "int",
-    "long int", "c10::Half",     "c10::BFloat16", "float",     "double"};
-static_assert(kNumDTypes == 10, "add the new dtype's C++ name to kCName");
-const char* c_name(DType d) { return kCName[static_cast<int>(d)]; }
 const char* tname(DType d) { return info(d).torch_name; }
 
 void check_not_bool(DType d, const char* kernel) {
@@ -56,24 +50,7 @@ Dims cat(const Dims& a, std::initializer_list<int64_t> tail) {
   return out;
 }
 
-void check_out_dtype(const Tensor& out, DType dt) {
-  if (out)
-    MT_CHECK(out->dtype() == dt, "Expected out tensor to have dtype ", c_name(dt), ", but got ",
-             c_name(out->dtype()), " instead");
-}
-
 }  // namespace
-
-Tensor result_for(const Tensor& out, const Dims& sizes, DType dtype, Device device) {
-  if (!out) return empty(sizes, dtype, device);
-  MT_CHECK(out->device() == device,
-           "Expected all tensors to be on the same device, but found "
-           "at least two devices, ",
-           device.str(), " and ", out->device().str(), "!");
-  out->prepare_write();
-  if (out->sizes() != sizes) out->resize(sizes);
-  return out;
-}
 
 void gemm_into(const Tensor& c, const Tensor& a, const Tensor& b, Scalar alpha, Scalar beta) {
   check_same_device(a.get(), b.get());
@@ -130,7 +107,7 @@ Tensor dot(const Tensor& a, const Tensor& b, const Tensor& out) {
   if (out)
     MT_CHECK(out->dtype() == a->dtype(), "result dtype ", tname(out->dtype()),
              " does not match input dtype ", tname(a->dtype()));
-  Tensor r = result_for(out, Dims{}, a->dtype(), a->device());
+  Tensor r = plan_out(out, Dims{}, a->dtype(), a->device());
   gemm_into(unsqueeze(unsqueeze(r, 0), 0), unsqueeze(a, 0), unsqueeze(b, 1), Scalar::from_int(1),
             Scalar::from_int(0));
   return r;
@@ -156,7 +133,7 @@ Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar b
       "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
       tname(mat->dtype()), ", and ", tname(vec->dtype()));
   check_not_bool(mat->dtype(), "addmv_impl");
-  Tensor r = result_for(out, Dims{m}, mat->dtype(), mat->device());
+  Tensor r = plan_out(out, Dims{m}, mat->dtype(), mat->device());
   const bool use_input = beta.to_double() != 0;
   if (use_input && r.get() != input.get()) copy_(r, expand(input, Dims{m}));
   gemm_into(unsqueeze(r, 1), mat, unsqueeze(vec, 1), alpha, use_input ? beta : Scalar::from_int(0));
@@ -176,7 +153,7 @@ Tensor mv(const Tensor& mat, const Tensor& vec, const Tensor& out) {
            "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
            tname(mat->dtype()), ", and ", tname(vec->dtype()));
   check_not_bool(mat->dtype(), "addmv_impl");
-  Tensor r = result_for(out, Dims{m}, mat->dtype(), mat->device());
+  Tensor r = plan_out(out, Dims{m}, mat->dtype(), mat->device());
   gemm_into(unsqueeze(r, 1), mat, unsqueeze(vec, 1), Scalar::from_int(1), Scalar::from_int(0));
   return r;
 }
@@ -209,7 +186,7 @@ Tensor mm(const Tensor& a, const Tensor& b, const Tensor& out) {
   check_m1m2_dtype(a->dtype(), b->dtype());
   check_not_bool(a->dtype(), "addmm_impl_");
   check_out_dtype(out, a->dtype());
-  Tensor r = result_for(out, Dims{m, n}, a->dtype(), a->device());
+  Tensor r = plan_out(out, Dims{m, n}, a->dtype(), a->device());
   gemm_into(r, a, b, Scalar::from_int(1), Scalar::from_int(0));
   return r;
 }
@@ -228,7 +205,7 @@ Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar bet
   check_mm_shapes(m, k, m2->sizes()[0], n);
   Tensor in = expand(input, Dims{m, n});  // PyTorch's expand message on mismatch
   check_not_bool(m1->dtype(), "addmm_impl_");
-  Tensor r = result_for(out, Dims{m, n}, m1->dtype(), m1->device());
+  Tensor r = plan_out(out, Dims{m, n}, m1->dtype(), m1->device());
   const bool use_input = beta.to_double() != 0;
   if (use_input && r.get() != input.get()) copy_(r, in);
   gemm_into(r, m1, m2, alpha, use_input ? beta : Scalar::from_int(0));
@@ -262,7 +239,7 @@ Tensor bmm(const Tensor& a, const Tensor& b, const Tensor& out) {
   check_not_bool(a->dtype(), "bmm");
   check_out_dtype(out, a->dtype());
   Tensor r =
-      result_for(out, Dims{a->sizes()[0], a->sizes()[1], b->sizes()[2]}, a->dtype(), a->device());
+      plan_out(out, Dims{a->sizes()[0], a->sizes()[1], b->sizes()[2]}, a->dtype(), a->device());
   gemm_into(r, a, b, Scalar::from_int(1), Scalar::from_int(0));
   return r;
 }
@@ -277,7 +254,7 @@ Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar b
   Dims sizes{b1->sizes()[0], b1->sizes()[1], b2->sizes()[2]};
   Tensor in = expand(input, sizes);
   check_not_bool(b1->dtype(), "baddbmm");
-  Tensor r = result_for(out, sizes, b1->dtype(), b1->device());
+  Tensor r = plan_out(out, sizes, b1->dtype(), b1->device());
   const bool use_input = beta.to_double() != 0;
   if (use_input && r.get() != input.get()) copy_(r, in);
   gemm_into(r, b1, b2, alpha, use_input ? beta : Scalar::from_int(0));
@@ -309,7 +286,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
     check_m1m2_dtype(a->dtype(), b->dtype());
     check_not_bool(a->dtype(), "addmm_impl_");
     check_out_dtype(out, a->dtype());
-    Tensor r = result_for(out, Dims{n}, a->dtype(), a->device());
+    Tensor r = plan_out(out, Dims{n}, a->dtype(), a->device());
     gemm_into(unsqueeze(r, 0), unsqueeze(a, 0), b, one, zero);
     return r;
   }
@@ -326,7 +303,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
                "addmv input tensors must have the same dtype, but got ", tname(self_dt), ", ",
                tname(a->dtype()), ", and ", tname(b->dtype()));
       check_not_bool(a->dtype(), "addmv_impl");
-      Tensor r = result_for(out, cat(batch, {m}), a->dtype(), a->device());
+      Tensor r = plan_out(out, cat(batch, {m}), a->dtype(), a->device());
       gemm_into(unsqueeze(r, -1), a, expand(unsqueeze(b, 1), cat(batch, {k, 1})), one, zero);
       return r;
     }
@@ -335,7 +312,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
     check_m1m2_dtype(a->dtype(), b->dtype());
     check_not_bool(a->dtype(), "addmm_impl_");
     check_out_dtype(out, a->dtype());
-    Tensor r = result_for(out, cat(batch, {m, n}), a->dtype(), a->device());
+    Tensor r = plan_out(out, cat(batch, {m, n}), a->dtype(), a->device());
     gemm_into(r, a, expand(b, cat(batch, {k, n})), one, zero);
     return r;
   }
@@ -351,8 +328,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
            tname(b->dtype()));
   check_not_bool(a->dtype(), "bmm");
   check_out_dtype(out, a->dtype());
-  Tensor r =
-      result_for(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(), a->device());
+  Tensor r = plan_out(out, da == 1 ? cat(batch, {n}) : cat(batch, {m, n}), a->dtype(), a->device());
   gemm_into(da == 1 ? unsqueeze(r, -2) : r, expand(A, cat(batch, {m, k})),
             expand(b, cat(batch, {k, n})), one, zero);
   return r;
@@ -361,18 +337,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
 // ---- outer, inner ----
 
 namespace {
-// PyTorch's rule for writing a promoted result into out=.
-void check_cast_out(const Tensor& out, DType dt) {
-  if (out)
-    MT_CHECK(can_cast(dt, out->dtype()), "result type ", tname(dt),
-             " can't be cast to the desired output type ", tname(out->dtype()));
-}
 // Writes `r` (computed in the promoted dtype) into out, or returns it.
 Tensor finish_cast(const Tensor& r, const Tensor& out) {
-  if (!out || r.get() == out.get()) return r;
-  Tensor o = result_for(out, r->sizes(), out->dtype(), out->device());
-  copy_(o, r);
-  return o;
+  return !out || r.get() == out.get() ? r : copy_out(out, r);
 }
 }  // namespace
 
@@ -381,10 +348,10 @@ Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out) {
   MT_CHECK(b->dim() == 1, "outer: Expected 1-D argument vec2, but got ", b->dim(), "-D");
   Operand ops2[2] = {{a.get(), {}}, {b.get(), {}}};
   DType dt = result_type(ops2, 2, DType::Float32);
-  check_cast_out(out, dt);
+  check_out_castable(dt, out.get());
   const int64_t m = a->sizes()[0], n = b->sizes()[0];
   // An elementwise product, written as a GEMM with k = 1 (bool works: and).
-  Tensor r = out && out->dtype() == dt ? result_for(out, Dims{m, n}, dt, a->device())
+  Tensor r = out && out->dtype() == dt ? plan_out(out, Dims{m, n}, dt, a->device())
                                        : empty(Dims{m, n}, dt, a->device());
   gemm_into(r, unsqueeze(to(a, dt, a->device(), false), 1),
             unsqueeze(to(b, dt, b->device(), false), 0), Scalar::from_int(1), Scalar::from_int(0));
@@ -396,7 +363,7 @@ Tensor inner(const Tensor& a, const Tensor& b, const Tensor& out) {
     // A product with a scalar (PyTorch: a * b, with type promotion).
     Operand ops2[2] = {{a.get(), {}}, {b.get(), {}}};
     DType dt = result_type(ops2, 2, DType::Float32);
-    check_cast_out(out, dt);
+    check_out_castable(dt, out.get());
     const Tensor& s = a->dim() == 0 ? a : b;
     const Tensor& x = a->dim() == 0 ? b : a;
     const int64_t nx = x->numel();
@@ -465,7 +432,7 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dim
              tname(a->dtype()), ", but got an output tensor with dtype ", tname(out->dtype()));
   Tensor A = reshape(permute(expand(a, esa), perm_a), Dims{rows, depth});
   Tensor B = reshape(permute(expand(b, esb), perm_b), Dims{depth, cols});
-  Tensor r = result_for(out, sizes, a->dtype(), a->device());
+  Tensor r = plan_out(out, sizes, a->dtype(), a->device());
   Tensor c = r->is_contiguous() ? view(r, Dims{rows, cols})
                                 : empty(Dims{rows, cols}, r->dtype(), r->device());
   gemm_into(c, A, B, Scalar::from_int(1), Scalar::from_int(0));

@@ -22,11 +22,13 @@ ArgType type_of(const std::string& t, const std::string& text) {
   if (t == "Scalar") return ArgType::Scalar;
   if (t == "int") return ArgType::Int;
   if (t == "int[]") return ArgType::IntList;
+  if (t == "int[1]") return ArgType::IntList;  // an int or a sequence of ints
   if (t == "float") return ArgType::Double;
   if (t == "bool") return ArgType::Bool;
   if (t == "ScalarType") return ArgType::DType;
   if (t == "Device") return ArgType::Device;
   if (t == "str") return ArgType::String;
+  if (t == "TensorTuple") return ArgType::TensorTuple;
   MT_THROW(RuntimeError, "op table: unknown type '", t, "' in signature ", text);
 }
 
@@ -34,7 +36,8 @@ ArgType type_of(const std::string& t, const std::string& text) {
 // parameter is then absent: its `given` bit stays clear).
 void parse_default(Param& p, const std::string& text) {
   const std::string& d = p.default_text;
-  if (!p.has_default || d == "None") return;
+  // None, and `[]` for an int list, leave the parameter absent.
+  if (!p.has_default || d == "None" || (p.type == ArgType::IntList && d == "[]")) return;
   Value& v = p.def;
   v.tensor = nullptr;
   p.def_is_value = true;
@@ -91,6 +94,8 @@ const char* type_display(ArgType t) {
       return "minitorch.device";
     case ArgType::String:
       return "str";
+    case ArgType::TensorTuple:
+      return "tuple of Tensors";
   }
   return "?";
 }
@@ -135,8 +140,7 @@ Schema parse_schema(const std::string& text) {
     }
     p.type = type_of(type, text);
     parse_default(p, text);
-    MT_CHECK(!p.optional || p.has_default, "op table: optional parameter '", p.name,
-             "' needs a default in ", text);
+    // `T? x` without a default is required but may be None (sum's dim).
     s.params.push_back(std::move(p));
   }
   MT_CHECK(static_cast<int>(s.params.size()) <= kMaxParams, "op table: too many parameters in ",
@@ -147,7 +151,8 @@ Schema parse_schema(const std::string& text) {
     if (p.type == ArgType::IntList) ++nlists;
     if (s.self_index < 0 && p.type == ArgType::Tensor && (p.name == "input" || p.name == "self"))
       s.self_index = i;
-    if (p.name == "out" && p.type == ArgType::Tensor) s.out_index = i;
+    if (p.name == "out" && (p.type == ArgType::Tensor || p.type == ArgType::TensorTuple))
+      s.out_index = i;
   }
   MT_CHECK(nlists <= 1, "op table: more than one int list in ", text);
   // PyTorch's display text, e.g. "(Tensor input, *, Number alpha = 1, Tensor out = None)".

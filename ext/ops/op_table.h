@@ -36,7 +36,20 @@ enum Flag : uint8_t {
   kNumberOperands = 1,
 };
 
-enum class ArgType : uint8_t { Tensor, Scalar, Int, IntList, Double, Bool, DType, Device, String };
+enum class ArgType : uint8_t {
+  Tensor,
+  Scalar,
+  Int,
+  IntList,
+  Double,
+  Bool,
+  DType,
+  Device,
+  String,
+  // `TensorTuple? out`: out= for ops returning (values, indices); the two
+  // tensors arrive in Value::tensor and Value::tensor2.
+  TensorTuple,
+};
 
 // ---- values handed to an impl ----
 
@@ -56,6 +69,7 @@ struct Value {
   Scalar::Kind kind;  // Scalar, and a number given for a Tensor
   int64_t scalar_i;
   double scalar_d;
+  const TensorImpl* tensor2;  // TensorTuple: the second tensor
 
   Scalar scalar() const {
     Scalar s;
@@ -129,11 +143,18 @@ struct OpArgs {
 // What an impl returns: a tensor, or a Python bool for predicates.
 struct Result {
   Tensor tensor;
-  enum class Kind : uint8_t { Tensor, Bool, TensorTuple } kind = Kind::Tensor;
-  std::vector<Tensor> tensors;  // TensorTuple
+  // NamedTuple: `tensors` as minitorch.return_types.<row name> (values, indices).
+  enum class Kind : uint8_t { Tensor, Bool, TensorTuple, NamedTuple } kind = Kind::Tensor;
+  std::vector<Tensor> tensors;  // TensorTuple, NamedTuple
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
   bool b = false;
+  static Result of_pair(std::pair<Tensor, Tensor> p) {
+    Result r;
+    r.kind = Kind::NamedTuple;
+    r.tensors = {std::move(p.first), std::move(p.second)};
+    return r;
+  }
   static Result of_bool(bool v) {
     Result r;
     r.kind = Kind::Bool;

@@ -328,8 +328,6 @@ Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool out_int32, 
 // The building block: c = beta*c + alpha*a@b, a (..., m, k), b (..., k, n),
 // c (..., m, n), all with the same batch sizes (a and b may be expanded views).
 void gemm_into(const Tensor& c, const Tensor& a, const Tensor& b, Scalar alpha, Scalar beta);
-// `out` resized to `sizes` (checked writable and on `device`), or a new tensor.
-Tensor result_for(const Tensor& out, const Dims& sizes, DType dtype, Device device);
 Tensor matmul(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor mm(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor bmm(const Tensor& a, const Tensor& b, const Tensor& out = {});

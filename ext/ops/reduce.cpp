@@ -12,6 +12,7 @@
 
 #include "../core/reduce_plan.h"
 #include "ops.h"
+#include "out_plan.h"
 
 namespace mt::ops {
 namespace {
@@ -141,22 +142,6 @@ ReducePlan make_line_plan(const TensorImpl& in, int64_t dim, const TensorImpl* o
   return p;
 }
 
-// The tensor a result goes to: `out` (resized to `shape` when it differs) or
-// a new tensor. The caller has checked out's dtype.
-Tensor result_tensor(const Tensor& like, const Tensor& out, const Dims& shape, DType dt) {
-  if (!out) return TensorImpl::empty(shape, dt, like->device());
-  MT_CHECK(out->device() == like->device(), "Expected out tensor to be on device ",
-           like->device().str(), ", but got ", out->device().str());
-  out->prepare_write();
-  if (out->sizes() != shape) out->resize(shape);
-  return out;
-}
-
-void check_out_dtype(const Tensor& out, DType expected) {
-  MT_CHECK(!out || out->dtype() == expected, "Expected out tensor to have dtype ",
-           info(expected).name, ", but got ", info(out->dtype()).name, " instead");
-}
-
 // The dtype a result takes when dtype= and out= may both choose it.
 DType chosen_dtype(DType natural, std::optional<DType> dtype, const Tensor& out) {
   if (dtype) {
@@ -180,7 +165,7 @@ void run_reduce(const char* name, const Tensor& in, const ReducePlan& p, const R
 // a `dt` result.
 Tensor reduce1(const char* name, const ReduceArgs& a, const Tensor& in, const Dims& mask,
                bool keepdim, DType dt, const Tensor& out) {
-  Tensor r = result_tensor(in, out, reduced_shape(in->sizes(), mask, keepdim), dt);
+  Tensor r = plan_out(out, reduced_shape(in->sizes(), mask, keepdim), dt, in->device());
   run_reduce(name, in, make_plan(*in, mask, keepdim, r.get()), a);
   return r;
 }
@@ -189,8 +174,8 @@ std::pair<Tensor, Tensor> reduce2(const char* name, const ReduceArgs& a, const T
                                   const Dims& mask, bool keepdim, DType dt0, DType dt1,
                                   const Tensor& out0, const Tensor& out1) {
   Dims shape = reduced_shape(in->sizes(), mask, keepdim);
-  Tensor r0 = result_tensor(in, out0, shape, dt0);
-  Tensor r1 = result_tensor(in, out1, shape, dt1);
+  Tensor r0 = plan_out(out0, shape, dt0, in->device());
+  Tensor r1 = plan_out(out1, shape, dt1, in->device());
   run_reduce(name, in, make_plan(*in, mask, keepdim, r0.get(), r1.get()), a);
   return {r0, r1};
 }
@@ -289,8 +274,8 @@ std::pair<Tensor, Tensor> cum_max_min(const char* name, ReduceKind kind, const T
   int64_t d = wrap_dim(dim, t->dim());
   check_out_dtype(values, t->dtype());
   check_out_dtype(indices, DType::Int64);
-  Tensor v = result_tensor(t, values, t->sizes(), t->dtype());
-  Tensor i = result_tensor(t, indices, t->sizes(), DType::Int64);
+  Tensor v = plan_out(values, t->sizes(), t->dtype(), t->device());
+  Tensor i = plan_out(indices, t->sizes(), DType::Int64, t->device());
   need(kernel_table(t->device().type).scan, name, t->device())(
       make_line_plan(*t, d, v.get(), i.get()), args_of(kind));
   return {v, i};
@@ -301,7 +286,7 @@ Tensor cum_sum_prod(const char* name, ReduceKind kind, const Tensor& t, int64_t 
   int64_t d = wrap_dim(dim, t->dim());
   DType rdt = chosen_dtype(int64_if_integral(t->dtype()), dtype, out);
   Tensor src = sum_input(t, rdt);
-  Tensor r = result_tensor(t, out, t->sizes(), rdt);
+  Tensor r = plan_out(out, t->sizes(), rdt, t->device());
   need(kernel_table(t->device().type).scan, name, t->device())(make_line_plan(*src, d, r.get()),
                                                                args_of(kind));
   return r;

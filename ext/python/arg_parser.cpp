@@ -115,6 +115,8 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
         return false;
       a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
       return true;
+    case ArgType::TensorTuple:  // only as out=, read in parse_one
+      return false;
   }
   return false;
 }
@@ -164,8 +166,15 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   }
   if (used > fs.npos) {
     if (!raise) return false;
-    type_error(fname + "() takes " + std::to_string(fs.npos) + " positional argument" +
-               (fs.npos == 1 ? "" : "s") + " but " + std::to_string(nargs) +
+    // "takes 2 positional arguments", or "takes from 1 to 3 ..." when some
+    // have defaults.
+    int nmin = 0;
+    for (int k = 0; k < fs.npos; ++k) nmin += !s.params[fs.pos[k]].has_default;
+    std::string takes = nmin == fs.npos ? std::to_string(fs.npos) + " positional argument" +
+                                              (fs.npos == 1 ? "" : "s")
+                                        : "from " + std::to_string(nmin) + " to " +
+                                              std::to_string(fs.npos) + " positional arguments";
+    type_error(fname + "() takes " + takes + " but " + std::to_string(nargs) +
                (nargs == 1 ? " was" : " were") + " given");
   }
   for (Py_ssize_t k = 0; k < used; ++k) {
@@ -215,7 +224,15 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     }
     if (o == Py_None && p.optional) continue;
     bool ok;
-    if (i == s.out_index) {
+    if (i == s.out_index && p.type == ArgType::TensorTuple) {
+      // out=(values, indices)
+      ok = PyTuple_Check(o) && PyTuple_GET_SIZE(o) == 2 && is_tensor(PyTuple_GET_ITEM(o, 0)) &&
+           is_tensor(PyTuple_GET_ITEM(o, 1));
+      if (ok) {
+        a->v[i].tensor = impl_of(PyTuple_GET_ITEM(o, 0));
+        a->v[i].tensor2 = impl_of(PyTuple_GET_ITEM(o, 1));
+      }
+    } else if (i == s.out_index) {
       ok = is_tensor(o);
       if (ok) a->out = {impl_of(o), false};
     } else {
@@ -338,7 +355,10 @@ void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* 
     return;
   }
   for (size_t i = 0; i < forms.size(); ++i) {
-    if (parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
+    // Overloads try the positional fast path too (t.sum(), t.max(0)): when
+    // it fits, parse_one would have accepted the same call.
+    if ((!kwnames && parse_positional(b, forms[i], f, self, args, nargs, a)) ||
+        parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
       a->overload = static_cast<int>(forms[i].schema - b.schemas.data());
       return;
     }
@@ -373,6 +393,12 @@ void bind_op(const optable::OpDef& def, OpBinding* out) {
           fs.required |= 1u << i;
         else if (s.params[i].def_is_value)
           fs.defaults[fs.ndefaults++] = static_cast<int8_t>(i);
+      }
+      // A call without arguments fits the first signature that requires
+      // none (parse_no_args). FunctionInPlace always needs its input.
+      if (out->empty_form[f] < 0 && fs.required == 0 && form != Form::FunctionInPlace) {
+        out->empty_form[f] = static_cast<int8_t>(out->forms[f].size());
+        out->empty_overload[f] = static_cast<int8_t>(&s - out->schemas.data());
       }
       out->forms[f].push_back(fs);
     }

@@ -33,11 +33,43 @@ struct OpBinding {
   const optable::OpDef* def;
   std::vector<optable::Schema> schemas;
   std::vector<FormSchema> forms[4];  // indexed by Form
+  // Per form: the first signature a call without arguments fits (t.sum(),
+  // t.max()), as an index into forms[f], and its overload index; -1: none.
+  int8_t empty_form[4] = {-1, -1, -1, -1};
+  int8_t empty_overload[4] = {-1, -1, -1, -1};
 };
 
 // Fills *a for a call of `b` in form f; raises PyTorch's TypeError texts.
 void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
                    Py_ssize_t nargs, PyObject* kwnames, optable::OpArgs* a);
+// A call without arguments (t.sum(), t.exp()): fills *a from the form's
+// precomputed signature and returns true, or returns false (parse_op_args
+// then decides). Inline so the most common method call skips the general
+// parser's frame.
+inline bool parse_no_args(const OpBinding& b, Form f, PyObject* self, optable::OpArgs* a) {
+  const int k = b.empty_form[static_cast<int>(f)];
+  if (k < 0) return false;
+  const FormSchema& fs = b.forms[static_cast<int>(f)][k];
+  const optable::Schema& s = *fs.schema;
+  uint32_t given = 0;
+  for (int j = 0; j < fs.ndefaults; ++j) {
+    const int i = fs.defaults[j];
+    const optable::Param& p = s.params[i];
+    a->v[i] = p.def;
+    if (p.type == optable::ArgType::String) a->v[i].str = p.default_str.c_str();
+    given |= 1u << i;
+  }
+  if (f == Form::Method || f == Form::InPlace) {
+    TensorImpl* t = impl_of(self);
+    a->v[s.self_index].tensor = t;
+    given |= 1u << s.self_index;
+    a->self = t;
+    if (f == Form::InPlace) a->out = {t, true};
+  }
+  a->given = given;
+  a->overload = b.empty_overload[static_cast<int>(f)];
+  return true;
+}
 // Builds an OpBinding (parses the signatures; mt::Error on a bad row).
 void bind_op(const optable::OpDef& def, OpBinding* out);
 

@@ -13,10 +13,9 @@ extern PyMethodDef op_table_tensor_methods[];
 extern PyMethodDef op_table_module_functions[];
 // ---- end op tables ----
 
-// ---- reductions (ops_reduce.cpp) ----
-extern PyMethodDef reduce_tensor_methods[];
-extern PyMethodDef reduce_module_functions[];
-// ---- end reductions ----
+// ---- return types (return_types.cpp) ----
+extern PyMethodDef return_types_module_functions[];
+// ---- end return types ----
 
 // ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
 extern PyMethodDef shape_tensor_methods[], shape_module_functions[];
@@ -24,7 +23,6 @@ extern PyMethodDef index_tensor_methods[], index_module_functions[];
 // ---- end shape/index ----
 
 // ---- matmul (ops_matmul.cpp) ----
-extern PyMethodDef matmul_tensor_methods[];
 extern PyMethodDef matmul_module_functions[];
 // ---- end matmul ----
 
@@ -38,9 +36,9 @@ const MethodTables kMethodTables[] = {
     {op_table_tensor_methods, op_table_module_functions},
     // ---- end op-table rows ----
 
-    // ---- reductions rows ----
-    {reduce_tensor_methods, reduce_module_functions},
-    // ---- end reductions rows ----
+    // ---- return types rows ----
+    {nullptr, return_types_module_functions},
+    // ---- end return types rows ----
 
     // ---- shape/index rows ----
     {shape_tensor_methods, shape_module_functions},
@@ -48,7 +46,7 @@ const MethodTables kMethodTables[] = {
     // ---- end shape/index rows ----
 
     // ---- matmul rows ----
-    {matmul_tensor_methods, matmul_module_functions},
+    {nullptr, matmul_module_functions},
     // ---- end matmul rows ----
 
     // ---- debug ----

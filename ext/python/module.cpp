@@ -10,6 +10,7 @@
 #include <random>
 
 #include "../core/random.h"
+#include "../core/warning.h"
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -509,6 +510,12 @@ PyObject* F_missing_kernels(PyObject*, PyObject* arg) {
   MT_END(nullptr)
 }
 
+// Note [Warnings]: mt::warn from ext/ops becomes a UserWarning; raises (as
+// PythonError) when warnings are errors.
+void warning_handler(const std::string& message) {
+  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) < 0) throw py::PythonError{};
+}
+
 // Releases the GIL only if this thread holds it (a C++ thread that reaches
 // parallel_for without it gets null back, and restore then does nothing).
 void* gil_release() { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; }
@@ -615,6 +622,7 @@ PyMODINIT_FUNC PyInit__C() {
     return nullptr;
   }
   mt::set_gil_hooks({gil_release, gil_restore});
+  mt::set_warning_handler(warning_handler);
   if (!import_numpy_api()) return nullptr;
   if (!build_op_entries()) {
     // A bad row is an ImportError naming it, never an abort.

@@ -16,6 +16,7 @@
 
 #include "arg_parser.h"
 #include "ops_elementwise.h"
+#include "return_types.h"
 
 namespace mt::py_glue {
 
@@ -26,7 +27,8 @@ namespace {
 
 std::vector<OpBinding> g_bindings[optable::kNumOpTables];  // one per table, in order
 
-inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_arg) {
+inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self,
+                           PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
   if (f == Form::FunctionInPlace) return Py_NewRef(first_arg);
   switch (r.kind) {
@@ -38,6 +40,8 @@ inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_ar
         PyTuple_SET_ITEM(t.get(), i, wrap(std::move(r.tensors[i])));
       return t.release();
     }
+    case Result::Kind::NamedTuple:
+      return named_pair(b.def->name, r.tensors[0], r.tensors[1]);
     case Result::Kind::Tensor:
       break;
   }
@@ -49,9 +53,10 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   MT_BEGIN
   OpArgs a;
   a.default_float = default_dtype();
-  parse_op_args(b, f, self, args, nargs, kwnames, &a);
+  if (nargs || kwnames || !parse_no_args(b, f, self, &a))
+    parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);
-  return to_python(r, f, self, nargs ? args[0] : nullptr);
+  return to_python(b, r, f, self, nargs ? args[0] : nullptr);
   MT_END(nullptr)
 }
 

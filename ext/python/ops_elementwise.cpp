@@ -27,12 +27,4 @@ bool as_operand(PyObject* o, ops::Operand* out, Tensor* hold) {
   return false;
 }
 
-PyObject* maximum_minimum(bool is_max, PyObject* input, PyObject* other, PyObject* out) {
-  PyObject* args[3] = {input, other, out};
-  if (!out || out == Py_None)
-    return call_op_function(is_max ? "maximum" : "minimum", args, 2, nullptr);
-  py::Ref kwnames = py::check(Py_BuildValue("(s)", "out"));
-  return call_op_function(is_max ? "maximum" : "minimum", args, 2, kwnames.get());
-}
-
 }  // namespace mt::py_glue

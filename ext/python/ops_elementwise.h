@@ -14,9 +14,6 @@ namespace mt::py_glue {
 // cannot view (e.g. object dtype).
 bool as_operand(PyObject* o, ops::Operand* out, Tensor* hold);
 
-// New reference: maximum(input, other, out=out) or minimum(...), as the
-// module functions compute them (out may be null). For max(a, b) / min(a, b).
-PyObject* maximum_minimum(bool is_max, PyObject* input, PyObject* other, PyObject* out);
 // New reference: the op-table module function `name` (e.g. "maximum")
 // called with a vectorcall argument list; null with an error set on failure.
 PyObject* call_op_function(const char* name, PyObject* const* args, Py_ssize_t nargs,

@@ -1,6 +1,7 @@
-// ops_matmul.cpp: Python bindings of the matmul family (module functions,
-// Tensor methods, the @ operator) and the registration of NumPy's BLAS as the
-// CPU GEMM provider.
+// ops_matmul.cpp: the parts of the matmul family's glue that are not op-table
+// rows (those are in ext/autograd/table_matmul.cpp): tensordot and _einsum,
+// whose arguments no signature describes, the @ operator, and the
+// registration of NumPy's BLAS as the CPU GEMM provider.
 //
 // Note [NumPy's BLAS]
 // NumPy's wheels ship OpenBLAS as a shared library next to the package
@@ -34,167 +35,10 @@ namespace {
 
 using Args = PyObject* const*;
 
-// ---------------------------------------------------------------------------
-// Arguments
-
 Tensor tensor_or_null(PyObject* o, const char* what) {
   if (!o || o == Py_None) return Tensor();
   return unwrap(o, what);
 }
-
-Scalar scalar_or(PyObject* o, const char* what, int64_t dflt) {
-  return o ? scalar_arg(o, what) : Scalar::from_int(dflt);
-}
-
-// Runs f(out) and returns its result; warns as PyTorch does when an out= that
-// had elements was resized to a different shape.
-template <typename F>
-PyObject* with_out(PyObject* out_obj, F&& f) {
-  Tensor out = tensor_or_null(out_obj, "argument 'out'");
-  Dims before = out ? out->sizes() : Dims{};
-  int64_t had = out ? out->numel() : 0;
-  Tensor r = f(out);
-  if (out && had != 0 && out->sizes() != before) {
-    std::ostringstream msg;
-    msg << "An output with one or more elements was resized since it had shape " << before
-        << ", which does not match the required output shape " << out->sizes()
-        << ". Resizing outputs that have elements is deprecated; resize it to zero elements "
-           "first with t.resize_(0) to reuse it.";
-    if (PyErr_WarnEx(PyExc_UserWarning, msg.str().c_str(), 1) < 0) throw py::PythonError{};
-  }
-  return wrap(std::move(r));
-}
-
-using BinOp = Tensor (*)(const Tensor&, const Tensor&, const Tensor&);
-
-// f(input, other, *, out=None) as a module function.
-PyObject* binary_fn(const char* fname, const char* a1, const char* a2, BinOp f, Args args,
-                    Py_ssize_t nargs, PyObject* kw) {
-  const char* names[] = {a1, a2, "out", nullptr};
-  PyObject* a[3];
-  parse_args({fname, names, 2, 2}, args, nargs, kw, a);
-  Tensor x = unwrap(a[0], "argument 'input'");
-  Tensor y = unwrap(a[1], "argument 'other'");
-  return with_out(a[2], [&](const Tensor& out) { return f(x, y, out); });
-}
-
-// self.f(other) as a Tensor method.
-PyObject* binary_method(const char* fname, const char* a2, BinOp f, PyObject* self, Args args,
-                        Py_ssize_t nargs, PyObject* kw) {
-  const char* names[] = {a2, nullptr};
-  PyObject* a[1];
-  parse_args({fname, names, 1, 1}, args, nargs, kw, a);
-  return wrap(f(Tensor(impl_of(self)), unwrap(a[0], "argument 'other'"), Tensor()));
-}
-
-Tensor matmul_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::matmul(a, b, o); }
-Tensor mm_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::mm(a, b, o); }
-Tensor bmm_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::bmm(a, b, o); }
-Tensor mv_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::mv(a, b, o); }
-Tensor dot_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::dot(a, b, o); }
-Tensor vdot_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::vdot(a, b, o); }
-Tensor inner_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::inner(a, b, o); }
-Tensor outer_(const Tensor& a, const Tensor& b, const Tensor& o) { return ag::outer(a, b, o); }
-
-#define MT_BINARY(NAME, FN, A2)                                                   \
-  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {      \
-    MT_BEGIN                                                                      \
-    return binary_fn(#NAME, "input", A2, FN, args, nargs, kw);                    \
-    MT_END(nullptr)                                                               \
-  }                                                                               \
-  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) { \
-    MT_BEGIN                                                                      \
-    return binary_method(#NAME, A2, FN, self, args, nargs, kw);                   \
-    MT_END(nullptr)                                                               \
-  }
-
-MT_BINARY(matmul, matmul_, "other")
-MT_BINARY(mm, mm_, "mat2")
-MT_BINARY(bmm, bmm_, "mat2")
-MT_BINARY(mv, mv_, "vec")
-MT_BINARY(dot, dot_, "tensor")
-MT_BINARY(vdot, vdot_, "other")
-MT_BINARY(inner, inner_, "other")
-MT_BINARY(outer, outer_, "vec2")
-MT_BINARY(ger, outer_, "vec2")
-#undef MT_BINARY
-
-// addmm / addmv / baddbmm: f(input, x, y, *, beta=1, alpha=1, out=None).
-using AddOp = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, Scalar, Scalar,
-                         const Tensor&);
-using AddOpInplace = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, Scalar, Scalar);
-
-Tensor addmm_f(const Tensor& i, const Tensor& x, const Tensor& y, Scalar b, Scalar a,
-               const Tensor& o) {
-  return ag::addmm(i, x, y, b, a, o);
-}
-Tensor addmv_f(const Tensor& i, const Tensor& x, const Tensor& y, Scalar b, Scalar a,
-               const Tensor& o) {
-  return ag::addmv(i, x, y, b, a, o);
-}
-Tensor baddbmm_f(const Tensor& i, const Tensor& x, const Tensor& y, Scalar b, Scalar a,
-                 const Tensor& o) {
-  return ag::baddbmm(i, x, y, b, a, o);
-}
-Tensor addmm_i(const Tensor& s, const Tensor& x, const Tensor& y, Scalar b, Scalar a) {
-  return ag::addmm_(s, x, y, b, a);
-}
-Tensor addmv_i(const Tensor& s, const Tensor& x, const Tensor& y, Scalar b, Scalar a) {
-  return ag::addmv_(s, x, y, b, a);
-}
-Tensor baddbmm_i(const Tensor& s, const Tensor& x, const Tensor& y, Scalar b, Scalar a) {
-  return ag::baddbmm_(s, x, y, b, a);
-}
-
-PyObject* add_fn(const char* fname, const char* n1, const char* n2, AddOp f, Args args,
-                 Py_ssize_t nargs, PyObject* kw) {
-  const char* names[] = {"input", n1, n2, "beta", "alpha", "out", nullptr};
-  PyObject* a[6];
-  parse_args({fname, names, 3, 3}, args, nargs, kw, a);
-  Tensor in = unwrap(a[0], "argument 'input'");
-  Tensor x = unwrap(a[1], n1), y = unwrap(a[2], n2);
-  Scalar beta = scalar_or(a[3], "argument 'beta'", 1);
-  Scalar alpha = scalar_or(a[4], "argument 'alpha'", 1);
-  return with_out(a[5], [&](const Tensor& out) { return f(in, x, y, beta, alpha, out); });
-}
-
-PyObject* add_method(const char* fname, const char* n1, const char* n2, AddOp f, AddOpInplace fi,
-                     PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  const char* names[] = {n1, n2, "beta", "alpha", nullptr};
-  PyObject* a[4];
-  parse_args({fname, names, 2, 2}, args, nargs, kw, a);
-  Tensor s(impl_of(self));
-  Tensor x = unwrap(a[0], n1), y = unwrap(a[1], n2);
-  Scalar beta = scalar_or(a[2], "argument 'beta'", 1);
-  Scalar alpha = scalar_or(a[3], "argument 'alpha'", 1);
-  if (fi) {
-    fi(s, x, y, beta, alpha);
-    return Py_NewRef(self);
-  }
-  return wrap(f(s, x, y, beta, alpha, Tensor()));
-}
-
-#define MT_ADD(NAME, N1, N2)                                                         \
-  PyObject* F_##NAME(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {         \
-    MT_BEGIN                                                                         \
-    return add_fn(#NAME, N1, N2, NAME##_f, args, nargs, kw);                         \
-    MT_END(nullptr)                                                                  \
-  }                                                                                  \
-  PyObject* T_##NAME(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {    \
-    MT_BEGIN                                                                         \
-    return add_method(#NAME, N1, N2, NAME##_f, nullptr, self, args, nargs, kw);      \
-    MT_END(nullptr)                                                                  \
-  }                                                                                  \
-  PyObject* T_##NAME##_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) { \
-    MT_BEGIN                                                                         \
-    return add_method(#NAME "_", N1, N2, NAME##_f, NAME##_i, self, args, nargs, kw); \
-    MT_END(nullptr)                                                                  \
-  }
-
-MT_ADD(addmm, "mat1", "mat2")
-MT_ADD(addmv, "mat", "vec")
-MT_ADD(baddbmm, "batch1", "batch2")
-#undef MT_ADD
 
 // tensordot(a, b, dims=2, out=None): dims an int, a pair of int lists, or a
 // one-element tensor.
@@ -205,7 +49,9 @@ PyObject* F_tensordot(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({"tensordot", names, 3, 2}, args, nargs, kw, a);
   Tensor x = unwrap(a[0], "argument 'a'"), y = unwrap(a[1], "argument 'b'");
   PyObject* dims = a[2];
-  return with_out(a[3], [&](const Tensor& out) {
+  // out=: Note [Out planning] (ext/ops/out_plan.h), in ops::tensordot.
+  Tensor out = tensor_or_null(a[3], "argument 'out'");
+  return wrap([&] {
     if (!dims) return ag::tensordot(x, y, 2, out);
     if (is_tensor(dims) && impl_of(dims)->numel() == 1 && !is_floating(impl_of(dims)->dtype()))
       return ag::tensordot(x, y, ops::item(Tensor(impl_of(dims))).to_int(), out);
@@ -225,7 +71,7 @@ PyObject* F_tensordot(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
              "tensordot expects dims to be int or tuple[list[int], list[int]] or "
              "list[list[int]] containing two lists, but got dims=",
              PyUnicode_AsUTF8(r.get()));
-  });
+  }());
   MT_END(nullptr)
 }
 
@@ -417,35 +263,12 @@ PyObject* F_set_blas_enabled(PyObject*, PyObject* flag) {
 }  // namespace
 
 PyMethodDef matmul_module_functions[] = {
-    FAST("matmul", F_matmul),
-    FAST("mm", F_mm),
-    FAST("bmm", F_bmm),
-    FAST("mv", F_mv),
-    FAST("dot", F_dot),
-    FAST("vdot", F_vdot),
-    FAST("inner", F_inner),
-    FAST("outer", F_outer),
-    FAST("ger", F_ger),
-    FAST("addmm", F_addmm),
-    FAST("addmv", F_addmv),
-    FAST("baddbmm", F_baddbmm),
     FAST("tensordot", F_tensordot),
     {"_einsum", F_einsum, METH_VARARGS, nullptr},
     {"_blas_init", F_blas_init, METH_NOARGS, nullptr},
     {"_blas_info", F_blas_info, METH_NOARGS, nullptr},
     {"_set_blas_enabled", F_set_blas_enabled, METH_O, nullptr},
     {nullptr, nullptr, 0, nullptr},
-};
-
-PyMethodDef matmul_tensor_methods[] = {
-    FAST("matmul", T_matmul),     FAST("mm", T_mm),
-    FAST("bmm", T_bmm),           FAST("mv", T_mv),
-    FAST("dot", T_dot),           FAST("vdot", T_vdot),
-    FAST("inner", T_inner),       FAST("outer", T_outer),
-    FAST("ger", T_ger),           FAST("addmm", T_addmm),
-    FAST("addmm_", T_addmm_),     FAST("addmv", T_addmv),
-    FAST("addmv_", T_addmv_),     FAST("baddbmm", T_baddbmm),
-    FAST("baddbmm_", T_baddbmm_), {nullptr, nullptr, 0, nullptr},
 };
 
 }  // namespace mt::py_glue

@@ -28,7 +28,7 @@ std::vector<Tensor> tensor_list_arg(PyObject* o, const char* fname);
 // New reference: a tuple of tensors.
 PyObject* tensor_tuple(const std::vector<Tensor>& ts);
 // New reference: minitorch.return_types.<type_name>(a, b), a struct sequence
-// made in ops_reduce.cpp (the one mechanism for named-tuple results).
+// made in return_types.cpp (the one mechanism for named-tuple results).
 PyObject* named_pair(const char* type_name, const Tensor& a, const Tensor& b);
 
 inline bool present(PyObject* o) { return o && o != Py_None; }
