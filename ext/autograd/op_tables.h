@@ -15,12 +15,22 @@ namespace mt::optable {
 inline constexpr int kNumElementwiseOps = 85;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
 
+// Shape: views, joins, copies and the Tensor methods that are ops (table_shape.cpp).
+inline constexpr int kNumShapeOps = 57;
+extern const OpDef kShapeOps[kNumShapeOps];
+
+// Index: gather/scatter, index_*, masked_*, take, nonzero, sort, topk, ... (table_index.cpp).
+inline constexpr int kNumIndexOps = 22;
+extern const OpDef kIndexOps[kNumIndexOps];
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
-#define MT_OP_TABLES(X) \
-  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps)
+#define MT_OP_TABLES(X)                                                         \
+  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
+  X("shape", ::mt::optable::kShapeOps, ::mt::optable::kNumShapeOps)                   \
+  X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

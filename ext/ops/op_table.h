@@ -36,7 +36,23 @@ enum Flag : uint8_t {
   kNumberOperands = 1,
 };
 
-enum class ArgType : uint8_t { Tensor, Scalar, Int, IntList, Double, Bool, DType, Device, String };
+// TensorList: `Tensor[]`, a list or tuple of tensors (OpArgs::tensor_list);
+// OptionalTensorList: `Tensor?[]`, the same with None items (null tensors);
+// MemoryFormat: accepted and ignored (results are contiguous or views).
+enum class ArgType : uint8_t {
+  Tensor,
+  Scalar,
+  Int,
+  IntList,
+  Double,
+  Bool,
+  DType,
+  Device,
+  String,
+  TensorList,
+  MemoryFormat,
+  OptionalTensorList
+};
 
 // ---- values handed to an impl ----
 
@@ -52,6 +68,7 @@ struct Value {
     bool b;
     const char* str;
     DType dtype;
+    const void* list;  // TensorList: the borrowed Python list or tuple (tensor_list())
   };
   Scalar::Kind kind;  // Scalar, and a number given for a Tensor
   int64_t scalar_i;
@@ -112,6 +129,12 @@ std::vector<Schema> parse_signatures(const char* text);
 // PyTorch's display name of a parameter type ("Tensor", "Number", "tuple of ints").
 const char* type_display(ArgType t);
 
+// Unpacks a TensorList value (Value::list) into tensors; set by the glue at
+// import. Raises PyTorch's TypeError for an element that is not a tensor.
+// The list is read when the impl runs, so the parser holds no references.
+using TensorListFn = std::vector<Tensor> (*)(const void* list, int arg, bool allow_none);
+inline TensorListFn unpack_tensor_list = nullptr;
+
 struct OpArgs {
   uint32_t given = 0;  // bit i: parameter i was given and is not None
   int overload = 0;    // which signature matched
@@ -124,13 +147,17 @@ struct OpArgs {
   Device device;  // the Device parameter's value
 
   bool has(int i) const { return given >> i & 1u; }
+  // Parameter i's TensorList (allow_none: a `Tensor?[]`, None items null).
+  std::vector<Tensor> tensor_list(int i, bool allow_none = false) const {
+    return unpack_tensor_list(v[i].list, i, allow_none);
+  }
 };
 
 // What an impl returns: a tensor, or a Python bool for predicates.
 struct Result {
   Tensor tensor;
-  enum class Kind : uint8_t { Tensor, Bool, TensorTuple } kind = Kind::Tensor;
-  std::vector<Tensor> tensors;  // TensorTuple
+  enum class Kind : uint8_t { Tensor, Bool, TensorTuple, NamedPair } kind = Kind::Tensor;
+  std::vector<Tensor> tensors;  // TensorTuple; NamedPair: minitorch.return_types.<row name>
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
   bool b = false;

@@ -18,10 +18,9 @@ extern PyMethodDef reduce_tensor_methods[];
 extern PyMethodDef reduce_module_functions[];
 // ---- end reductions ----
 
-// ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
+// ---- shape (ops_shape.cpp: the ops ext/autograd/table_shape.cpp cannot declare yet) ----
 extern PyMethodDef shape_tensor_methods[], shape_module_functions[];
-extern PyMethodDef index_tensor_methods[], index_module_functions[];
-// ---- end shape/index ----
+// ---- end shape ----
 
 // ---- matmul (ops_matmul.cpp) ----
 extern PyMethodDef matmul_tensor_methods[];
@@ -42,10 +41,9 @@ const MethodTables kMethodTables[] = {
     {reduce_tensor_methods, reduce_module_functions},
     // ---- end reductions rows ----
 
-    // ---- shape/index rows ----
+    // ---- shape rows ----
     {shape_tensor_methods, shape_module_functions},
-    {index_tensor_methods, index_module_functions},
-    // ---- end shape/index rows ----
+    // ---- end shape rows ----
 
     // ---- matmul rows ----
     {matmul_tensor_methods, matmul_module_functions},

@@ -26,9 +26,18 @@ namespace {
 
 std::vector<OpBinding> g_bindings[optable::kNumOpTables];  // one per table, in order
 
-inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_arg) {
+}  // namespace
+
+// minitorch.return_types.<name>(a, b) (ops_reduce.cpp).
+PyObject* named_pair(const char* type_name, const Tensor& a, const Tensor& b);
+
+namespace {
+
+inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self,
+                           PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
-  if (f == Form::FunctionInPlace) return Py_NewRef(first_arg);
+  if (f == Form::FunctionInPlace) return first_arg ? Py_NewRef(first_arg) : wrap(std::move(r.tensor));
+  if (r.kind == Result::Kind::Tensor) return wrap(std::move(r.tensor));
   switch (r.kind) {
     case Result::Kind::Bool:
       return PyBool_FromLong(r.b);
@@ -38,6 +47,8 @@ inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_ar
         PyTuple_SET_ITEM(t.get(), i, wrap(std::move(r.tensors[i])));
       return t.release();
     }
+    case Result::Kind::NamedPair:
+      return named_pair(b.def->name, r.tensors[0], r.tensors[1]);
     case Result::Kind::Tensor:
       break;
   }
@@ -51,7 +62,7 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   a.default_float = default_dtype();
   parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);
-  return to_python(r, f, self, nargs ? args[0] : nullptr);
+  return to_python(b, r, f, self, nargs ? args[0] : nullptr);
   MT_END(nullptr)
 }
 
@@ -140,8 +151,31 @@ PyMethodDef op_table_module_functions[kCapacity];
 PyMethodDef op_table_tensor_methods[kCapacity];
 PyObject* ufunc_table(PyObject* module, PyObject*);
 
+// OpArgs::tensor_list: a list or tuple (checked by the parser) of tensors.
+static std::vector<Tensor> unpack_tensor_list(const void* list, int arg, bool allow_none) {
+  PyObject* o = static_cast<PyObject*>(const_cast<void*>(list));
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+  PyObject** items = PySequence_Fast_ITEMS(o);
+  std::vector<Tensor> out;
+  out.reserve(n);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (allow_none && items[i] == Py_None) {
+      out.emplace_back();
+      continue;
+    }
+    if (!is_tensor(items[i])) {
+      PyErr_Format(PyExc_TypeError, "expected Tensor as element %zd in argument %d, but got %s", i,
+                   arg, Py_TYPE(items[i])->tp_name);
+      throw py::PythonError{};
+    }
+    out.emplace_back(impl_of(items[i]));
+  }
+  return out;
+}
+
 bool build_op_entries() {
   MT_BEGIN
+  optable::unpack_tensor_list = unpack_tensor_list;
   int nf = 0, nm = 0;
   add_def(op_table_module_functions, &nf, "_ufunc_table", ufunc_table, METH_NOARGS);
   for (int t = 0; t < optable::kNumOpTables; ++t) {
