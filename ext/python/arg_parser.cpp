@@ -317,8 +317,8 @@ namespace {
 // It exists for the hot path (a.add(b) costs what it did before the tables).
 inline bool finish_positional(const FormSchema& fs, Form form, PyObject* self, uint32_t given,
                               OpArgs* a);
-bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
-                              PyObject* const* args, Py_ssize_t nargs, OpArgs* a);
+inline bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
+                                     PyObject* const* args, Py_ssize_t nargs, OpArgs* a);
 
 inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form, PyObject* self,
                              PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
@@ -344,13 +344,15 @@ inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form
 
 // view(2, 3): the form's only positional parameter is an int list, given as
 // exact Python ints (anything else goes to parse_one).
-bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
-                              PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
+inline bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
+                                     PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
   if (nargs == 0) return false;
-  a->list.resize(nargs);
-  int64_t* d = a->list.data();
-  for (Py_ssize_t k = 0; k < nargs; ++k)
-    if (!fast_int(args[k], &d[k])) return false;
+  Dims& list = a->list;  // empty: this is the call's first parse
+  for (Py_ssize_t k = 0; k < nargs; ++k) {
+    int64_t v;
+    if (!fast_int(args[k], &v)) return false;
+    list.push_back(v);
+  }
   return finish_positional(fs, form, self, 1u << fs.pos[0], a);
 }
 
