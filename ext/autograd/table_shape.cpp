@@ -77,19 +77,13 @@ Result unsqueeze(const OpDef&, OpArgs& a) {
   return {ag::unsqueeze(self_of(a), a.v[1].i)};
 }
 
-Result flatten(const OpDef&, OpArgs& a) {
-  return {ag::flatten(self_of(a), a.v[1].i, a.v[2].i)};
-}
+Result flatten(const OpDef&, OpArgs& a) { return {ag::flatten(self_of(a), a.v[1].i, a.v[2].i)}; }
 
 // contiguous().view(-1), as PyTorch: a strided input is copied even where a
 // strided 1-D view could describe it.
-Result ravel(const OpDef&, OpArgs& a) {
-  return {ag::view(ag::contiguous(self_of(a)), Dims{-1})};
-}
+Result ravel(const OpDef&, OpArgs& a) { return {ag::view(ag::contiguous(self_of(a)), Dims{-1})}; }
 
-Result unflatten(const OpDef&, OpArgs& a) {
-  return {ag::unflatten(self_of(a), a.v[1].i, a.list)};
-}
+Result unflatten(const OpDef&, OpArgs& a) { return {ag::unflatten(self_of(a), a.v[1].i, a.list)}; }
 Result broadcast_to(const OpDef&, OpArgs& a) { return {ag::expand(self_of(a), a.list)}; }
 Result narrow(const OpDef&, OpArgs& a) {
   return {ag::narrow(self_of(a), a.v[1].i, a.v[2].i, a.v[3].i)};
@@ -291,16 +285,23 @@ constexpr uint8_t kFM = kFunction | kMethod;
 constexpr uint8_t kFMI = kFunction | kMethod | kInPlace;
 constexpr uint8_t kMI = kMethod | kInPlace;
 
-#define MT_CAST(name, D)                                                                  \
-  {name, name "(Tensor self, *, MemoryFormat memory_format=None)", kM, 0, "", "",         \
-   static_cast<int>(DType::D), cast, nullptr}
+#define MT_CAST(name, D)                                     \
+  {name,                                                     \
+   name "(Tensor self, *, MemoryFormat memory_format=None)", \
+   kM,                                                       \
+   0,                                                        \
+   "",                                                       \
+   "",                                                       \
+   static_cast<int>(DType::D),                               \
+   cast,                                                     \
+   nullptr}
 
 }  // namespace
 
 const OpDef kShapeOps[] = {
     // ---- views ----
-    {"view", "view(Tensor self, int[] size)\nview(Tensor self, ScalarType dtype)", kM, 0, "", "",
-     0, view, nullptr},
+    {"view", "view(Tensor self, int[] size)\nview(Tensor self, ScalarType dtype)", kM, 0, "", "", 0,
+     view, nullptr},
     {"reshape", "reshape(Tensor input, int[] shape)", kFM, 0, "", "", 0, reshape, nullptr},
     {"view_as", "view_as(Tensor self, Tensor other)", kM, 0, "", "", 0, view_as, nullptr},
     {"reshape_as", "reshape_as(Tensor self, Tensor other)", kM, 0, "", "", 0, reshape_as, nullptr},

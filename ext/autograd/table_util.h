@@ -22,9 +22,8 @@ inline std::optional<int64_t> opt_int(const OpArgs& a, int i) {
 inline Result with_out(const OpArgs& a, const char* fname, Tensor r) {
   if (!a.out.t) return {std::move(r)};
   Tensor o(a.out.t);
-  MT_CHECK(can_cast(r->dtype(), o->dtype()), fname, "(): result type ",
-           info(r->dtype()).torch_name, " can't be cast to the desired output type ",
-           info(o->dtype()).torch_name);
+  MT_CHECK(can_cast(r->dtype(), o->dtype()), fname, "(): result type ", info(r->dtype()).torch_name,
+           " can't be cast to the desired output type ", info(o->dtype()).torch_name);
   if (o->sizes() != r->sizes()) ag::resize_(o, r->sizes());
   ag::copy_(o, r);
   return {o};

@@ -36,7 +36,8 @@ namespace {
 inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self,
                            PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
-  if (f == Form::FunctionInPlace) return first_arg ? Py_NewRef(first_arg) : wrap(std::move(r.tensor));
+  if (f == Form::FunctionInPlace)
+    return first_arg ? Py_NewRef(first_arg) : wrap(std::move(r.tensor));
   if (r.kind == Result::Kind::Tensor) return wrap(std::move(r.tensor));
   switch (r.kind) {
     case Result::Kind::Bool:

@@ -92,8 +92,8 @@ PyObject* F_movedim(Args args, Py_ssize_t nargs, PyObject* kw) {
   static const char* names[] = {"input", "source", "destination", nullptr};
   PyObject* a[3];
   parse_args({"movedim", names, 3, 3}, args, nargs, kw, a);
-  return wrap(
-      ag::movedim(input_arg(a[0]), int_list_arg(a[1], "source"), int_list_arg(a[2], "destination")));
+  return wrap(ag::movedim(input_arg(a[0]), int_list_arg(a[1], "source"),
+                          int_list_arg(a[2], "destination")));
   MT_END(nullptr)
 }
 
@@ -104,8 +104,8 @@ PyObject* F_as_strided(Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({"as_strided", names, 4, 3}, args, nargs, kw, a);
   std::optional<int64_t> off;
   if (present(a[3])) off = int_arg(a[3], "storage_offset");
-  return wrap(
-      ag::as_strided(input_arg(a[0]), int_list_arg(a[1], "size"), int_list_arg(a[2], "stride"), off));
+  return wrap(ag::as_strided(input_arg(a[0]), int_list_arg(a[1], "size"),
+                             int_list_arg(a[2], "stride"), off));
   MT_END(nullptr)
 }
 
@@ -126,7 +126,8 @@ PyObject* T_as_strided_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* k
   parse_args({"as_strided_", names, 3, 2}, args, nargs, kw, a);
   std::optional<int64_t> off;
   if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
-  ag::as_strided_(Tensor(impl_of(self)), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"), off);
+  ag::as_strided_(Tensor(impl_of(self)), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"),
+                  off);
   return Py_NewRef(self);
   MT_END(nullptr)
 }
