@@ -343,10 +343,11 @@ inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form
 }
 
 // view(2, 3): the form's only positional parameter is an int list, given as
-// exact Python ints (anything else goes to parse_one).
+// exact Python ints (anything else goes to parse_one). No arguments at all
+// give the empty list (t.permute() of a 0-d tensor), as minitorch always
+// did; PyTorch raises "missing 1 required positional argument" there.
 inline bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
                                      PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
-  if (nargs == 0) return false;
   Dims& list = a->list;  // empty: this is the call's first parse
   for (Py_ssize_t k = 0; k < nargs; ++k) {
     int64_t v;
