@@ -21,6 +21,14 @@ extern const OpDef kReduceOps[kNumReduceOps];
 inline constexpr int kNumMatmulOps = 11;
 extern const OpDef kMatmulOps[kNumMatmulOps];
 
+// Shape: views, joins, copies and the Tensor methods that are ops (table_shape.cpp).
+inline constexpr int kNumShapeOps = 57;
+extern const OpDef kShapeOps[kNumShapeOps];
+
+// Index: gather/scatter, index_*, masked_*, take, nonzero, sort, topk, ... (table_index.cpp).
+inline constexpr int kNumIndexOps = 22;
+extern const OpDef kIndexOps[kNumIndexOps];
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
@@ -28,7 +36,9 @@ extern const OpDef kMatmulOps[kNumMatmulOps];
 #define MT_OP_TABLES(X)                                                               \
   X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
   X("reduce", ::mt::optable::kReduceOps, ::mt::optable::kNumReduceOps)                \
-  X("matmul", ::mt::optable::kMatmulOps, ::mt::optable::kNumMatmulOps)
+  X("matmul", ::mt::optable::kMatmulOps, ::mt::optable::kNumMatmulOps)                \
+  X("shape", ::mt::optable::kShapeOps, ::mt::optable::kNumShapeOps)                   \
+  X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

@@ -22,9 +22,30 @@ class Dims {
   Dims(std::initializer_list<int64_t> il) { assign(il.begin(), il.end()); }
   Dims(const int64_t* b, const int64_t* e) { assign(b, e); }
   Dims(const std::vector<int64_t>& v) { assign(v.data(), v.data() + v.size()); }
-  Dims(const Dims& o) { assign(o.begin(), o.end()); }
+  Dims(const Dims& o) {
+    if (o.heap_) {
+      assign(o.begin(), o.end());
+    } else {
+      copy_inline(o);
+    }
+  }
   Dims& operator=(const Dims& o) {
-    if (this != &o) assign(o.begin(), o.end());
+    if (this == &o) return *this;
+    if (!o.heap_ && !heap_)
+      copy_inline(o);
+    else
+      assign(o.begin(), o.end());
+    return *this;
+  }
+  // A move takes the heap block, or copies the inline values (a fixed-size
+  // copy the compiler inlines: views move several Dims per call).
+  Dims(Dims&& o) noexcept { take(o); }
+  Dims& operator=(Dims&& o) noexcept {
+    if (this != &o) {
+      if (heap_) delete[] heap_;
+      heap_ = nullptr;
+      take(o);
+    }
     return *this;
   }
   ~Dims() {
@@ -77,6 +98,21 @@ class Dims {
     reserve(n);
     std::memmove(data(), b, n * sizeof(int64_t));
     n_ = n;
+  }
+  void copy_inline(const Dims& o) {
+    n_ = o.n_;
+    std::memcpy(inline_, o.inline_, sizeof inline_);
+  }
+  void take(Dims& o) {
+    n_ = o.n_;
+    if (o.heap_) {
+      heap_ = o.heap_;
+      cap_ = o.cap_;
+      o.heap_ = nullptr;
+      o.n_ = 0;
+    } else {
+      std::memcpy(inline_, o.inline_, sizeof inline_);
+    }
   }
   void reserve(int64_t n) {
     int64_t cap = heap_ ? cap_ : kInline;

@@ -29,6 +29,11 @@ ArgType type_of(const std::string& t, const std::string& text) {
   if (t == "Device") return ArgType::Device;
   if (t == "str") return ArgType::String;
   if (t == "TensorTuple") return ArgType::TensorTuple;
+  if (t == "Tensor[]") return ArgType::TensorList;
+  if (t == "MemoryFormat") return ArgType::MemoryFormat;
+  if (t == "Tensor?[]") return ArgType::OptionalTensorList;
+  if (t == "SymInt") return ArgType::Int;  // no symbolic shapes here
+  if (t == "SymInt[]") return ArgType::IntList;
   MT_THROW(RuntimeError, "op table: unknown type '", t, "' in signature ", text);
 }
 
@@ -94,6 +99,11 @@ const char* type_display(ArgType t) {
       return "minitorch.device";
     case ArgType::String:
       return "str";
+    case ArgType::TensorList:
+      return "tuple of Tensors";
+    case ArgType::MemoryFormat:
+      return "memory_format";
+    case ArgType::OptionalTensorList:
     case ArgType::TensorTuple:
       return "tuple of Tensors";
   }
@@ -150,6 +160,9 @@ Schema parse_schema(const std::string& text) {
     const Param& p = s.params[i];
     if (p.type == ArgType::IntList) ++nlists;
     if (s.self_index < 0 && p.type == ArgType::Tensor && (p.name == "input" || p.name == "self"))
+      s.self_index = i;
+    // torch.split(tensor, ...): the receiver of Tensor.split
+    if (s.self_index < 0 && i == 0 && p.type == ArgType::Tensor && p.name == "tensor")
       s.self_index = i;
     if (p.name == "out" && (p.type == ArgType::Tensor || p.type == ArgType::TensorTuple))
       s.out_index = i;

@@ -36,6 +36,9 @@ enum Flag : uint8_t {
   kNumberOperands = 1,
 };
 
+// TensorList: `Tensor[]`, a list or tuple of tensors (OpArgs::tensor_list);
+// OptionalTensorList: `Tensor?[]`, the same with None items (null tensors);
+// MemoryFormat: accepted and ignored (results are contiguous or views).
 enum class ArgType : uint8_t {
   Tensor,
   Scalar,
@@ -49,6 +52,9 @@ enum class ArgType : uint8_t {
   // `TensorTuple? out`: out= for ops returning (values, indices); the two
   // tensors arrive in Value::tensor and Value::tensor2.
   TensorTuple,
+  TensorList,
+  MemoryFormat,
+  OptionalTensorList
 };
 
 // ---- values handed to an impl ----
@@ -65,6 +71,7 @@ struct Value {
     bool b;
     const char* str;
     DType dtype;
+    const void* list;  // TensorList: the borrowed Python list or tuple (tensor_list())
   };
   Scalar::Kind kind;  // Scalar, and a number given for a Tensor
   int64_t scalar_i;
@@ -126,6 +133,12 @@ std::vector<Schema> parse_signatures(const char* text);
 // PyTorch's display name of a parameter type ("Tensor", "Number", "tuple of ints").
 const char* type_display(ArgType t);
 
+// Unpacks a TensorList value (Value::list) into tensors; set by the glue at
+// import. Raises PyTorch's TypeError for an element that is not a tensor.
+// The list is read when the impl runs, so the parser holds no references.
+using TensorListFn = std::vector<Tensor> (*)(const void* list, int arg, bool allow_none);
+inline TensorListFn unpack_tensor_list = nullptr;
+
 struct OpArgs {
   uint32_t given = 0;  // bit i: parameter i was given and is not None
   int overload = 0;    // which signature matched
@@ -138,6 +151,10 @@ struct OpArgs {
   Device device;  // the Device parameter's value
 
   bool has(int i) const { return given >> i & 1u; }
+  // Parameter i's TensorList (allow_none: a `Tensor?[]`, None items null).
+  std::vector<Tensor> tensor_list(int i, bool allow_none = false) const {
+    return unpack_tensor_list(v[i].list, i, allow_none);
+  }
 };
 
 // What an impl returns: a tensor, or a Python bool for predicates.

@@ -29,12 +29,16 @@ Dims infer_size(const Dims& sizes, int64_t numel) {
                "' is invalid for input of size ", numel);
     }
   }
+  // known is the product of the given sizes (checked for overflow above), so
+  // the shape holds numel elements exactly when known (times the inferred
+  // size) is numel.
   if (infer >= 0) {
     MT_CHECK(known != 0 && numel % known == 0, "shape '", sizes, "' is invalid for input of size ",
              numel);
     out[infer] = numel / known;
+  } else {
+    MT_CHECK(known == numel, "shape '", sizes, "' is invalid for input of size ", numel);
   }
-  MT_CHECK(checked_numel(out) == numel, "shape '", sizes, "' is invalid for input of size ", numel);
   return out;
 }
 

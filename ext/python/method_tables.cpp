@@ -17,10 +17,9 @@ extern PyMethodDef op_table_module_functions[];
 extern PyMethodDef return_types_module_functions[];
 // ---- end return types ----
 
-// ---- shape/index (ops_shape.cpp, ops_index.cpp) ----
+// ---- shape (ops_shape.cpp: the ops ext/autograd/table_shape.cpp cannot declare yet) ----
 extern PyMethodDef shape_tensor_methods[], shape_module_functions[];
-extern PyMethodDef index_tensor_methods[], index_module_functions[];
-// ---- end shape/index ----
+// ---- end shape ----
 
 // ---- matmul (ops_matmul.cpp) ----
 extern PyMethodDef matmul_module_functions[];
@@ -40,10 +39,9 @@ const MethodTables kMethodTables[] = {
     {nullptr, return_types_module_functions},
     // ---- end return types rows ----
 
-    // ---- shape/index rows ----
+    // ---- shape rows ----
     {shape_tensor_methods, shape_module_functions},
-    {index_tensor_methods, index_module_functions},
-    // ---- end shape/index rows ----
+    // ---- end shape rows ----
 
     // ---- matmul rows ----
     {nullptr, matmul_module_functions},

@@ -30,7 +30,9 @@ std::vector<OpBinding> g_bindings[optable::kNumOpTables];  // one per table, in 
 inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self,
                            PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
-  if (f == Form::FunctionInPlace) return Py_NewRef(first_arg);
+  if (f == Form::FunctionInPlace)
+    return first_arg ? Py_NewRef(first_arg) : wrap(std::move(r.tensor));
+  if (r.kind == Result::Kind::Tensor) return wrap(std::move(r.tensor));
   switch (r.kind) {
     case Result::Kind::Bool:
       return PyBool_FromLong(r.b);
@@ -145,8 +147,31 @@ PyMethodDef op_table_module_functions[kCapacity];
 PyMethodDef op_table_tensor_methods[kCapacity];
 PyObject* ufunc_table(PyObject* module, PyObject*);
 
+// OpArgs::tensor_list: a list or tuple (checked by the parser) of tensors.
+static std::vector<Tensor> unpack_tensor_list(const void* list, int arg, bool allow_none) {
+  PyObject* o = static_cast<PyObject*>(const_cast<void*>(list));
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+  PyObject** items = PySequence_Fast_ITEMS(o);
+  std::vector<Tensor> out;
+  out.reserve(n);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (allow_none && items[i] == Py_None) {
+      out.emplace_back();
+      continue;
+    }
+    if (!is_tensor(items[i])) {
+      PyErr_Format(PyExc_TypeError, "expected Tensor as element %zd in argument %d, but got %s", i,
+                   arg, Py_TYPE(items[i])->tp_name);
+      throw py::PythonError{};
+    }
+    out.emplace_back(impl_of(items[i]));
+  }
+  return out;
+}
+
 bool build_op_entries() {
   MT_BEGIN
+  optable::unpack_tensor_list = unpack_tensor_list;
   int nf = 0, nm = 0;
   add_def(op_table_module_functions, &nf, "_ufunc_table", ufunc_table, METH_NOARGS);
   for (int t = 0; t < optable::kNumOpTables; ++t) {

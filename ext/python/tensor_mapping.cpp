@@ -6,7 +6,7 @@
 // bounds, bools) and returns the basic-indexing view plus the advanced
 // indices, which ag::index (getitem) or ag::index_put_ (setitem) apply.
 // Basic-only indexing returns a view; advanced indexing copies.
-#include "ops_shape.h"
+#include "glue.h"
 
 namespace mt::py_glue {
 

@@ -1,6 +1,8 @@
-// tensor_methods.cpp: Tensor methods implemented in C (the per-call hot ones
-// and those that reach the core). Pure-Python methods live in
-// minitorch/_tensor.py.
+// tensor_methods.cpp: Tensor methods implemented in C that are not op-table
+// rows: attribute-like queries (size, stride, dim, ...), conversions to
+// Python (item, tolist, numpy), set_, the new_* factories and
+// requires_grad_. The methods that are ops (view, to, fill_, ...) are rows of
+// ext/autograd/table_shape.cpp. Pure-Python methods live in minitorch/_tensor.py.
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -107,84 +109,6 @@ PyObject* T_numpy(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_END(nullptr)
 }
 
-PyObject* T_clone(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"memory_format", nullptr};
-  PyObject* a[1];
-  parse_args({"clone", names, 0, 0}, args, nargs, kw, a);
-  return wrap(ag::clone(self_t(self)));
-  MT_END(nullptr)
-}
-
-PyObject* T_contiguous(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"memory_format", nullptr};
-  PyObject* a[1];
-  parse_args({"contiguous", names, 0, 0}, args, nargs, kw, a);
-  return wrap(ag::contiguous(self_t(self)));
-  MT_END(nullptr)
-}
-
-PyObject* T_detach(PyObject* self, PyObject*) {
-  MT_BEGIN
-  return wrap(ag::detach(self_t(self)));
-  MT_END(nullptr)
-}
-
-PyObject* T_copy_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"src", "non_blocking", nullptr};
-  PyObject* a[2];
-  parse_args({"copy_", names, 2, 1}, args, nargs, kw, a);
-  Tensor src;
-  if (is_tensor(a[0]))
-    src = Tensor(impl_of(a[0]));
-  else if (is_ndarray(a[0]))
-    src = tensor_from_data(a[0], std::nullopt, Device{});
-  else {
-    PyErr_Format(PyExc_TypeError, "copy_(): argument 'src' must be Tensor, not %s",
-                 Py_TYPE(a[0])->tp_name);
-    return nullptr;
-  }
-  ag::copy_(self_t(self), src);
-  return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
-PyObject* T_fill_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"value", nullptr};
-  PyObject* a[1];
-  parse_args({"fill_", names, 1, 1}, args, nargs, kw, a);
-  if (is_tensor(a[0])) {
-    TensorImpl* v = impl_of(a[0]);
-    MT_CHECK(v->dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ",
-             v->dim(), " dimensions.");
-  }
-  ag::fill_(self_t(self), scalar_arg(a[0], "fill_(): argument 'value'"));
-  return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
-PyObject* T_zero_(PyObject* self, PyObject*) {
-  MT_BEGIN
-  ag::fill_(self_t(self), Scalar::from_int(0));
-  return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
-PyObject* T_resize_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  // An autograd rule (PyTorch checks it in its autograd layer, and out=
-  // resizes skip it): moves to ag::resize_ with autograd.
-  MT_CHECK(!impl_of(self)->requires_grad(), "cannot resize variables that require grad");
-  Dims sizes = sizes_arg(args, nargs, "resize_");
-  (void)kw;
-  ag::resize_(Tensor(impl_of(self)), sizes);
-  return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
 // set_(source): re-points self at source's storage and view (or an empty
 // storage when no source). The old storage is only dereferenced, so arrays
 // exported from it keep their bytes (Note [Storage export]).
@@ -208,60 +132,6 @@ PyObject* T_set_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
     ag::set_(t, src);
   }
   return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
-// to(dtype) / to(device) / to(tensor) / to(device, dtype), with copy=.
-PyObject* T_to(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"a",     "b",      "non_blocking",  "copy",
-                                "dtype", "device", "memory_format", nullptr};
-  PyObject* a[7];
-  parse_args({"to", names, 4, 0}, args, nargs, kw, a);
-  Tensor t = self_t(self);
-  DType dt = t->dtype();
-  Device dev = t->device();
-  for (int i = 0; i < 2; ++i) {
-    PyObject* o = a[i];
-    if (!o || o == Py_None) continue;
-    if (is_dtype(o))
-      dt = parse_dtype_arg(o, dt);
-    else if (is_tensor(o)) {
-      dt = impl_of(o)->dtype();
-      dev = impl_of(o)->device();
-    } else if (PyBool_Check(o)) {
-      continue;  // positional non_blocking
-    } else {
-      dev = parse_device_arg(o);
-    }
-  }
-  if (a[4]) dt = parse_dtype_arg(a[4], dt);
-  if (a[5]) dev = parse_device_arg(a[5]);
-  bool copy = a[3] && PyObject_IsTrue(a[3]);
-  if (dev.is_cuda() && dev.index < 0 && t->device().is_cuda()) dev = t->device();
-  return wrap(ag::to(t, dt, dev, copy));
-  MT_END(nullptr)
-}
-
-// float(), double(), ...: one template per dtype.
-template <DType D>
-PyObject* T_cast(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"memory_format", nullptr};
-  PyObject* a[1];
-  parse_args({info(D).name, names, 0, 0}, args, nargs, kw, a);
-  Tensor t = self_t(self);
-  return wrap(ag::to(t, D, t->device(), false));
-  MT_END(nullptr)
-}
-
-PyObject* T_cpu(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"memory_format", nullptr};
-  PyObject* a[1];
-  parse_args({"cpu", names, 0, 0}, args, nargs, kw, a);
-  Tensor t = self_t(self);
-  return wrap(ag::to(t, t->dtype(), Device{}, false));
   MT_END(nullptr)
 }
 
@@ -367,111 +237,6 @@ PyObject* T_new_tensor(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw
   MT_END(nullptr)
 }
 
-// ---- view methods ----
-PyObject* T_view(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
-  MT_BEGIN
-  if (nargs == 1 && (is_dtype(args[0]))) {
-    DType d = reinterpret_cast<PyDType*>(args[0])->dtype;
-    return wrap(ag::view_dtype(self_t(self), d));
-  }
-  return wrap(ag::view(self_t(self), sizes_arg(args, nargs, "view")));
-  MT_END(nullptr)
-}
-PyObject* T_reshape(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
-  MT_BEGIN
-  return wrap(ag::reshape(self_t(self), sizes_arg(args, nargs, "reshape")));
-  MT_END(nullptr)
-}
-PyObject* T_expand(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
-  MT_BEGIN
-  return wrap(ag::expand(self_t(self), sizes_arg(args, nargs, "expand")));
-  MT_END(nullptr)
-}
-PyObject* T_permute(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
-  MT_BEGIN
-  return wrap(ag::permute(self_t(self), sizes_arg(args, nargs, "permute")));
-  MT_END(nullptr)
-}
-PyObject* T_flip(PyObject* self, Args args, Py_ssize_t nargs, PyObject*) {
-  MT_BEGIN
-  return wrap(ag::flip(self_t(self), sizes_arg(args, nargs, "flip")));
-  MT_END(nullptr)
-}
-PyObject* T_transpose(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"dim0", "dim1", nullptr};
-  PyObject* a[2];
-  parse_args({"transpose", names, 2, 2}, args, nargs, kw, a);
-  return wrap(ag::transpose(self_t(self), int_arg(a[0], "dim0"), int_arg(a[1], "dim1")));
-  MT_END(nullptr)
-}
-PyObject* T_t(PyObject* self, PyObject*) {
-  MT_BEGIN
-  Tensor t = self_t(self);
-  MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(), "D");
-  return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
-  MT_END(nullptr)
-}
-PyObject* T_narrow(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"dim", "start", "length", nullptr};
-  PyObject* a[3];
-  parse_args({"narrow", names, 3, 3}, args, nargs, kw, a);
-  return wrap(ag::narrow(self_t(self), int_arg(a[0], "dim"), int_arg(a[1], "start"),
-                         int_arg(a[2], "length")));
-  MT_END(nullptr)
-}
-PyObject* T_select(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"dim", "index", nullptr};
-  PyObject* a[2];
-  parse_args({"select", names, 2, 2}, args, nargs, kw, a);
-  return wrap(ag::select(self_t(self), int_arg(a[0], "dim"), int_arg(a[1], "index")));
-  MT_END(nullptr)
-}
-PyObject* T_unsqueeze(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"dim", nullptr};
-  PyObject* a[1];
-  parse_args({"unsqueeze", names, 1, 1}, args, nargs, kw, a);
-  return wrap(ag::unsqueeze(self_t(self), int_arg(a[0], "dim")));
-  MT_END(nullptr)
-}
-PyObject* T_squeeze(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"dim", nullptr};
-  PyObject* a[1];
-  parse_args({"squeeze", names, 1, 0}, args, nargs, kw, a);
-  if (a[0] && a[0] != Py_None && !PyLong_Check(a[0]) && PySequence_Check(a[0]))  // dim tuple
-    return wrap(ag::squeeze_dims(self_t(self), int_list_arg(a[0], "dim")));
-  std::optional<int64_t> d;
-  if (a[0] && a[0] != Py_None) d = int_arg(a[0], "dim");
-  return wrap(ag::squeeze(self_t(self), d));
-  MT_END(nullptr)
-}
-PyObject* T_as_strided(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"size", "stride", "storage_offset", nullptr};
-  PyObject* a[3];
-  parse_args({"as_strided", names, 3, 2}, args, nargs, kw, a);
-  std::optional<int64_t> off;
-  if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
-  return wrap(
-      ag::as_strided(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"), off));
-  MT_END(nullptr)
-}
-PyObject* T_as_strided_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"size", "stride", "storage_offset", nullptr};
-  PyObject* a[3];
-  parse_args({"as_strided_", names, 3, 2}, args, nargs, kw, a);
-  std::optional<int64_t> off;
-  if (a[2] && a[2] != Py_None) off = int_arg(a[2], "storage_offset");
-  ag::as_strided_(self_t(self), int_list_arg(a[0], "size"), int_list_arg(a[1], "stride"), off);
-  return Py_NewRef(self);
-  MT_END(nullptr)
-}
-
 PyObject* T_requires_grad_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
   static const char* names[] = {"requires_grad", nullptr};
@@ -509,45 +274,12 @@ PyMethodDef tensor_methods[] = {
     NOARGS("item", T_item),
     NOARGS("tolist", T_tolist),
     FAST("numpy", T_numpy),
-    FAST("clone", T_clone),
-    FAST("contiguous", T_contiguous),
-    NOARGS("detach", T_detach),
-    FAST("copy_", T_copy_),
-    FAST("fill_", T_fill_),
-    NOARGS("zero_", T_zero_),
-    FAST("resize_", T_resize_),
     FAST("set_", T_set_),
-    FAST("to", T_to),
-    FAST("cpu", T_cpu),
-    FAST("bool", T_cast<DType::Bool>),
-    FAST("byte", T_cast<DType::UInt8>),
-    FAST("char", T_cast<DType::Int8>),
-    FAST("short", T_cast<DType::Int16>),
-    FAST("int", T_cast<DType::Int32>),
-    FAST("long", T_cast<DType::Int64>),
-    FAST("half", T_cast<DType::Float16>),
-    FAST("bfloat16", T_cast<DType::BFloat16>),
-    FAST("float", T_cast<DType::Float32>),
-    FAST("double", T_cast<DType::Float64>),
     FAST("new_empty", T_new_empty),
     FAST("new_zeros", T_new_zeros),
     FAST("new_ones", T_new_ones),
     FAST("new_full", T_new_full),
     FAST("new_tensor", T_new_tensor),
-    FAST("view", T_view),
-    FAST("reshape", T_reshape),
-    FAST("expand", T_expand),
-    FAST("permute", T_permute),
-    FAST("flip", T_flip),
-    FAST("transpose", T_transpose),
-    FAST("swapaxes", T_transpose),
-    NOARGS("t", T_t),
-    FAST("narrow", T_narrow),
-    FAST("select", T_select),
-    FAST("unsqueeze", T_unsqueeze),
-    FAST("squeeze", T_squeeze),
-    FAST("as_strided", T_as_strided),
-    FAST("as_strided_", T_as_strided_),
     FAST("requires_grad_", T_requires_grad_),
     {nullptr, nullptr, 0, nullptr},
 };
