@@ -15,12 +15,22 @@ namespace mt::optable {
 inline constexpr int kNumElementwiseOps = 85;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
 
+// Creation: zeros, full, arange, rand, the *_like functions, ... (table_factory.cpp).
+inline constexpr int kNumFactoryOps = 19;
+extern const OpDef kFactoryOps[kNumFactoryOps];
+
+// dtype utilities: promote_types, result_type, can_cast (table_dtype.cpp).
+inline constexpr int kNumDTypeOps = 3;
+extern const OpDef kDTypeOps[kNumDTypeOps];
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
 #define MT_OP_TABLES(X) \
-  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps)
+  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
+  X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
+  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

@@ -27,6 +27,9 @@ ArgType type_of(const std::string& t, const std::string& text) {
   if (t == "ScalarType") return ArgType::DType;
   if (t == "Device") return ArgType::Device;
   if (t == "str") return ArgType::String;
+  if (t == "Layout") return ArgType::Layout;
+  if (t == "MemoryFormat") return ArgType::MemoryFormat;
+  if (t == "Generator") return ArgType::Generator;
   MT_THROW(RuntimeError, "op table: unknown type '", t, "' in signature ", text);
 }
 
@@ -91,6 +94,12 @@ const char* type_display(ArgType t) {
       return "minitorch.device";
     case ArgType::String:
       return "str";
+    case ArgType::Layout:
+      return "minitorch.layout";
+    case ArgType::MemoryFormat:
+      return "minitorch.memory_format";
+    case ArgType::Generator:
+      return "minitorch.Generator";
   }
   return "?";
 }
@@ -135,7 +144,9 @@ Schema parse_schema(const std::string& text) {
     }
     p.type = type_of(type, text);
     parse_default(p, text);
-    MT_CHECK(!p.optional || p.has_default, "op table: optional parameter '", p.name,
+    // A keyword-only `T? name` without a default must be given, None allowed
+    // (PyTorch's `*, Generator? generator` overloads).
+    MT_CHECK(!p.optional || p.has_default || p.kwonly, "op table: optional parameter '", p.name,
              "' needs a default in ", text);
     s.params.push_back(std::move(p));
   }

@@ -36,11 +36,27 @@ enum Flag : uint8_t {
   kNumberOperands = 1,
 };
 
-enum class ArgType : uint8_t { Tensor, Scalar, Int, IntList, Double, Bool, DType, Device, String };
+enum class ArgType : uint8_t {
+  Tensor,
+  Scalar,
+  Int,
+  IntList,
+  Double,
+  Bool,
+  DType,
+  Device,
+  String,
+  // The creation family's keywords: `Layout? layout` (only strided exists),
+  // `MemoryFormat? memory_format` (Value::i holds an ops::MemoryFormat) and
+  // `Generator? generator` (only the default generator exists).
+  Layout,
+  MemoryFormat,
+  Generator,
+};
 
 // ---- values handed to an impl ----
 
-inline constexpr int kMaxParams = 8;
+inline constexpr int kMaxParams = 12;  // randint's overloads have 10
 
 // One argument's value; trivially constructible so an OpArgs costs nothing
 // to set up. Which member holds the value follows the parameter's ArgType.
@@ -129,7 +145,7 @@ struct OpArgs {
 // What an impl returns: a tensor, or a Python bool for predicates.
 struct Result {
   Tensor tensor;
-  enum class Kind : uint8_t { Tensor, Bool, TensorTuple } kind = Kind::Tensor;
+  enum class Kind : uint8_t { Tensor, Bool, TensorTuple, DType } kind = Kind::Tensor;
   std::vector<Tensor> tensors;  // TensorTuple
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
@@ -138,6 +154,13 @@ struct Result {
     Result r;
     r.kind = Kind::Bool;
     r.b = v;
+    return r;
+  }
+  DType dtype = DType::Float32;  // Kind::DType (promote_types, result_type)
+  static Result of_dtype(DType d) {
+    Result r;
+    r.kind = Kind::DType;
+    r.dtype = d;
     return r;
   }
 };

@@ -102,7 +102,11 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       if (!v->str) throw py::PythonError{};
       return true;
     case ArgType::DType:
-      if (!is_dtype(o) && !PyType_Check(o)) return false;
+      // a minitorch.dtype, or the Python types float, int and bool
+      if (!is_dtype(o) && o != reinterpret_cast<PyObject*>(&PyFloat_Type) &&
+          o != reinterpret_cast<PyObject*>(&PyLong_Type) &&
+          o != reinterpret_cast<PyObject*>(&PyBool_Type))
+        return false;
       v->dtype = parse_dtype_arg(o, default_dtype());
       return true;
     case ArgType::Device:
@@ -115,6 +119,19 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
         return false;
       a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
       return true;
+    case ArgType::Layout:  // only strided exists: any layout object stands for it
+      return std::strcmp(Py_TYPE(o)->tp_name, "layout") == 0;
+    case ArgType::Generator:  // only the default generator exists
+      return std::strcmp(Py_TYPE(o)->tp_name, "Generator") == 0;
+    case ArgType::MemoryFormat: {
+      if (std::strcmp(Py_TYPE(o)->tp_name, "memory_format") != 0) return false;
+      py::Ref text = py::check(PyObject_Str(o));
+      const char* str = PyUnicode_AsUTF8(text.get());
+      if (!str) throw py::PythonError{};
+      const char* dot = std::strrchr(str, '.');
+      v->i = ops::parse_memory_format(dot ? dot + 1 : str);
+      return true;
+    }
   }
   return false;
 }
@@ -148,13 +165,9 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     int li = fs.pos[0];
     Dims d(nargs);
     for (Py_ssize_t k = 0; k < nargs; ++k) {
-      if (!is_int_like(args[k])) {
-        if (!raise) return false;
-        type_error(fname + "(): argument '" + s.params[li].name +
-                   "' must be tuple of ints, but found element of type " + type_name(args[k]) +
-                   " at pos " + std::to_string(k));
-      }
-      d[k] = int_arg(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str());
+      if (!is_int_like(args[k]) && !raise) return false;
+      d[k] = int_list_item(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str(),
+                           k);
     }
     a->list = std::move(d);
     a->given |= 1u << li;
@@ -236,8 +249,9 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   }
   if (nmissing) {
     if (!raise) return false;
-    type_error(fname + "() missing " + std::to_string(nmissing) +
-               " required positional arguments: " + missing);
+    // PyTorch's text: "argument" for two or more, "arguments" for one
+    type_error(fname + "() missing " + std::to_string(nmissing) + " required positional argument" +
+               (nmissing == 1 ? "s" : "") + ": " + missing);
   }
   if (matched_kw < nkw) {
     if (!raise) return false;
@@ -327,6 +341,26 @@ inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form
   return true;
 }
 
+// The signature that alone can take nargs + len(kwnames) arguments (at least
+// its required ones, at most all of them), or null.
+const FormSchema* only_plausible(const std::vector<FormSchema>& forms, Py_ssize_t nargs,
+                                 PyObject* kwnames) {
+  Py_ssize_t given = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  const FormSchema* found = nullptr;
+  for (const FormSchema& fs : forms) {
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < fs.schema->params.size(); ++i) {
+      if (fs.skip[i]) continue;
+      ++hi;
+      lo += !fs.schema->params[i].has_default;
+    }
+    if (given < lo || given > hi) continue;
+    if (found) return nullptr;
+    found = &fs;
+  }
+  return found;
+}
+
 }  // namespace
 
 void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
@@ -346,6 +380,11 @@ void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* 
     for (Tensor& h : a->hold) h = Tensor();
     a->out = {};
   }
+  // As PyTorch: when only one signature takes this many arguments, its own
+  // error (which argument has the wrong type) is the one raised.
+  // (It failed above, so it raises.)
+  if (const FormSchema* only = only_plausible(forms, nargs, kwnames))
+    parse_one(b, *only, f, self, args, nargs, kwnames, a, true);
   invalid_combination(b, f, args, nargs, kwnames);
 }
 

@@ -40,6 +40,8 @@ inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_ar
     }
     case Result::Kind::Tensor:
       break;
+    case Result::Kind::DType:
+      return Py_NewRef(dtype_object(r.dtype));
   }
   return wrap(std::move(r.tensor));
 }
