@@ -129,7 +129,7 @@ struct Call {
     return o;
   }
   void check_out() const {
-    MT_CHECK(!(ag::grad_enabled() && out()->requires_grad()), def.name,
+    MT_CHECK(!(ag::grad_enabled() && out()->requires_grad()), "aten::", def.name,
              "(): functions with out=... arguments don't support automatic differentiation, but "
              "one of the arguments requires grad.");
   }
@@ -285,7 +285,7 @@ Result like(const OpDef& def, OpArgs& a) {
   "ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, " \
   "bool? requires_grad=False"
 #define MT_FROM_SIZE(name, code, impl)                                                  \
-  {name, name "(int[] size, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0, "", "", code, impl, \
+  {name, name "(SymInt[] size, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0, "", "", code, impl, \
    nullptr}
 // rand(n)-style rows: an overload taking generator= first, as PyTorch lists them.
 #define MT_RANDOM(name, params, code, impl)                                            \
@@ -311,11 +311,11 @@ Result like(const OpDef& def, OpArgs& a) {
 
 const OpDef kFactoryOps[] = {
     {"empty",
-     "empty(int[] size, *, MemoryFormat? memory_format=None, Tensor? out=None, " MT_OPTS ")",
+     "empty(SymInt[] size, *, MemoryFormat? memory_format=None, Tensor? out=None, " MT_OPTS ")",
      kFunction, 0, "", "", 0, empty, nullptr},
     MT_FROM_SIZE("zeros", 0, fill),
     MT_FROM_SIZE("ones", 1, fill),
-    {"full", "full(int[] size, Scalar fill_value, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0,
+    {"full", "full(SymInt[] size, Scalar fill_value, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0,
      "", "", 0, full, nullptr},
     {"arange",
      "arange(Scalar end, *, Tensor? out=None, " MT_OPTS ")\n"
@@ -330,14 +330,14 @@ const OpDef kFactoryOps[] = {
      "eye(int n, *, Tensor? out=None, " MT_OPTS ")\n"
      "eye(int n, int m, *, Tensor? out=None, " MT_OPTS ")",
      kFunction, 0, "", "", 0, eye, nullptr},
-    MT_RANDOM("rand", "int[] size", 0, rand),
-    MT_RANDOM("randn", "int[] size", 1, rand),
+    MT_RANDOM("rand", "SymInt[] size", 0, rand),
+    MT_RANDOM("randn", "SymInt[] size", 1, rand),
     {"randint",
-     "randint(int high, int[] size, *, Generator? generator, Tensor? out=None, " MT_OPTS ")\n"
-     "randint(int high, int[] size, *, Tensor? out=None, " MT_OPTS ")\n"
-     "randint(int low, int high, int[] size, *, Generator? generator, Tensor? out=None, " MT_OPTS
+     "randint(int high, SymInt[] size, *, Generator? generator, Tensor? out=None, " MT_OPTS ")\n"
+     "randint(int high, SymInt[] size, *, Tensor? out=None, " MT_OPTS ")\n"
+     "randint(int low, int high, SymInt[] size, *, Generator? generator, Tensor? out=None, " MT_OPTS
      ")\n"
-     "randint(int low, int high, int[] size, *, Tensor? out=None, " MT_OPTS ")",
+     "randint(int low, int high, SymInt[] size, *, Tensor? out=None, " MT_OPTS ")",
      kFunction, 0, "", "", 0, randint, nullptr},
     MT_RANDOM("randperm", "int n", 0, randperm),
     MT_LIKE("empty_like", "", kEmptyLike),

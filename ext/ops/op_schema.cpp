@@ -142,6 +142,10 @@ Schema parse_schema(const std::string& text) {
       p.optional = true;
       type.pop_back();
     }
+    if (type == "SymInt[]") {
+      p.strict_list = true;
+      type = "int[]";
+    }
     p.type = type_of(type, text);
     parse_default(p, text);
     // A keyword-only `T? name` without a default must be given, None allowed

@@ -107,6 +107,10 @@ struct Param {
   Value def{};                // the parsed default (set by parse_schema)
   bool def_is_value = false;  // a default other than None
   std::string default_str;    // a str default, unquoted
+  // `SymInt[]` (PyTorch's spelling for sizes): a sequence, or varargs when it
+  // is the only positional parameter, never one int; `int[]` also takes one
+  // int (as PyTorch's `int[1]`).
+  bool strict_list = false;
 };
 
 struct Schema {

@@ -115,7 +115,8 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       a->device = parse_device_arg(o);
       return true;
     case ArgType::IntList:
-      if (is_tensor(o) || PyUnicode_Check(o) || !(PySequence_Check(o) || is_int_like(o)))
+      if (is_tensor(o) || PyUnicode_Check(o) ||
+          !(PySequence_Check(o) || (is_int_like(o) && !p.strict_list)))
         return false;
       a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
       return true;
@@ -267,6 +268,56 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   return true;
 }
 
+// PyTorch's second line under a listed signature that takes exactly as many
+// arguments as were given: "didn't match because some of the arguments have
+// invalid types: (Tensor, !str!)", the wrong ones between '!'.
+std::string mismatch_line(const OpBinding& b, const FormSchema& fs, PyObject* const* args,
+                          Py_ssize_t nargs, PyObject* kwnames) {
+  const Schema& s = *fs.schema;
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  int expected = 0;
+  for (size_t i = 0; i < s.params.size(); ++i) expected += !fs.skip[i];
+  bool has_out = s.out_index >= 0 && !fs.skip[s.out_index];
+  if (nargs > fs.npos || (nargs + nkw != expected && !(has_out && nargs + nkw == expected - 1)))
+    return "";
+  std::string line = "      didn't match because some of the arguments have invalid types: (";
+  for (Py_ssize_t k = 0; k < nargs + nkw; ++k) {
+    PyObject* o = args[k];
+    int i = -1;
+    if (k < nargs) {
+      i = fs.pos[k];
+    } else {
+      const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k - nargs));
+      for (size_t j = 0; j < s.params.size() && key; ++j)
+        if (!fs.skip[j] && s.params[j].name == key) i = static_cast<int>(j);
+      line += std::string(key ? key : "?") + "=";
+    }
+    bool ok = false;
+    if (i >= 0) {
+      const Param& p = s.params[i];
+      if (o == Py_None) {
+        ok = p.optional;
+      } else if (i == s.out_index) {
+        ok = is_tensor(o);
+      } else if (p.type == ArgType::Scalar && is_tensor(o)) {
+        ok = false;  // PyTorch's formatter counts a tensor as no Number
+      } else {
+        OpArgs scratch;  // convert may fill the list, the device or a held array
+        int nhold = 0;
+        try {
+          ok = convert(p, s.name, b.def->flags, o, &scratch.v[i], &scratch, &nhold);
+        } catch (const py::PythonError&) {
+          PyErr_Clear();
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    if (k) line += ", ";
+    line += ok ? type_name(o) : std::string("!") + type_name(o) + "!";
+  }
+  return line + ")\n";
+}
+
 [[noreturn]] void invalid_combination(const OpBinding& b, Form form, PyObject* const* args,
                                       Py_ssize_t nargs, PyObject* kwnames) {
   const auto& forms = b.forms[static_cast<int>(form)];
@@ -288,7 +339,10 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     msg += ", but expected " + *forms[0].display;
   } else {
     msg += ", but expected one of:\n";
-    for (const FormSchema& fs : forms) msg += " * " + *fs.display + "\n";
+    for (const FormSchema& fs : forms) {
+      msg += " * " + *fs.display + "\n";
+      msg += mismatch_line(b, fs, args, nargs, kwnames);
+    }
   }
   type_error(msg);
 }
