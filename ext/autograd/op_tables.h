@@ -27,7 +27,7 @@ extern const OpDef kDTypeOps[kNumDTypeOps];
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
-#define MT_OP_TABLES(X) \
+#define MT_OP_TABLES(X)                                                               \
   X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
   X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
   X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)

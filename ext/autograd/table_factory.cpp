@@ -49,9 +49,9 @@ enum Slot : uint8_t {
   kNumSlots
 };
 const char* const kSlotNames[kNumSlots] = {
-    "size", "fill_value", "start", "end",   "step",   "steps",         "base",
-    "n",    "m",          "low",   "high",  "input",  "out",           "dtype",
-    "device", "requires_grad", "memory_format"};
+    "size", "fill_value", "start",  "end",           "step",         "steps",
+    "base", "n",          "m",      "low",           "high",         "input",
+    "out",  "dtype",      "device", "requires_grad", "memory_format"};
 
 // Where each named parameter sits in one overload (-1: not there).
 struct Slots {
@@ -114,8 +114,9 @@ struct Call {
   double number(Slot k) const {
     if (type(k) != ArgType::Tensor) return v(k).scalar().to_double();
     Tensor t = tensor(k);
-    MT_CHECK(t->dim() == 0, def.name, " only supports 0-dimensional start and end tensors, but got ",
-             kSlotNames[k], " with ", t->dim(), " dimension(s).");
+    MT_CHECK(t->dim() == 0, def.name,
+             " only supports 0-dimensional start and end tensors, but got ", kSlotNames[k],
+             " with ", t->dim(), " dimension(s).");
     return ag::item(t).to_double();
   }
 
@@ -281,31 +282,40 @@ Result like(const OpDef& def, OpArgs& a) {
 }
 
 // The keywords every factory takes, in PyTorch's order.
-#define MT_OPTS                                                                         \
+#define MT_OPTS                                                                                \
   "ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, " \
   "bool? requires_grad=False"
-#define MT_FROM_SIZE(name, code, impl)                                                  \
-  {name, name "(SymInt[] size, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0, "", "", code, impl, \
+#define MT_FROM_SIZE(name, code, impl)                                  \
+  {name,      name "(SymInt[] size, *, Tensor? out=None, " MT_OPTS ")", \
+   kFunction, 0,                                                        \
+   "",        "",                                                       \
+   code,      impl,                                                     \
    nullptr}
 // rand(n)-style rows: an overload taking generator= first, as PyTorch lists them.
-#define MT_RANDOM(name, params, code, impl)                                            \
-  {name,                                                                              \
-   name "(" params ", *, Generator? generator, Tensor? out=None, " MT_OPTS ")\n" name \
-        "(" params ", *, Tensor? out=None, " MT_OPTS ")",                              \
-   kFunction, 0, "", "", code, impl, nullptr}
-#define MT_LIKE_OPTS "MemoryFormat? memory_format=None, " MT_OPTS
-#define MT_LIKE(name, params, code)                                                          \
-  {name, name "(Tensor input" params ", *, " MT_LIKE_OPTS ")", kFunction, 0, "", "", code, like, \
+#define MT_RANDOM(name, params, code, impl)                                                      \
+  {name,                                                                                         \
+   name "(" params ", *, Generator? generator, Tensor? out=None, " MT_OPTS ")\n" name "(" params \
+        ", *, Tensor? out=None, " MT_OPTS ")",                                                   \
+   kFunction,                                                                                    \
+   0,                                                                                            \
+   "",                                                                                           \
+   "",                                                                                           \
+   code,                                                                                         \
+   impl,                                                                                         \
    nullptr}
-#define MT_RANDOM_LIKE(name, params)                                                  \
+#define MT_LIKE_OPTS "MemoryFormat? memory_format=None, " MT_OPTS
+#define MT_LIKE(name, params, code)                                                                \
+  {name,   name "(Tensor input" params ", *, " MT_LIKE_OPTS ")", kFunction, 0, "", "", code, like, \
+   nullptr}
+// *_like with and without generator=; each overload starts with a newline so
+// they concatenate (parse_signatures skips empty lines).
+#define MT_RANDOM_LIKE(name, params)                                                     \
   "\n" name "(Tensor input" params ", *, Generator? generator, " MT_LIKE_OPTS ")\n" name \
   "(Tensor input" params ", *, " MT_LIKE_OPTS ")"
-// (Each overload starts with a newline: parse_signatures skips empty lines.)
 // linspace / logspace: start and end each a 0-d Tensor or a Number.
-#define MT_SPACE(name, rest)                                                    \
-  name "(Tensor start, Tensor end, " rest ")\n" name "(Scalar start, Tensor end, " rest \
-       ")\n" name "(Tensor start, Scalar end, " rest ")\n" name                         \
-       "(Scalar start, Scalar end, " rest ")"
+#define MT_SPACE(name, rest)                                                                       \
+  name "(Tensor start, Tensor end, " rest ")\n" name "(Scalar start, Tensor end, " rest ")\n" name \
+       "(Tensor start, Scalar end, " rest ")\n" name "(Scalar start, Scalar end, " rest ")"
 
 }  // namespace
 
@@ -315,8 +325,8 @@ const OpDef kFactoryOps[] = {
      kFunction, 0, "", "", 0, empty, nullptr},
     MT_FROM_SIZE("zeros", 0, fill),
     MT_FROM_SIZE("ones", 1, fill),
-    {"full", "full(SymInt[] size, Scalar fill_value, *, Tensor? out=None, " MT_OPTS ")", kFunction, 0,
-     "", "", 0, full, nullptr},
+    {"full", "full(SymInt[] size, Scalar fill_value, *, Tensor? out=None, " MT_OPTS ")", kFunction,
+     0, "", "", 0, full, nullptr},
     {"arange",
      "arange(Scalar end, *, Tensor? out=None, " MT_OPTS ")\n"
      "arange(Scalar start, Scalar end, *, " MT_OPTS ")\n"
@@ -344,8 +354,7 @@ const OpDef kFactoryOps[] = {
     MT_LIKE("zeros_like", "", kZerosLike),
     MT_LIKE("ones_like", "", kOnesLike),
     MT_LIKE("full_like", ", Scalar fill_value", kFullLike),
-    {"rand_like", MT_RANDOM_LIKE("rand_like", ""), kFunction, 0, "", "", kRandLike, like,
-     nullptr},
+    {"rand_like", MT_RANDOM_LIKE("rand_like", ""), kFunction, 0, "", "", kRandLike, like, nullptr},
     {"randn_like", MT_RANDOM_LIKE("randn_like", ""), kFunction, 0, "", "", kRandnLike, like,
      nullptr},
     {"randint_like",

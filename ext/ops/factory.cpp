@@ -148,7 +148,8 @@ Tensor randint_like(const TensorImpl& like, int64_t low, int64_t high, DType dty
 
 Tensor randperm(int64_t n, DType dtype, Device device) {
   // PyTorch: every value 0..n-1 must be representable in the dtype.
-  MT_CHECK_KIND(NotImplementedError, dtype != DType::Bool, "\"randperm\" not implemented for 'Bool'");
+  MT_CHECK_KIND(NotImplementedError, dtype != DType::Bool,
+                "\"randperm\" not implemented for 'Bool'");
   MT_CHECK(dtype != DType::Float16 || n <= 2049, "n cannot be greater than 2049 for Half type.");
   MT_CHECK(dtype != DType::Float32 || n <= (int64_t{1} << 24) + 1,
            "n cannot be greater than 2^24+1 for Float type.");
@@ -164,8 +165,8 @@ Tensor randperm(int64_t n, DType dtype, Device device) {
 
 Tensor logspace(double start, double end, int64_t steps, double base, DType dtype, Device device) {
   Tensor x = linspace(start, end, steps, DType::Float64, Device{});
-  Tensor p = binary(BinaryOp::Pow, {nullptr, Scalar::from_double(base)}, {x.get(), {}},
-                    DType::Float64);
+  Tensor p =
+      binary(BinaryOp::Pow, {nullptr, Scalar::from_double(base)}, {x.get(), {}}, DType::Float64);
   return to(p, dtype, device, false);
 }
 
@@ -201,7 +202,7 @@ Dims preserved_strides(const TensorImpl& t) {
   const Dims& sz = t.sizes();
   const Dims& st = t.strides();
   const int64_t nd = static_cast<int64_t>(sz.size());
-  bool dense = !t.is_contiguous();
+  bool dense = true;
   for (int64_t d = 0; d < nd && dense; ++d) dense = st[d] >= 0;
   if (dense) {
     // dims of size >= 2 ordered by stride: dense iff each stride is the
@@ -230,8 +231,8 @@ Tensor empty_strided_dense(const Dims& sizes, const Dims& strides, DType dtype, 
 }
 
 Tensor empty_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt) {
-  Dims strides = fmt == MemoryFormat::Preserve ? preserved_strides(like)
-                                               : format_strides(like.sizes(), fmt);
+  Dims strides =
+      fmt == MemoryFormat::Preserve ? preserved_strides(like) : format_strides(like.sizes(), fmt);
   return empty_strided_dense(like.sizes(), strides, dtype, device);
 }
 

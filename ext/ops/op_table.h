@@ -103,14 +103,14 @@ struct Param {
   bool optional = false;  // `T?`: None is accepted
   bool kwonly = false;    // after `*`
   bool has_default = false;
+  // `SymInt[]` (PyTorch's spelling for sizes): a sequence, or varargs when it
+  // is the only positional parameter, never one int; `int[]` also takes one
+  // int (as PyTorch's `int[1]`). (Here, in the bools' padding.)
+  bool strict_list = false;
   std::string default_text;   // as written: "None", "1", "False", "1e-05"
   Value def{};                // the parsed default (set by parse_schema)
   bool def_is_value = false;  // a default other than None
   std::string default_str;    // a str default, unquoted
-  // `SymInt[]` (PyTorch's spelling for sizes): a sequence, or varargs when it
-  // is the only positional parameter, never one int; `int[]` also takes one
-  // int (as PyTorch's `int[1]`).
-  bool strict_list = false;
 };
 
 struct Schema {
@@ -154,13 +154,13 @@ struct Result {
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
   bool b = false;
+  DType dtype{};  // Kind::DType (promote_types, result_type)
   static Result of_bool(bool v) {
     Result r;
     r.kind = Kind::Bool;
     r.b = v;
     return r;
   }
-  DType dtype = DType::Float32;  // Kind::DType (promote_types, result_type)
   static Result of_dtype(DType d) {
     Result r;
     r.kind = Kind::DType;

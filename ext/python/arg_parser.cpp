@@ -41,6 +41,16 @@ bool is_int_like(PyObject* o) {
   return PyIndex_Check(o);
 }
 
+// A memory_format object -> its ops::MemoryFormat value, from its name
+// ("torch.channels_last" or "channels_last").
+[[gnu::noinline]] int64_t memory_format_of(PyObject* o) {
+  py::Ref text = py::check(PyObject_Str(o));
+  const char* str = PyUnicode_AsUTF8(text.get());
+  if (!str) throw py::PythonError{};
+  const char* dot = std::strrchr(str, '.');
+  return ops::parse_memory_format(dot ? dot + 1 : str);
+}
+
 // Converts o for p into *v; false (no error set) when o has the wrong type.
 // Raises for a right-typed value that cannot be held (int overflow).
 bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* o, Value* v,
@@ -124,15 +134,10 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       return std::strcmp(Py_TYPE(o)->tp_name, "layout") == 0;
     case ArgType::Generator:  // only the default generator exists
       return std::strcmp(Py_TYPE(o)->tp_name, "Generator") == 0;
-    case ArgType::MemoryFormat: {
+    case ArgType::MemoryFormat:
       if (std::strcmp(Py_TYPE(o)->tp_name, "memory_format") != 0) return false;
-      py::Ref text = py::check(PyObject_Str(o));
-      const char* str = PyUnicode_AsUTF8(text.get());
-      if (!str) throw py::PythonError{};
-      const char* dot = std::strrchr(str, '.');
-      v->i = ops::parse_memory_format(dot ? dot + 1 : str);
+      v->i = memory_format_of(o);
       return true;
-    }
   }
   return false;
 }
@@ -167,8 +172,8 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     Dims d(nargs);
     for (Py_ssize_t k = 0; k < nargs; ++k) {
       if (!is_int_like(args[k]) && !raise) return false;
-      d[k] = int_list_item(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str(),
-                           k);
+      d[k] =
+          int_list_item(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str(), k);
     }
     a->list = std::move(d);
     a->given |= 1u << li;
@@ -417,14 +422,12 @@ const FormSchema* only_plausible(const std::vector<FormSchema>& forms, Py_ssize_
 
 }  // namespace
 
-void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
-                   Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
+namespace {
+// Rows with overloads: each signature in turn. (Left for the compiler to
+// inline: marking it noinline cost a.add(b) 16 instructions of spills.)
+void parse_overloads(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
+                     Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
   const auto& forms = b.forms[static_cast<int>(f)];
-  if (forms.size() == 1) {
-    if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) return;
-    parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
-    return;
-  }
   for (size_t i = 0; i < forms.size(); ++i) {
     if (parse_one(b, forms[i], f, self, args, nargs, kwnames, a, false)) {
       a->overload = static_cast<int>(forms[i].schema - b.schemas.data());
@@ -440,6 +443,18 @@ void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* 
   if (const FormSchema* only = only_plausible(forms, nargs, kwnames))
     parse_one(b, *only, f, self, args, nargs, kwnames, a, true);
   invalid_combination(b, f, args, nargs, kwnames);
+}
+}  // namespace
+
+void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
+                   Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
+  const auto& forms = b.forms[static_cast<int>(f)];
+  if (forms.size() == 1) {
+    if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) return;
+    parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
+    return;
+  }
+  parse_overloads(b, f, self, args, nargs, kwnames, a);
 }
 
 void bind_op(const optable::OpDef& def, OpBinding* out) {
@@ -464,8 +479,10 @@ void bind_op(const optable::OpDef& def, OpBinding* out) {
         if (fs.skip[i]) continue;
         if (!s.params[i].has_default)
           fs.required |= 1u << i;
-        else if (s.params[i].def_is_value)
+        else if (s.params[i].def_is_value) {
+          MT_CHECK(fs.ndefaults < kMaxDefaults, "op table: too many defaults in ", def.name);
           fs.defaults[fs.ndefaults++] = static_cast<int8_t>(i);
+        }
       }
       out->forms[f].push_back(fs);
     }

@@ -29,6 +29,8 @@ std::vector<OpBinding> g_bindings[optable::kNumOpTables];  // one per table, in 
 inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_arg) {
   if (f == Form::InPlace) return Py_NewRef(self);
   if (f == Form::FunctionInPlace) return Py_NewRef(first_arg);
+  if (r.kind == Result::Kind::Tensor) [[likely]]
+    return wrap(std::move(r.tensor));
   switch (r.kind) {
     case Result::Kind::Bool:
       return PyBool_FromLong(r.b);
