@@ -153,8 +153,10 @@ struct Result {
   std::vector<Tensor> tensors;  // TensorTuple
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
-  bool b = false;
-  DType dtype{};  // Kind::DType (promote_types, result_type)
+  union {
+    bool b = false;
+    DType dtype;  // Kind::DType (promote_types, result_type); shares b's byte
+  };
   static Result of_bool(bool v) {
     Result r;
     r.kind = Kind::Bool;
