@@ -16,12 +16,14 @@ from ._C import (  # noqa: F401
     can_cast,
     dtype,
     empty,
+    empty_like,
     eye,
     float16,
     float32,
     float64,
     from_numpy,
     full,
+    full_like,
     get_default_dtype,
     get_num_threads,
     initial_seed,
@@ -31,11 +33,16 @@ from ._C import (  # noqa: F401
     int64,
     is_grad_enabled,
     linspace,
+    logspace,
     ones,
+    ones_like,
     promote_types,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
     randperm,
     result_type,
     seed,
@@ -44,19 +51,10 @@ from ._C import (  # noqa: F401
     tensor,
     uint8,
     zeros,
-)
-from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this namespace only)
-from ._creation import (  # noqa: F401
-    as_tensor,
-    asarray,
-    empty_like,
-    full_like,
-    logspace,
-    ones_like,
-    rand_like,
-    randn_like,
     zeros_like,
 )
+from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this namespace only)
+from ._creation import as_tensor, asarray  # noqa: F401
 from ._device import Size, device  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401

@@ -1,7 +1,7 @@
-"""Creation functions written in Python on top of the C primitives:
-as_tensor, asarray, the *_like family and logspace."""
-
-import operator
+"""as_tensor and asarray, written in Python on top of the C primitives (they
+choose between aliasing and copying). The factory functions (zeros, full,
+arange, rand, the *_like family, ...) are op-table rows in C++
+(ext/autograd/table_factory.cpp)."""
 
 import numpy as np
 
@@ -10,13 +10,6 @@ from ._device import device as _device_cls
 from ._tensor import Tensor
 
 _NP_SCALAR = np.generic
-
-
-def _check_tensor(obj, fname, argname="input"):
-    """PyTorch's TypeError for a non-tensor where a tensor is required."""
-    if not isinstance(obj, _C.TensorBase):
-        raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be Tensor, not "
-                        f"{type(obj).__name__}")
 
 
 def _resolve_device(device, default):
@@ -156,97 +149,3 @@ def _has_buffer(obj):
     except TypeError:
         return False
     return True
-
-
-def _dense_strides(t):
-    """t's strides when they describe a dense, non-overlapping layout with
-    positive strides (a permutation of a contiguous one), else None."""
-    sizes, strides = tuple(t.shape), t.stride()
-    if t.is_contiguous() or any(s < 0 for s in strides):
-        return None
-    order = sorted(range(len(sizes)), key=lambda i: (sizes[i] < 2, strides[i]))
-    need = 1
-    for i in order:
-        if sizes[i] < 2:
-            break
-        if strides[i] != need:
-            return None
-        need *= sizes[i]
-    return strides
-
-
-def _empty_like(input, dtype, device):
-    # PyTorch's preserve_format: a dense permuted input (t.t(), t.permute(...))
-    # gives a result with the same strides; anything else is contiguous.
-    strides = _dense_strides(input)
-    if strides is None:
-        return _C.empty(input.shape, dtype=dtype, device=device)
-    return _C.empty(input.numel(), dtype=dtype, device=device).as_strided(input.shape, strides)
-
-
-def _like(fill, name):
-    def fn(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-           memory_format=None, pin_memory=False):
-        _check_tensor(input, name)
-        out = _empty_like(input, dtype or input.dtype, device or input.device)
-        if fill is not None:
-            out.fill_(fill)
-        return _require_grad(out) if requires_grad else out
-
-    fn.__name__ = name
-    fn.__doc__ = (f"``{name}(input)``: like ``{name[:-5]}(input.shape)`` with input's dtype, "
-                  "device and (for dense layouts) strides.")
-    return fn
-
-
-zeros_like = _like(0, "zeros_like")
-ones_like = _like(1, "ones_like")
-empty_like = _like(None, "empty_like")
-
-
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None, pin_memory=False):
-    """``full(input.shape, fill_value)`` with input's dtype, device and strides."""
-    _check_tensor(input, "full_like")
-    out = _empty_like(input, dtype or input.dtype, device or input.device)
-    out.fill_(fill_value)
-    return _require_grad(out) if requires_grad else out
-
-
-def _random_like(fn, input, dtype, device, requires_grad):
-    strides = _dense_strides(input)
-    kw = dict(dtype=dtype or input.dtype, device=device or input.device)
-    if strides is None:
-        out = fn(input.shape, **kw)
-    else:  # same strides as input, like empty_like (values fill memory in order)
-        out = fn(input.numel(), **kw).as_strided(input.shape, strides)
-    return _require_grad(out) if requires_grad else out
-
-
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
-    """``rand(input.shape)`` with input's dtype, device and (dense) strides."""
-    _check_tensor(input, "rand_like")
-    return _random_like(_C.rand, input, dtype, device, requires_grad)
-
-
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-               memory_format=None):
-    """``randn(input.shape)`` with input's dtype, device and (dense) strides."""
-    _check_tensor(input, "randn_like")
-    return _random_like(_C.randn, input, dtype, device, requires_grad)
-
-
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
-             layout=None, out=None):
-    """``base ** linspace(start, end, steps)``, computed in float64 and rounded once."""
-    dtype = dtype or _C.get_default_dtype()
-    if isinstance(steps, (bool, float)) or not hasattr(type(steps), "__index__"):
-        raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
-    steps = operator.index(steps)
-    if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
-    exps = np.linspace(float(start), float(end), steps, dtype=np.float64)
-    vals = np.power(float(base), exps)
-    t = _C.tensor(vals, dtype=dtype, device=device)
-    return _require_grad(t) if requires_grad else t

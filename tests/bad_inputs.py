@@ -84,7 +84,8 @@ def _families():
     add(*[f"m.zeros(2, device={d})" for d in bad_devices])
     add(*[f"m.tensor([1.0], device={d})" for d in bad_devices])
     add("x.to('cuda')", "x.to(device='tpu')", "x.to('cuda:0')")
-    add("m.zeros(2, requires_grad=True, dtype=m.int64)", "m.zeros(2, out=x)",
+    add("m.zeros(2, requires_grad=True, dtype=m.int64)", "m.zeros(2, out=x, dtype=m.int64)",
+        "m.zeros(2, out=3)", "m.rand(2, out=m.empty(0, dtype=m.int64))",
         "m.zeros(2, bogus=1)", "m.zeros(2, dtype=m.float32, dtype2=1)")
 
     # ---- other factories ----

@@ -29,6 +29,14 @@ extern const OpDef kShapeOps[kNumShapeOps];
 inline constexpr int kNumIndexOps = 22;
 extern const OpDef kIndexOps[kNumIndexOps];
 
+// Creation: zeros, full, arange, rand, the *_like functions, ... (table_factory.cpp).
+inline constexpr int kNumFactoryOps = 19;
+extern const OpDef kFactoryOps[kNumFactoryOps];
+
+// dtype utilities: promote_types, result_type, can_cast (table_dtype.cpp).
+inline constexpr int kNumDTypeOps = 3;
+extern const OpDef kDTypeOps[kNumDTypeOps];
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
@@ -38,7 +46,9 @@ extern const OpDef kIndexOps[kNumIndexOps];
   X("reduce", ::mt::optable::kReduceOps, ::mt::optable::kNumReduceOps)                \
   X("matmul", ::mt::optable::kMatmulOps, ::mt::optable::kNumMatmulOps)                \
   X("shape", ::mt::optable::kShapeOps, ::mt::optable::kNumShapeOps)                   \
-  X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)
+  X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)                   \
+  X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
+  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

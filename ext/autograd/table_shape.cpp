@@ -287,7 +287,7 @@ constexpr uint8_t kMI = kMethod | kInPlace;
 
 #define MT_CAST(name, D)                                     \
   {name,                                                     \
-   name "(Tensor self, *, MemoryFormat memory_format=None)", \
+   name "(Tensor self, *, MemoryFormat? memory_format=None)", \
    kM,                                                       \
    0,                                                        \
    "",                                                       \
@@ -367,9 +367,9 @@ const OpDef kShapeOps[] = {
     {"diag_embed", "diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1)", kFM, 0, "",
      "", 0, diag_embed, nullptr},
     // ---- Tensor methods that are ops ----
-    {"contiguous", "contiguous(Tensor self, *, MemoryFormat memory_format=None)", kM, 0, "", "", 0,
+    {"contiguous", "contiguous(Tensor self, *, MemoryFormat? memory_format=None)", kM, 0, "", "", 0,
      contiguous, nullptr},
-    {"clone", "clone(Tensor self, *, MemoryFormat memory_format=None)", kM, 0, "", "", 0, clone,
+    {"clone", "clone(Tensor self, *, MemoryFormat? memory_format=None)", kM, 0, "", "", 0, clone,
      nullptr},
     {"detach", "detach(Tensor self)", kM, 0, "", "", 0, detach, nullptr},
     {"fill_", "fill_(Tensor self, Tensor value)\nfill_(Tensor self, Scalar value)", kM, 0, "", "",
@@ -377,17 +377,17 @@ const OpDef kShapeOps[] = {
     {"zero_", "zero_(Tensor self)", kM, 0, "", "", 0, zero_, nullptr},
     {"copy_", "copy_(Tensor self, Tensor src, bool non_blocking=False)", kM, kNumberOperands, "",
      "", 0, copy_, nullptr},
-    {"resize_", "resize_(Tensor self, int[] size, *, MemoryFormat memory_format=None)", kM, 0, "",
+    {"resize_", "resize_(Tensor self, int[] size, *, MemoryFormat? memory_format=None)", kM, 0, "",
      "", 0, resize_, nullptr},
     {"to",
      "to(Tensor self, Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool "
-     "copy=False, *, MemoryFormat memory_format=None)\n"
+     "copy=False, *, MemoryFormat? memory_format=None)\n"
      "to(Tensor self, ScalarType dtype, bool non_blocking=False, bool copy=False, *, MemoryFormat "
      "memory_format=None)\n"
      "to(Tensor self, Tensor other, bool non_blocking=False, bool copy=False, *, MemoryFormat "
      "memory_format=None)",
      kM, 0, "", "", 0, to, nullptr},
-    {"cpu", "cpu(Tensor self, *, MemoryFormat memory_format=None)", kM, 0, "", "", 0, cpu, nullptr},
+    {"cpu", "cpu(Tensor self, *, MemoryFormat? memory_format=None)", kM, 0, "", "", 0, cpu, nullptr},
     MT_CAST("bool", Bool),
     MT_CAST("byte", UInt8),
     MT_CAST("char", Int8),

@@ -30,10 +30,12 @@ ArgType type_of(const std::string& t, const std::string& text) {
   if (t == "str") return ArgType::String;
   if (t == "TensorTuple") return ArgType::TensorTuple;
   if (t == "Tensor[]") return ArgType::TensorList;
-  if (t == "MemoryFormat") return ArgType::MemoryFormat;
   if (t == "Tensor?[]") return ArgType::OptionalTensorList;
   if (t == "SymInt") return ArgType::Int;  // no symbolic shapes here
   if (t == "SymInt[]") return ArgType::IntList;
+  if (t == "Layout") return ArgType::Layout;
+  if (t == "MemoryFormat") return ArgType::MemoryFormat;
+  if (t == "Generator") return ArgType::Generator;
   MT_THROW(RuntimeError, "op table: unknown type '", t, "' in signature ", text);
 }
 
@@ -101,11 +103,15 @@ const char* type_display(ArgType t) {
       return "str";
     case ArgType::TensorList:
       return "tuple of Tensors";
-    case ArgType::MemoryFormat:
-      return "memory_format";
     case ArgType::OptionalTensorList:
     case ArgType::TensorTuple:
       return "tuple of Tensors";
+    case ArgType::Layout:
+      return "minitorch.layout";
+    case ArgType::MemoryFormat:
+      return "minitorch.memory_format";
+    case ArgType::Generator:
+      return "minitorch.Generator";
   }
   return "?";
 }
@@ -147,6 +153,10 @@ Schema parse_schema(const std::string& text) {
     if (!type.empty() && type.back() == '?') {
       p.optional = true;
       type.pop_back();
+    }
+    if (type == "SymInt[]") {
+      p.strict_list = true;
+      type = "int[]";
     }
     p.type = type_of(type, text);
     parse_default(p, text);

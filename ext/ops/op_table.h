@@ -38,7 +38,6 @@ enum Flag : uint8_t {
 
 // TensorList: `Tensor[]`, a list or tuple of tensors (OpArgs::tensor_list);
 // OptionalTensorList: `Tensor?[]`, the same with None items (null tensors);
-// MemoryFormat: accepted and ignored (results are contiguous or views).
 enum class ArgType : uint8_t {
   Tensor,
   Scalar,
@@ -53,13 +52,18 @@ enum class ArgType : uint8_t {
   // tensors arrive in Value::tensor and Value::tensor2.
   TensorTuple,
   TensorList,
+  OptionalTensorList,
+  // The creation family's keywords: `Layout? layout` (only strided exists),
+  // `MemoryFormat? memory_format` (Value::i holds an ops::MemoryFormat) and
+  // `Generator? generator` (only the default generator exists).
+  Layout,
   MemoryFormat,
-  OptionalTensorList
+  Generator,
 };
 
 // ---- values handed to an impl ----
 
-inline constexpr int kMaxParams = 8;
+inline constexpr int kMaxParams = 12;  // randint's overloads have 10
 
 // One argument's value; trivially constructible so an OpArgs costs nothing
 // to set up. Which member holds the value follows the parameter's ArgType.
@@ -108,6 +112,10 @@ struct Param {
   bool optional = false;  // `T?`: None is accepted
   bool kwonly = false;    // after `*`
   bool has_default = false;
+  // `SymInt[]` (PyTorch's spelling for sizes): a sequence, or varargs when it
+  // is the only positional parameter, never one int; `int[]` also takes one
+  // int (as PyTorch's `int[1]`). (Here, in the bools' padding.)
+  bool strict_list = false;
   std::string default_text;   // as written: "None", "1", "False", "1e-05"
   Value def{};                // the parsed default (set by parse_schema)
   bool def_is_value = false;  // a default other than None
@@ -161,11 +169,14 @@ struct OpArgs {
 struct Result {
   Tensor tensor;
   // NamedTuple: `tensors` as minitorch.return_types.<row name> (values, indices).
-  enum class Kind : uint8_t { Tensor, Bool, TensorTuple, NamedTuple } kind = Kind::Tensor;
+  enum class Kind : uint8_t { Tensor, Bool, TensorTuple, NamedTuple, DType } kind = Kind::Tensor;
   std::vector<Tensor> tensors;  // TensorTuple, NamedTuple
   Result() = default;
   Result(Tensor t) : tensor(std::move(t)) {}  // NOLINT: implicit, impls `return {ag::...}`
-  bool b = false;
+  union {
+    bool b = false;
+    DType dtype;  // Kind::DType (promote_types, result_type); shares b's byte
+  };
   static Result of_pair(std::pair<Tensor, Tensor> p) {
     Result r;
     r.kind = Kind::NamedTuple;
@@ -176,6 +187,12 @@ struct Result {
     Result r;
     r.kind = Kind::Bool;
     r.b = v;
+    return r;
+  }
+  static Result of_dtype(DType d) {
+    Result r;
+    r.kind = Kind::DType;
+    r.dtype = d;
     return r;
   }
 };

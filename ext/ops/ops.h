@@ -37,6 +37,36 @@ Tensor randn(const Dims& sizes, DType dtype, Device device);
 Tensor randint(int64_t low, int64_t high, const Dims& sizes, DType dtype, Device device);
 Tensor randperm(int64_t n, DType dtype, Device device);
 void check_device(Device d);
+// base ** linspace(start, end, steps), computed in float64 and rounded once.
+Tensor logspace(double start, double end, int64_t steps, double base, DType dtype, Device device);
+// memory_format= of empty and the *_like functions (PyTorch's names).
+enum class MemoryFormat : uint8_t { Preserve, Contiguous, ChannelsLast, ChannelsLast3d };
+// "contiguous_format", "preserve_format", "channels_last", "channels_last_3d"
+// -> a MemoryFormat value; RuntimeError for another name.
+int64_t parse_memory_format(const char* name);
+// The strides an `empty(sizes, memory_format=fmt)` has (Preserve is an error).
+Dims format_strides(const Dims& sizes, MemoryFormat fmt);
+// PyTorch's preserve_format: the strides a *_like result takes. A dense,
+// non-overlapping input with positive strides (a permutation of a contiguous
+// layout: t.t(), t.permute(...)) gives its own strides, anything else
+// (slices, expanded or flipped views) the contiguous ones.
+Dims preserved_strides(const TensorImpl& t);
+// A new tensor with the given strides (dense: they must be a permutation of
+// contiguous ones).
+Tensor empty_strided_dense(const Dims& sizes, const Dims& strides, DType dtype, Device device);
+// The uninitialised result of a *_like function: like's sizes, the strides
+// `fmt` gives them (Preserve: preserved_strides(like)).
+Tensor empty_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt);
+// out= of a factory: the dtype the result takes (dtype= when given, which must
+// then be out's, else out's), and out resized to `sizes` (its strides kept when
+// the shape already matches, as in PyTorch).
+// rand/randn/randint with empty_like's layout (values fill memory in order).
+Tensor rand_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt);
+Tensor randn_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt);
+Tensor randint_like(const TensorImpl& like, int64_t low, int64_t high, DType dtype, Device device,
+                    MemoryFormat fmt);
+DType factory_out_dtype(const TensorImpl& out, const std::optional<DType>& dtype);
+void resize_out(const Tensor& out, const Dims& sizes);
 
 // ---- copy and conversion (copy.cpp) ----
 // dst[...] = src broadcast to dst's shape, converting dtype. In place on dst.

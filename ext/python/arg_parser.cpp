@@ -51,6 +51,16 @@ inline bool fast_int(PyObject* o, int64_t* out) {
   return true;
 }
 
+// A memory_format object -> its ops::MemoryFormat value, from its name
+// ("torch.channels_last" or "channels_last").
+[[gnu::noinline]] int64_t memory_format_of(PyObject* o) {
+  py::Ref text = py::check(PyObject_Str(o));
+  const char* str = PyUnicode_AsUTF8(text.get());
+  if (!str) throw py::PythonError{};
+  const char* dot = std::strrchr(str, '.');
+  return ops::parse_memory_format(dot ? dot + 1 : str);
+}
+
 // Converts o for p into *v; false (no error set) when o has the wrong type.
 // Raises for a right-typed value that cannot be held (int overflow).
 bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* o, Value* v,
@@ -113,7 +123,11 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       if (!v->str) throw py::PythonError{};
       return true;
     case ArgType::DType:
-      if (!is_dtype(o) && !PyType_Check(o)) return false;
+      // a minitorch.dtype, or the Python types float, int and bool
+      if (!is_dtype(o) && o != reinterpret_cast<PyObject*>(&PyFloat_Type) &&
+          o != reinterpret_cast<PyObject*>(&PyLong_Type) &&
+          o != reinterpret_cast<PyObject*>(&PyBool_Type))
+        return false;
       v->dtype = parse_dtype_arg(o, default_dtype());
       return true;
     case ArgType::Device:
@@ -122,7 +136,8 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       a->device = parse_device_arg(o);
       return true;
     case ArgType::IntList:
-      if (is_tensor(o) || PyUnicode_Check(o) || !(PySequence_Check(o) || is_int_like(o)))
+      if (is_tensor(o) || PyUnicode_Check(o) ||
+          !(PySequence_Check(o) || (is_int_like(o) && !p.strict_list)))
         return false;
       a->list = int_list_arg(o, (fname + "(): argument '" + p.name + "'").c_str());
       return true;
@@ -133,8 +148,14 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
       if (!PyList_Check(o) && !PyTuple_Check(o)) return false;
       v->list = o;  // borrowed from the call's arguments; unpacked by the impl
       return true;
+    case ArgType::Layout:  // only strided exists: any layout object stands for it
+      return std::strcmp(Py_TYPE(o)->tp_name, "layout") == 0;
+    case ArgType::Generator:  // only the default generator exists
+      return std::strcmp(Py_TYPE(o)->tp_name, "Generator") == 0;
     case ArgType::MemoryFormat:
-      return true;  // any memory format: results are contiguous or views
+      if (std::strcmp(Py_TYPE(o)->tp_name, "memory_format") != 0) return false;
+      v->i = memory_format_of(o);
+      return true;
   }
   return false;
 }
@@ -281,8 +302,9 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   }
   if (nmissing) {
     if (!raise) return false;
-    type_error(fname + "() missing " + std::to_string(nmissing) +
-               " required positional arguments: " + missing);
+    // PyTorch's text: "argument" for two or more, "arguments" for one
+    type_error(fname + "() missing " + std::to_string(nmissing) + " required positional argument" +
+               (nmissing == 1 ? "s" : "") + ": " + missing);
   }
   if (matched_kw < nkw) {
     if (!raise) return false;
@@ -296,6 +318,56 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   if (form == Form::InPlace) a->out = {impl_of(self), true};
   if (form == Form::FunctionInPlace) a->out = {const_cast<TensorImpl*>(a->v[0].tensor), true};
   return true;
+}
+
+// PyTorch's second line under a listed signature that takes exactly as many
+// arguments as were given: "didn't match because some of the arguments have
+// invalid types: (Tensor, !str!)", the wrong ones between '!'.
+std::string mismatch_line(const OpBinding& b, const FormSchema& fs, PyObject* const* args,
+                          Py_ssize_t nargs, PyObject* kwnames) {
+  const Schema& s = *fs.schema;
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  int expected = 0;
+  for (size_t i = 0; i < s.params.size(); ++i) expected += !fs.skip[i];
+  bool has_out = s.out_index >= 0 && !fs.skip[s.out_index];
+  if (nargs > fs.npos || (nargs + nkw != expected && !(has_out && nargs + nkw == expected - 1)))
+    return "";
+  std::string line = "      didn't match because some of the arguments have invalid types: (";
+  for (Py_ssize_t k = 0; k < nargs + nkw; ++k) {
+    PyObject* o = args[k];
+    int i = -1;
+    if (k < nargs) {
+      i = fs.pos[k];
+    } else {
+      const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k - nargs));
+      for (size_t j = 0; j < s.params.size() && key; ++j)
+        if (!fs.skip[j] && s.params[j].name == key) i = static_cast<int>(j);
+      line += std::string(key ? key : "?") + "=";
+    }
+    bool ok = false;
+    if (i >= 0) {
+      const Param& p = s.params[i];
+      if (o == Py_None) {
+        ok = p.optional;
+      } else if (i == s.out_index) {
+        ok = is_tensor(o);
+      } else if (p.type == ArgType::Scalar && is_tensor(o)) {
+        ok = false;  // PyTorch's formatter counts a tensor as no Number
+      } else {
+        OpArgs scratch;  // convert may fill the list, the device or a held array
+        int nhold = 0;
+        try {
+          ok = convert(p, s.name, b.def->flags, o, &scratch.v[i], &scratch, &nhold);
+        } catch (const py::PythonError&) {
+          PyErr_Clear();
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    if (k) line += ", ";
+    line += ok ? type_name(o) : std::string("!") + type_name(o) + "!";
+  }
+  return line + ")\n";
 }
 
 [[noreturn]] void invalid_combination(const OpBinding& b, Form form, PyObject* const* args,
@@ -319,7 +391,10 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     msg += ", but expected " + *forms[0].display;
   } else {
     msg += ", but expected one of:\n";
-    for (const FormSchema& fs : forms) msg += " * " + *fs.display + "\n";
+    for (const FormSchema& fs : forms) {
+      msg += " * " + *fs.display + "\n";
+      msg += mismatch_line(b, fs, args, nargs, kwnames);
+    }
   }
   type_error(msg);
 }
@@ -400,21 +475,34 @@ inline bool finish_positional(const FormSchema& fs, Form form, PyObject* self, u
   return true;
 }
 
+// The signature that alone can take nargs + len(kwnames) arguments (at least
+// its required ones, at most all of them), or null.
+const FormSchema* only_plausible(const std::vector<FormSchema>& forms, Py_ssize_t nargs,
+                                 PyObject* kwnames) {
+  Py_ssize_t given = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  const FormSchema* found = nullptr;
+  for (const FormSchema& fs : forms) {
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < fs.schema->params.size(); ++i) {
+      if (fs.skip[i]) continue;
+      ++hi;
+      lo += !fs.schema->params[i].has_default;
+    }
+    if (given < lo || given > hi) continue;
+    if (found) return nullptr;
+    found = &fs;
+  }
+  return found;
+}
+
 }  // namespace
 
-void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
-                   Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
+namespace {
+// Rows with overloads: each signature in turn. (Left for the compiler to
+// inline: marking it noinline cost a.add(b) 16 instructions of spills.)
+void parse_overloads(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
+                     Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
   const auto& forms = b.forms[static_cast<int>(f)];
-  if (forms.size() == 1) {
-    if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) return;
-    parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
-    return;
-  }
-  // Overloads: the first that fits wins, so the fast path may take only the first.
-  if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) {
-    a->overload = static_cast<int>(forms[0].schema - b.schemas.data());
-    return;
-  }
   for (size_t i = 0; i < forms.size(); ++i) {
     // Overloads try the positional fast path too (t.sum(), t.max(0)): when
     // it fits, parse_one would have accepted the same call.
@@ -427,7 +515,24 @@ void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* 
     for (Tensor& h : a->hold) h = Tensor();
     a->out = {};
   }
+  // As PyTorch: when only one signature takes this many arguments, its own
+  // error (which argument has the wrong type) is the one raised.
+  // (It failed above, so it raises.)
+  if (const FormSchema* only = only_plausible(forms, nargs, kwnames))
+    parse_one(b, *only, f, self, args, nargs, kwnames, a, true);
   invalid_combination(b, f, args, nargs, kwnames);
+}
+}  // namespace
+
+void parse_op_args(const OpBinding& b, Form f, PyObject* self, PyObject* const* args,
+                   Py_ssize_t nargs, PyObject* kwnames, OpArgs* a) {
+  const auto& forms = b.forms[static_cast<int>(f)];
+  if (forms.size() == 1) {
+    if (!kwnames && parse_positional(b, forms[0], f, self, args, nargs, a)) return;
+    parse_one(b, forms[0], f, self, args, nargs, kwnames, a, true);
+    return;
+  }
+  parse_overloads(b, f, self, args, nargs, kwnames, a);
 }
 
 void bind_op(const optable::OpDef& def, OpBinding* out) {
@@ -452,8 +557,10 @@ void bind_op(const optable::OpDef& def, OpBinding* out) {
         if (fs.skip[i]) continue;
         if (!s.params[i].has_default)
           fs.required |= 1u << i;
-        else if (s.params[i].def_is_value)
+        else if (s.params[i].def_is_value) {
+          MT_CHECK(fs.ndefaults < kMaxDefaults, "op table: too many defaults in ", def.name);
           fs.defaults[fs.ndefaults++] = static_cast<int8_t>(i);
+        }
       }
       // A call without arguments fits the first signature that requires
       // none (parse_no_args). FunctionInPlace always needs its input.

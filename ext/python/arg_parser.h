@@ -12,6 +12,11 @@ namespace mt::py_glue {
 // The four Python forms a row can have (Variant bits in op_table.h).
 enum class Form : uint8_t { Function, Method, InPlace, FunctionInPlace };
 
+// Parameters with a non-None default, per signature. Kept at 8 when
+// kMaxParams grew: the bound lets the compiler unroll the fill loop of
+// parse_positional, which a.add(b) runs.
+inline constexpr int kMaxDefaults = 8;
+
 // One signature as one form sees it: which parameters it fills positionally
 // (the receiver and, for methods, `out` removed). Built once at import.
 struct FormSchema {
@@ -23,7 +28,7 @@ struct FormSchema {
   // For parse_positional: the parameters this form needs (no default), and
   // those with a default value to fill when not given.
   uint32_t required = 0;
-  int8_t defaults[optable::kMaxParams];
+  int8_t defaults[kMaxDefaults];
   int ndefaults = 0;
   const std::string* display;
 };

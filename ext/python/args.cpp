@@ -129,7 +129,7 @@ int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
     if (PyErr_ExceptionMatches(PyExc_ValueError)) {
       PyErr_Clear();
       PyErr_Format(PyExc_TypeError,
-                   "%s: failed to unpack the object at pos %zd with error \"Overflow when "
+                   "%s failed to unpack the object at pos %zd with error \"Overflow when "
                    "unpacking long long\"",
                    what, pos + 1);
     }
@@ -149,16 +149,26 @@ Dims int_list_arg(PyObject* o, const char* what) {
   Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
   Dims d(n);
   PyObject** items = PySequence_Fast_ITEMS(seq.get());
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    if (PyFloat_Check(items[i]) || PyBool_Check(items[i])) {
-      PyErr_Format(PyExc_TypeError,
-                   "%s must be tuple of ints, but found element of type %s at pos %zd", what,
-                   Py_TYPE(items[i])->tp_name, i);
-      throw py::PythonError{};
-    }
-    d[i] = list_item(items[i], what, i);
-  }
+  for (Py_ssize_t i = 0; i < n; ++i) d[i] = int_list_item(items[i], what, i);
   return d;
+}
+
+int64_t int_list_item(PyObject* o, const char* what, Py_ssize_t pos) {
+  bool int_like;
+  if (is_tensor(o)) {
+    const TensorImpl* t = impl_of(o);
+    int_like = t->dim() == 0 && !is_floating(t->dtype()) && t->dtype() != DType::Bool;
+  } else {
+    int_like = !PyFloat_Check(o) && !PyBool_Check(o) && PyIndex_Check(o);
+  }
+  if (!int_like) {  // PyTorch's text, pos counted from 1
+    PyErr_Format(PyExc_TypeError,
+                 "%s failed to unpack the object at pos %zd with error \"type must be tuple of "
+                 "ints,but got %s\"",
+                 what, pos + 1, is_tensor(o) ? "Tensor" : Py_TYPE(o)->tp_name);
+    throw py::PythonError{};
+  }
+  return list_item(o, what, pos);
 }
 
 Dims sizes_arg(PyObject* const* args, Py_ssize_t nargs, const char* fname) {

@@ -127,6 +127,9 @@ bool bool_arg(PyObject* o, const char* what);
 // Sizes from `*size` varargs or a single sequence argument.
 Dims sizes_arg(PyObject* const* args, Py_ssize_t nargs, const char* fname);
 Dims int_list_arg(PyObject* o, const char* what);
+// Element `pos` of an int list (given as varargs or in a sequence): PyTorch's
+// TypeError texts for a non-integer or an int beyond int64.
+int64_t int_list_item(PyObject* o, const char* what, Py_ssize_t pos);
 PyObject* scalar_to_py(const Scalar& s);
 PyObject* sizes_to_tuple(const Dims& d);
 

@@ -1,12 +1,13 @@
 // module.cpp: the minitorch._C module: init, and the module-level functions
-// (creation, random state, dtype utilities).
+// (tensor(), random state, the default dtype, ...). The creation functions and
+// the dtype utilities are op-table rows (ext/autograd/table_factory.cpp,
+// table_dtype.cpp).
 //
 // Single-phase init: the C++ core keeps process-wide state (kernel tables,
 // the default generator, the thread pool), so a second module instance would
 // share it anyway; per-module state would add a lookup to every call without
 // buying isolation.
 #include <chrono>
-#include <limits>
 #include <random>
 
 #include "../core/random.h"
@@ -25,15 +26,6 @@ namespace {
 
 using Args = PyObject* const*;
 
-// Common arguments of the factory functions that take sizes: the sizes
-// (varargs, one sequence, or size=) and the keywords.
-struct FactoryArgs {
-  Dims sizes;
-  PyObject* dtype = nullptr;
-  PyObject* device = nullptr;
-  PyObject* requires_grad = nullptr;
-};
-
 PyObject* finish(Tensor t, PyObject* requires_grad) {
   if (requires_grad && PyObject_IsTrue(requires_grad)) {
     MT_CHECK(is_floating(t->dtype()),
@@ -41,207 +33,6 @@ PyObject* finish(Tensor t, PyObject* requires_grad) {
     t->autograd_or_create().requires_grad = true;
   }
   return wrap(std::move(t));
-}
-
-FactoryArgs factory_args(const char* fname, Args args, Py_ssize_t nargs, PyObject* kwnames) {
-  static const char* names[] = {"size",       "dtype", "device",        "requires_grad", "layout",
-                                "pin_memory", "out",   "memory_format", "generator",     nullptr};
-  PyObject* a[9];
-  parse_args({fname, names, 0, 0}, args + nargs, 0, kwnames, a);
-  MT_CHECK_KIND(NotImplementedError, !a[6] || a[6] == Py_None, fname,
-                "(): out= is not supported yet");
-  FactoryArgs f;
-  if (a[0]) {
-    if (nargs) {
-      PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument 'size'", fname);
-      throw py::PythonError{};
-    }
-    f.sizes = int_list_arg(a[0], "size");
-  } else {
-    f.sizes = sizes_arg(args, nargs, fname);
-  }
-  f.dtype = a[1];
-  f.device = a[2];
-  f.requires_grad = a[3];
-  return f;
-}
-
-PyObject* F_empty(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  FactoryArgs k = factory_args("empty", args, nargs, kw);
-  return finish(
-      ag::empty(k.sizes, parse_dtype_arg(k.dtype, default_dtype()), parse_device_arg(k.device)),
-      k.requires_grad);
-  MT_END(nullptr)
-}
-
-template <int V>
-PyObject* F_const(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  const char* name = V ? "ones" : "zeros";
-  FactoryArgs k = factory_args(name, args, nargs, kw);
-  return finish(ag::full(k.sizes, Scalar::from_int(V), parse_dtype_arg(k.dtype, default_dtype()),
-                         parse_device_arg(k.device)),
-                k.requires_grad);
-  MT_END(nullptr)
-}
-
-PyObject* F_full(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"size",   "fill_value", "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "out",   nullptr};
-  PyObject* a[8];
-  parse_args({"full", names, 2, 2}, args, nargs, kw, a);
-  Dims sizes = int_list_arg(a[0], "full(): argument 'size'");
-  Scalar v = scalar_arg(a[1], "full(): argument 'fill_value'");
-  // PyTorch infers the dtype from the fill value: bool -> bool, int -> int64,
-  // float -> the default dtype.
-  DType dt = parse_dtype_arg(a[2], ops::scalar_dtype(v, default_dtype()));
-  return finish(ag::full(sizes, v, dt, parse_device_arg(a[3])), a[4]);
-  MT_END(nullptr)
-}
-
-PyObject* F_arange(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"start",         "end",    "step",       "dtype", "device",
-                                "requires_grad", "layout", "pin_memory", "out",   nullptr};
-  PyObject* a[9];
-  parse_args({"arange", names, 3, 0}, args, nargs, kw, a);
-  PyObject *start = a[0], *end = a[1], *step = a[2];
-  if (nargs == 1 && !end) {  // arange(end)
-    end = start;
-    start = nullptr;
-  }
-  if (!end) {
-    PyErr_SetString(PyExc_TypeError, "arange() missing required argument 'end'");
-    return nullptr;
-  }
-  bool any_float = false;
-  double vals[3] = {0.0, 0.0, 1.0};
-  PyObject* objs[3] = {start, end, step};
-  for (int i = 0; i < 3; ++i) {
-    if (!objs[i]) continue;
-    Scalar s = scalar_arg(objs[i], "arange() argument");
-    any_float = any_float || s.is_floating();
-    vals[i] = s.to_double();
-  }
-  DType dt = parse_dtype_arg(a[3], any_float ? default_dtype() : DType::Int64);
-  return finish(ag::arange(vals[0], vals[1], vals[2], dt, parse_device_arg(a[4])), a[5]);
-  MT_END(nullptr)
-}
-
-PyObject* F_linspace(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"start",         "end",    "steps",      "dtype", "device",
-                                "requires_grad", "layout", "pin_memory", "out",   nullptr};
-  PyObject* a[9];
-  parse_args({"linspace", names, 3, 3}, args, nargs, kw, a);
-  DType dt = parse_dtype_arg(a[3], default_dtype());
-  return finish(ag::linspace(double_arg(a[0], "start"), double_arg(a[1], "end"),
-                             int_arg(a[2], "steps"), dt, parse_device_arg(a[4])),
-                a[5]);
-  MT_END(nullptr)
-}
-
-PyObject* F_eye(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"n",      "m",          "dtype", "device", "requires_grad",
-                                "layout", "pin_memory", "out",   nullptr};
-  PyObject* a[8];
-  parse_args({"eye", names, 2, 1}, args, nargs, kw, a);
-  int64_t n = int_arg(a[0], "n");
-  int64_t m = a[1] && a[1] != Py_None ? int_arg(a[1], "m") : n;
-  return finish(ag::eye(n, m, parse_dtype_arg(a[2], default_dtype()), parse_device_arg(a[3])),
-                a[4]);
-  MT_END(nullptr)
-}
-
-template <int Normal>
-PyObject* F_rand(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  const char* name = Normal ? "randn" : "rand";
-  FactoryArgs k = factory_args(name, args, nargs, kw);
-  DType dt = parse_dtype_arg(k.dtype, default_dtype());
-  Device dev = parse_device_arg(k.device);
-  return finish(Normal ? ag::randn(k.sizes, dt, dev) : ag::rand(k.sizes, dt, dev), k.requires_grad);
-  MT_END(nullptr)
-}
-
-// PyTorch's bounds check for randint: `low` and `high - 1` must be values
-// of the dtype (float16 holds exact integers only up to 2^11), else
-// RuntimeError naming the C type as PyTorch does.
-void check_random_range(int64_t lo, int64_t hi, DType dt) {
-  if (lo >= hi) return;  // ops::randint reports the empty range
-  dispatch(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    int64_t min, max;
-    const char* ctype;
-    if constexpr (std::is_same_v<T, bool>) {
-      min = 0, max = 1, ctype = "bool";
-    } else if constexpr (std::is_same_v<T, Half>) {
-      min = -(int64_t{1} << 11), max = int64_t{1} << 11, ctype = "c10::Half";
-    } else if constexpr (std::is_integral_v<T>) {
-      min = std::numeric_limits<T>::lowest(), max = std::numeric_limits<T>::max();
-      ctype = sizeof(T) == 1   ? (std::is_signed_v<T> ? "signed char" : "unsigned char")
-              : sizeof(T) == 2 ? "short int"
-              : sizeof(T) == 4 ? "int"
-                               : "long int";
-    } else {
-      return;  // float32/64, bfloat16: PyTorch only warns about precision
-    }
-    MT_CHECK(lo >= min, "from is out of bounds for ", ctype);
-    MT_CHECK(hi - 1 <= max, "to - 1 is out of bounds for ", ctype);
-  });
-}
-
-PyObject* F_randint(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"low",       "high",          "size",   "dtype",
-                                "device",    "requires_grad", "layout", "pin_memory",
-                                "generator", "out",           nullptr};
-  PyObject* a[10];
-  parse_args({"randint", names, 3, 0}, args, nargs, kw, a);
-  PyObject *low = a[0], *high = a[1], *size = a[2];
-  if (nargs == 2 && !size) {  // randint(high, size)
-    size = high;
-    high = low;
-    low = nullptr;
-  }
-  if (!high || !size) {
-    PyErr_SetString(PyExc_TypeError,
-                    "randint() missing required arguments: expected randint(low=0, high, size)");
-    return nullptr;
-  }
-  int64_t lo = low ? int_arg(low, "low") : 0;
-  int64_t hi = int_arg(high, "high");
-  DType dt = parse_dtype_arg(a[3], DType::Int64);
-  check_random_range(lo, hi, dt);
-  return finish(ag::randint(lo, hi, int_list_arg(size, "size"), dt, parse_device_arg(a[4])), a[5]);
-  MT_END(nullptr)
-}
-
-PyObject* F_randperm(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"n",          "dtype",     "device", "requires_grad", "layout",
-                                "pin_memory", "generator", "out",    nullptr};
-  PyObject* a[8];
-  parse_args({"randperm", names, 1, 1}, args, nargs, kw, a);
-  int64_t n = int_arg(a[0], "n");
-  DType dt = parse_dtype_arg(a[1], DType::Int64);
-  // PyTorch: every value 0..n-1 must be representable in the dtype.
-  MT_CHECK_KIND(NotImplementedError, dt != DType::Bool, "\"randperm\" not implemented for 'Bool'");
-  MT_CHECK(dt != DType::Float16 || n <= 2049, "n cannot be greater than 2049 for Half type.");
-  MT_CHECK(dt != DType::Float32 || n <= (int64_t{1} << 24) + 1,
-           "n cannot be greater than 2^24+1 for Float type.");
-  if (n > 0 && !is_floating(dt)) {
-    dispatch(dt, [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      MT_CHECK(!Scalar::from_int(n - 1).overflows<T>(), "value cannot be converted to type ",
-               info(dt).name, " without overflow");
-    });
-  }
-  return finish(ag::randperm(n, dt, parse_device_arg(a[2])), a[3]);
-  MT_END(nullptr)
 }
 
 PyObject* F_tensor(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
@@ -344,63 +135,6 @@ PyObject* F_set_default_dtype(PyObject*, PyObject* d) {
       "only floating-point types are supported as the default type");
   set_default_dtype(dt);
   Py_RETURN_NONE;
-  MT_END(nullptr)
-}
-
-// A required dtype argument: a minitorch.dtype or one of the Python types
-// float, int, bool (as PyTorch's parser accepts them).
-DType dtype_param(PyObject* o, const char* fname, const char* argname) {
-  if (o != Py_None) {
-    if (auto d = parse_optional_dtype(o)) return *d;
-  }
-  PyErr_Format(PyExc_TypeError, "%s(): argument '%s' must be minitorch.dtype, not %s", fname,
-               argname, Py_TYPE(o)->tp_name);
-  throw py::PythonError{};
-}
-
-PyObject* F_promote_types(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"type1", "type2", nullptr};
-  PyObject* a[2];
-  parse_args({"promote_types", names, 2, 2}, args, nargs, kw, a);
-  DType t1 = dtype_param(a[0], "promote_types", "type1");
-  DType t2 = dtype_param(a[1], "promote_types", "type2");
-  return Py_NewRef(dtype_object(promote_types(t1, t2)));
-  MT_END(nullptr)
-}
-
-ops::Operand operand(PyObject* o, const char* what) {
-  ops::Operand op;
-  if (is_tensor(o)) {
-    op.tensor = impl_of(o);
-    return op;
-  }
-  if (!to_scalar(o, &op.scalar)) {
-    PyErr_Format(PyExc_TypeError, "%s must be a Tensor or a number, not %s", what,
-                 Py_TYPE(o)->tp_name);
-    throw py::PythonError{};
-  }
-  return op;
-}
-
-PyObject* F_result_type(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"tensor", "other", nullptr};
-  PyObject* a[2];
-  parse_args({"result_type", names, 2, 2}, args, nargs, kw, a);
-  ops::Operand ops_[2] = {operand(a[0], "result_type(): argument 'tensor'"),
-                          operand(a[1], "result_type(): argument 'other'")};
-  return Py_NewRef(dtype_object(ops::result_type(ops_, 2, default_dtype())));
-  MT_END(nullptr)
-}
-
-PyObject* F_can_cast(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
-  MT_BEGIN
-  static const char* names[] = {"from_", "to", nullptr};
-  PyObject* a[2];
-  parse_args({"can_cast", names, 2, 2}, args, nargs, kw, a);
-  return PyBool_FromLong(
-      can_cast(dtype_param(a[0], "can_cast", "from_"), dtype_param(a[1], "can_cast", "to")));
   MT_END(nullptr)
 }
 
@@ -558,17 +292,6 @@ PyObject* F_parse_device(PyObject*, PyObject* s) {
 }
 
 PyMethodDef module_functions[] = {
-    FAST("empty", F_empty),
-    FAST("zeros", F_const<0>),
-    FAST("ones", F_const<1>),
-    FAST("full", F_full),
-    FAST("arange", F_arange),
-    FAST("linspace", F_linspace),
-    FAST("eye", F_eye),
-    FAST("rand", F_rand<0>),
-    FAST("randn", F_rand<1>),
-    FAST("randint", F_randint),
-    FAST("randperm", F_randperm),
     FAST("tensor", F_tensor),
     {"from_numpy", F_from_numpy, METH_O, nullptr},
     {"_manual_seed", F_manual_seed, METH_O, nullptr},
@@ -578,11 +301,8 @@ PyMethodDef module_functions[] = {
     {"_set_rng_state", F_set_rng_state, METH_O, nullptr},
     {"get_default_dtype", F_get_default_dtype, METH_NOARGS, nullptr},
     {"set_default_dtype", F_set_default_dtype, METH_O, nullptr},
-    FAST("promote_types", F_promote_types),
-    FAST("result_type", F_result_type),
     {"_broadcast_shapes", F_broadcast_shapes, METH_O, nullptr},
     {"_parse_device", F_parse_device, METH_O, nullptr},
-    FAST("can_cast", F_can_cast),
     {"_set_tensor_class", F_set_tensor_class, METH_O, nullptr},
     {"_set_device_class", set_device_class, METH_O, nullptr},
     {"_set_size_class", F_set_size_class, METH_O, nullptr},

@@ -32,7 +32,8 @@ inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self
   if (f == Form::InPlace) return Py_NewRef(self);
   if (f == Form::FunctionInPlace)
     return first_arg ? Py_NewRef(first_arg) : wrap(std::move(r.tensor));
-  if (r.kind == Result::Kind::Tensor) return wrap(std::move(r.tensor));
+  if (r.kind == Result::Kind::Tensor) [[likely]]
+    return wrap(std::move(r.tensor));
   switch (r.kind) {
     case Result::Kind::Bool:
       return PyBool_FromLong(r.b);
@@ -46,6 +47,8 @@ inline PyObject* to_python(const OpBinding& b, Result& r, Form f, PyObject* self
       return named_pair(b.def->name, r.tensors[0], r.tensors[1]);
     case Result::Kind::Tensor:
       break;
+    case Result::Kind::DType:
+      return Py_NewRef(dtype_object(r.dtype));
   }
   return wrap(std::move(r.tensor));
 }
