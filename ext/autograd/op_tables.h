@@ -12,15 +12,21 @@
 namespace mt::optable {
 
 // Elementwise: unary, binary, ternary, clamp, comparisons (table_elementwise.cpp).
-inline constexpr int kNumElementwiseOps = 85;
+inline constexpr int kNumElementwiseOps = 93;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
+
+// Ops built from other ops, no kernel of their own: cross, linalg_cross,
+// scatter_reduce (table_composite.cpp).
+inline constexpr int kNumCompositeOps = 3;
+extern const OpDef kCompositeOps[kNumCompositeOps];
 
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
 #define MT_OP_TABLES(X) \
-  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps)
+  X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
+  X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

@@ -64,6 +64,8 @@ void check_out_dtype(const Tensor& out, DType dt) {
 
 }  // namespace
 
+const char* cpp_type_name(DType d) { return c_name(d); }
+
 Tensor result_for(const Tensor& out, const Dims& sizes, DType dtype, Device device) {
   if (!out) return empty(sizes, dtype, device);
   MT_CHECK(out->device() == device,

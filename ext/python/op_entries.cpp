@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/warning.h"
 #include "arg_parser.h"
 #include "ops_elementwise.h"
 
@@ -44,6 +45,13 @@ inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_ar
   return wrap(std::move(r.tensor));
 }
 
+// Queued warnings (Note [Warnings] in ext/core/warning.h) as UserWarning; a
+// filter that turns one into an error raises it.
+void emit_warnings() {
+  for (const std::string& m : take_warnings())
+    if (PyErr_WarnEx(PyExc_UserWarning, m.c_str(), 1) < 0) throw py::PythonError{};
+}
+
 PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                PyObject* kwnames) {
   MT_BEGIN
@@ -51,6 +59,8 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   a.default_float = default_dtype();
   parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);
+  if (warnings_pending()) [[unlikely]]
+    emit_warnings();
   return to_python(r, f, self, nargs ? args[0] : nullptr);
   MT_END(nullptr)
 }
