@@ -248,6 +248,8 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   Operand opnd[2] = {a0, b0};
   DType common = result_type(opnd, 2, default_float);
   check_binary(op, a0, b0, common, args, default_float);
+  MT_CHECK(!(op == BinaryOp::Heaviside && out.t && out.t->dtype() != common),
+           "heaviside is not yet implemented for tensors with different dtypes.");
   if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Xlogy ||
        op == BinaryOp::Copysign) &&
       !is_floating(common))

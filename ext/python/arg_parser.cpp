@@ -236,8 +236,9 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
   }
   if (nmissing) {
     if (!raise) return false;
-    type_error(fname + "() missing " + std::to_string(nmissing) +
-               " required positional arguments: " + missing);
+    // PyTorch's text: "argument" for several, "arguments" for one.
+    type_error(fname + "() missing " + std::to_string(nmissing) + " required positional argument" +
+               (nmissing == 1 ? "s" : "") + ": " + missing);
   }
   if (matched_kw < nkw) {
     if (!raise) return false;
