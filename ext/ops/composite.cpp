@@ -194,7 +194,7 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
   }
   const Reduce r = reduce_of(reduce);
   MT_CHECK_KIND(NotImplementedError, !(r == Reduce::Mean && self->dtype() == DType::Bool),
-                "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
+                "\"scatter_gather_tensor_reduce_mean\" not implemented for 'Bool'");
 
   // The tensor reduced into: self (in place), out= (self copied in), or a copy.
   Tensor res;
