@@ -24,7 +24,7 @@ extern const OpDef kCompositeOps[kNumCompositeOps];
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
 // entry points (op_entries.cpp) follow from this list.
-#define MT_OP_TABLES(X) \
+#define MT_OP_TABLES(X)                                                               \
   X("elementwise", ::mt::optable::kElementwiseOps, ::mt::optable::kNumElementwiseOps) \
   X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)
 

@@ -169,7 +169,7 @@ Result equal(const OpDef&, OpArgs& a) {
 Result xlogy(const OpDef& def, OpArgs& a) {
   if (a.out.inplace && !a.out.t)
     MT_THROW(TypeError, def.name, "_(): argument 'input' (position 1) must be Tensor, not ",
-             a.v[0].kind == Scalar::Kind::Float ? "float"
+             a.v[0].kind == Scalar::Kind::Float  ? "float"
              : a.v[0].kind == Scalar::Kind::Bool ? "bool"
                                                  : "int");
   return binary(def, a);
@@ -349,8 +349,8 @@ const OpDef kElementwiseOps[] = {
     MT_BINARY("logaddexp", LogAddExp, kFM, "", "logaddexp"),
     MT_BINARY("logaddexp2", LogAddExp2, kFM, "", "logaddexp2"),
     MT_BINARY("hypot", Hypot, kFMI, "", "hypot"),
-    {"xlogy", "xlogy(Tensor input, Tensor other, *, Tensor? out=None)", kFMI | kFunctionInPlace,
-     kN, "", "", MT_B(Xlogy), xlogy, nullptr},
+    {"xlogy", "xlogy(Tensor input, Tensor other, *, Tensor? out=None)", kFMI | kFunctionInPlace, kN,
+     "", "", MT_B(Xlogy), xlogy, nullptr},
     {"heaviside", "heaviside(Tensor input, Tensor values, *, Tensor? out=None)", kFMI, kN, "",
      "heaviside", MT_B(Heaviside), binary, nullptr},
     MT_BINARY("copysign", Copysign, kFMI, "", "copysign"),

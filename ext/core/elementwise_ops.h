@@ -73,7 +73,7 @@ namespace mt {
   _(IsInf, "isinf")         /* -> bool */                                              \
   _(IsFinite, "isfinite")   /* -> bool */                                              \
   _(NanToNum, "nan_to_num") /* s0 = nan, s1 = posinf (flags & 1), s2 = neginf (& 2) */ \
-  _(Clamp, "clamp")         /* s0 = min (flags & 1), s1 = max (flags & 2) */     \
+  _(Clamp, "clamp")         /* s0 = min (flags & 1), s1 = max (flags & 2) */           \
   _(Erfinv, "erfinv")
 
 // a op b. Predicates (Eq ... Ge, Logical*, IsClose) write bool.

@@ -45,8 +45,7 @@ void resize_out(const Tensor& out, const Dims& shape) {
 
 // Whether two tensors can reach a common byte (Note [Negative strides]).
 bool overlaps(const Tensor& a, const Tensor& b) {
-  if (a->storage().get() != b->storage().get() || a->numel() == 0 || b->numel() == 0)
-    return false;
+  if (a->storage().get() != b->storage().get() || a->numel() == 0 || b->numel() == 0) return false;
   int64_t alo, ahi, blo, bhi;
   reachable_range(a->sizes(), a->strides(), &alo, &ahi);
   reachable_range(b->sizes(), b->strides(), &blo, &bhi);
@@ -101,10 +100,10 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, bool default_di
   if (r->numel() != 0) {
     for (int64_t i = 0; i < 3; ++i) {
       const int64_t j = (i + 1) % 3, k = (i + 2) % 3;
-      Tensor p = binary(BinaryOp::Mul, {select(a, d, j).get(), {}}, {select(b, d, k).get(), {}},
-                        dt);
-      Tensor q = binary(BinaryOp::Mul, {select(a, d, k).get(), {}}, {select(b, d, j).get(), {}},
-                        dt);
+      Tensor p =
+          binary(BinaryOp::Mul, {select(a, d, j).get(), {}}, {select(b, d, k).get(), {}}, dt);
+      Tensor q =
+          binary(BinaryOp::Mul, {select(a, d, k).get(), {}}, {select(b, d, j).get(), {}}, dt);
       Tensor ri = select(r, d, i);
       binary(BinaryOp::Sub, {p.get(), {}}, {q.get(), {}}, dt, {}, ElemOut{ri.get(), false});
     }
@@ -177,7 +176,8 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
                       const std::string& reduce, bool include_self, ElemOut out) {
   MT_CHECK(index->dtype() == DType::Int64 || index->dtype() == DType::Int32,
            "scatter(): Expected dtype int32/int64 for index");
-  MT_CHECK(self->dtype() == src->dtype(), "scatter(): Expected self.dtype to be equal to src.dtype");
+  MT_CHECK(self->dtype() == src->dtype(),
+           "scatter(): Expected self.dtype to be equal to src.dtype");
   // 0-d tensors count as vectors of one, as in the rest of the scatter family.
   const int64_t nd = std::max<int64_t>(self->dim(), 1);
   const int64_t d = wrap_dim(dim, nd);
@@ -214,7 +214,8 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
     res = clone(self);
   }
   if (index->numel() == 0) return res;
-  const Tensor idx = index->dtype() == DType::Int64 ? index : to(index, DType::Int64, index->device(), false);
+  const Tensor idx =
+      index->dtype() == DType::Int64 ? index : to(index, DType::Int64, index->device(), false);
 
   if (!include_self) scatter_value_(res, d, idx, identity(r, self->dtype()), ScatterOp::Assign);
   switch (r) {
