@@ -206,9 +206,8 @@ namespace {
 // allocate the result and run the kernel (no checks, no promotion rule).
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
   if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
-  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
-       op == BinaryOp::Xlogy || op == BinaryOp::Copysign) &&
-      !is_floating(dt))
+  if (!is_floating(dt) && (op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
+                           op == BinaryOp::Xlogy || op == BinaryOp::Copysign))
     return false;
   return !(op == BinaryOp::Sub && (dt == DType::Bool || other_dt == DType::Bool));
 }

@@ -6,8 +6,8 @@
 // Shape rules, dtype rules, the order of the checks and the messages are
 // PyTorch's. out= wants the result dtype exactly ("Expected out tensor to
 // have dtype float, but got double instead") and is resized when its shape
-// differs, with PyTorch's deprecation warning when it had elements (Note
-// [Warnings] in ext/core/warning.h).
+// differs, with PyTorch's deprecation warning when it had elements (mt::warn,
+// Note [Warnings] in ext/core/warning.h).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -68,8 +68,7 @@ bool same_view(const Tensor& a, const Tensor& b) {
            "operation.");
 }
 
-Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, bool default_dim,
-                  const Tensor& out) {
+Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, const Tensor& out) {
   MT_CHECK(a->dim() == b->dim(), "linalg.cross: inputs must have the same number of dimensions.");
   MT_CHECK_KIND(IndexError, a->dim() > 0, "Dimension specified as ", dim,
                 " but tensor has no dimensions");
@@ -85,12 +84,6 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, bool default_di
            a->device().str(), " and ", b->device().str(), "!");
   if (out) check_out(out, dt, a->device());
   MT_CHECK_KIND(NotImplementedError, dt != DType::Bool, "\"cross\" not implemented for 'Bool'");
-  if (default_dim)
-    warn(
-        "Using torch.cross without specifying the dim arg is deprecated.\n"
-        "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
-        "The default value of dim will change to agree with that of linalg.cross in a future "
-        "release.");
 
   // result[i] = a[j] * b[k] - a[k] * b[j] for (i, j, k) cyclic; each
   // component is written into its slice of the result by the binary ops
@@ -117,17 +110,22 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, bool default_di
 }  // namespace
 
 Tensor linalg_cross(const Tensor& a, const Tensor& b, int64_t dim, const Tensor& out) {
-  return cross_impl(a, b, dim, false, out);
+  return cross_impl(a, b, dim, out);
 }
 
 Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim, const Tensor& out) {
-  if (dim) return cross_impl(a, b, *dim, false, out);
+  if (dim) return cross_impl(a, b, *dim, out);
   // PyTorch's deprecated default: the first dim of size 3 of `input`.
+  warn(
+      "Using torch.cross without specifying the dim arg is deprecated.\n"
+      "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+      "The default value of dim will change to agree with that of linalg.cross in a future "
+      "release.");
   int64_t d = -1;
   for (int64_t i = 0; i < a->dim() && d < 0; ++i)
     if (a->sizes()[i] == 3) d = i;
   MT_CHECK(d >= 0, "no dimension of size 3 in input");
-  return cross_impl(a, b, d, true, out);
+  return cross_impl(a, b, d, out);
 }
 
 namespace {

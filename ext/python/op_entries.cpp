@@ -45,13 +45,6 @@ inline PyObject* to_python(Result& r, Form f, PyObject* self, PyObject* first_ar
   return wrap(std::move(r.tensor));
 }
 
-// Queued warnings (Note [Warnings] in ext/core/warning.h) as UserWarning; a
-// filter that turns one into an error raises it.
-void emit_warnings() {
-  for (const std::string& m : take_warnings())
-    if (PyErr_WarnEx(PyExc_UserWarning, m.c_str(), 1) < 0) throw py::PythonError{};
-}
-
 PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                PyObject* kwnames) {
   MT_BEGIN
@@ -59,8 +52,6 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   a.default_float = default_dtype();
   parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);
-  if (warnings_pending()) [[unlikely]]
-    emit_warnings();
   return to_python(r, f, self, nargs ? args[0] : nullptr);
   MT_END(nullptr)
 }
@@ -150,8 +141,17 @@ PyMethodDef op_table_module_functions[kCapacity];
 PyMethodDef op_table_tensor_methods[kCapacity];
 PyObject* ufunc_table(PyObject* module, PyObject*);
 
+// mt::warn's handler (Note [Warnings] in ext/core/warning.h): a UserWarning
+// now; a filter that makes it an error raises it out of the op.
+namespace {
+void raise_warning(const std::string& message) {
+  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) < 0) throw py::PythonError{};
+}
+}  // namespace
+
 bool build_op_entries() {
   MT_BEGIN
+  set_warning_handler(raise_warning);
   int nf = 0, nm = 0;
   add_def(op_table_module_functions, &nf, "_ufunc_table", ufunc_table, METH_NOARGS);
   for (int t = 0; t < optable::kNumOpTables; ++t) {
