@@ -64,9 +64,10 @@ for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
     for _name in _mod.__all__:
         globals()[_name] = getattr(_mod, _name)
 
-# Every public function of _C not bound above (op families add theirs in C).
+# Every public function of _C not bound above (op families add theirs in C);
+# linalg_* rows belong to minitorch.linalg (linalg.py).
 for _name in dir(_C):
-    if not _name.startswith("_") and _name not in globals():
+    if not _name.startswith(("_", "linalg_")) and _name not in globals():
         globals()[_name] = getattr(_C, _name)
 del _mod, _name
 

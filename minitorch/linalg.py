@@ -59,3 +59,9 @@ def matmul(input, other, *, out=None):
     """Alias for ``minitorch.matmul``."""
     return _C.matmul(input, other, out=out)
 # ---- end matmul ----
+
+# ---- composite (cross) ----
+# linalg.cross(input, other, *, dim=-1, out=None): a row of the composite op
+# table (ext/autograd/table_composite.cpp).
+cross = _C.linalg_cross
+# ---- end composite ----

@@ -12,7 +12,7 @@
 namespace mt::optable {
 
 // Elementwise: unary, binary, ternary, clamp, comparisons (table_elementwise.cpp).
-inline constexpr int kNumElementwiseOps = 85;
+inline constexpr int kNumElementwiseOps = 93;
 extern const OpDef kElementwiseOps[kNumElementwiseOps];
 // Reductions: sum, mean, max, var, norm, cumsum, softmax, ... (table_reduce.cpp).
 inline constexpr int kNumReduceOps = 28;
@@ -37,6 +37,11 @@ extern const OpDef kFactoryOps[kNumFactoryOps];
 inline constexpr int kNumDTypeOps = 3;
 extern const OpDef kDTypeOps[kNumDTypeOps];
 
+// Ops built from other ops, no kernel of their own: cross, linalg_cross,
+// scatter_reduce (table_composite.cpp).
+inline constexpr int kNumCompositeOps = 3;
+extern const OpDef kCompositeOps[kNumCompositeOps];
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
@@ -48,7 +53,8 @@ extern const OpDef kDTypeOps[kNumDTypeOps];
   X("shape", ::mt::optable::kShapeOps, ::mt::optable::kNumShapeOps)                   \
   X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)                   \
   X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
-  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)
+  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)               \
+  X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

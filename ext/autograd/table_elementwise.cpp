@@ -164,6 +164,17 @@ Result equal(const OpDef&, OpArgs& a) {
   return Result::of_bool(ag::equal(tensor_at(a, 0), tensor_at(a, 1)));
 }
 
+// xlogy: also torch.xlogy_(input, other), whose `input` must be a tensor
+// (the parser lets a number through for kNumberOperands rows).
+Result xlogy(const OpDef& def, OpArgs& a) {
+  if (a.out.inplace && !a.out.t)
+    MT_THROW(TypeError, def.name, "_(): argument 'input' (position 1) must be Tensor, not ",
+             a.v[0].kind == Scalar::Kind::Float  ? "float"
+             : a.v[0].kind == Scalar::Kind::Bool ? "bool"
+                                                 : "int");
+  return binary(def, a);
+}
+
 // ---- ternary ----
 
 // where(condition, input, other); where(condition) is nonzero(condition, as_tuple=True).
@@ -261,6 +272,8 @@ const OpDef kElementwiseOps[] = {
     MT_UNARY("reciprocal", Reciprocal, "", ""),
     MT_UNARY("logical_not", LogicalNot, "", "logical_not"),
     MT_UNARY("bitwise_not", BitwiseNot, "", "invert"),
+    {"erfinv", "erfinv(Tensor input, *, Tensor? out=None)", kFMI, 0, "", "", MT_U(Erfinv), unary,
+     nullptr},
     {"isnan", "isnan(Tensor input, *, Tensor? out=None)", kFM, 0, "", "isnan", MT_U(IsNan), unary,
      nullptr},
     {"isinf", "isinf(Tensor input, *, Tensor? out=None)", kFM, 0, "", "isinf", MT_U(IsInf), unary,
@@ -333,6 +346,15 @@ const OpDef kElementwiseOps[] = {
      "equal_nan=False)",
      kFM, kN, "", "", 0, allclose, nullptr},
     {"equal", "equal(Tensor input, Tensor other)", kFM, 0, "", "", 0, equal, nullptr},
+    MT_BINARY("logaddexp", LogAddExp, kFM, "", "logaddexp"),
+    MT_BINARY("logaddexp2", LogAddExp2, kFM, "", "logaddexp2"),
+    MT_BINARY("hypot", Hypot, kFMI, "", "hypot"),
+    {"xlogy", "xlogy(Tensor input, Tensor other, *, Tensor? out=None)", kFMI | kFunctionInPlace, kN,
+     "", "", MT_B(Xlogy), xlogy, nullptr},
+    {"heaviside", "heaviside(Tensor input, Tensor values, *, Tensor? out=None)", kFMI, kN, "",
+     "heaviside", MT_B(Heaviside), binary, nullptr},
+    MT_BINARY("copysign", Copysign, kFMI, "", "copysign"),
+    MT_BINARY("nextafter", Nextafter, kFMI, "", "nextafter"),
     // ---- ternary ----
     {"where",
      "where(Tensor condition, Tensor input, Tensor other, *, Tensor? out=None)\n"

@@ -73,7 +73,8 @@ namespace mt {
   _(IsInf, "isinf")         /* -> bool */                                              \
   _(IsFinite, "isfinite")   /* -> bool */                                              \
   _(NanToNum, "nan_to_num") /* s0 = nan, s1 = posinf (flags & 1), s2 = neginf (& 2) */ \
-  _(Clamp, "clamp")         /* s0 = min (flags & 1), s1 = max (flags & 2) */
+  _(Clamp, "clamp")         /* s0 = min (flags & 1), s1 = max (flags & 2) */           \
+  _(Erfinv, "erfinv")
 
 // a op b. Predicates (Eq ... Ge, Logical*, IsClose) write bool.
 #define MT_FORALL_BINARY_OPS(_)                                                            \
@@ -106,7 +107,14 @@ namespace mt {
   _(Lshift, "lshift")                                                                      \
   _(Rshift, "rshift")                                                                      \
   _(IsClose, "isclose")         /* s0 = rtol, s1 = atol (doubles), flags & 1: equal_nan */ \
-  _(Lerp, "lerp_kernel_scalar") /* s0 = weight */
+  _(Lerp, "lerp_kernel_scalar") /* s0 = weight */                                          \
+  _(LogAddExp, "logaddexp")                                                                \
+  _(LogAddExp2, "logaddexp2")                                                              \
+  _(Hypot, "hypot")                                                                        \
+  _(Xlogy, "xlogy")                                                                        \
+  _(Heaviside, "heaviside")                                                                \
+  _(Copysign, "copysign")                                                                  \
+  _(Nextafter, "nextafter")
 
 // f(in0, in1, in2).
 #define MT_FORALL_TERNARY_OPS(_)                                \
@@ -127,7 +135,7 @@ inline constexpr int kNumUnaryOps = 0 MT_FORALL_UNARY_OPS(MT_ELEM_COUNT);
 inline constexpr int kNumBinaryOps = 0 MT_FORALL_BINARY_OPS(MT_ELEM_COUNT);
 inline constexpr int kNumTernaryOps = 0 MT_FORALL_TERNARY_OPS(MT_ELEM_COUNT);
 #undef MT_ELEM_COUNT
-static_assert(kNumUnaryOps == 46 && kNumBinaryOps == 30 && kNumTernaryOps == 5,
+static_assert(kNumUnaryOps == 47 && kNumBinaryOps == 37 && kNumTernaryOps == 5,
               "update the per-op tables in ext/ops and the backends when adding an op");
 
 #define MT_ELEM_NAME(E, name) name,

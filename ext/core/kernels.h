@@ -99,7 +99,8 @@ struct KernelTable {
   // See Note [Index offsets] in ext/ops/index.cpp: gather, scatter, advanced
   // indexing, index_select/add/copy/fill and take all become "element at
   // base + offset", with the offsets computed first into an int64 tensor.
-  enum class ScatterOp : int8_t { Assign, Add, Multiply };
+  // Maximum / Minimum (scatter_reduce's amax / amin) propagate NaN.
+  enum class ScatterOp : int8_t { Assign, Add, Multiply, Maximum, Minimum };
   // Iterator [acc int64 (output), index (any integer dtype)]:
   //   acc += index * stride, after wrapping a negative index by `size` when
   //   `wrap`. An index outside the valid range is not an exception (kernels

@@ -24,6 +24,7 @@ void register_binary_arith(KernelTable& t);
 void register_binary_divide(KernelTable& t);
 void register_binary_compare(KernelTable& t);
 void register_binary_logic(KernelTable& t);
+void register_binary_float(KernelTable& t);
 void register_ternary(KernelTable& t);
 // ---- end elementwise ----
 

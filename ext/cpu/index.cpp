@@ -111,7 +111,12 @@ void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha
             T* d = reinterpret_cast<T*>(p[0] + i * s[0] + off * int64_t(sizeof(T)));
             M x = static_cast<M>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
             M cur = static_cast<M>(*d);
-            if constexpr (std::is_same_v<T, bool>) {
+            if (op == Op::Maximum || op == Op::Minimum) {
+              // NaN wins either way (PyTorch's scatter_reduce amax / amin).
+              bool take = op == Op::Maximum ? x > cur : x < cur;
+              if constexpr (!std::is_integral_v<T>) take = take || (x != x && cur == cur);
+              if (take) *d = static_cast<T>(x);
+            } else if constexpr (std::is_same_v<T, bool>) {
               *d = op == Op::Add ? (cur || (a && x)) : (cur && x);
             } else {
               *d = static_cast<T>(op == Op::Add ? static_cast<M>(cur + a * x)

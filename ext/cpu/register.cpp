@@ -114,6 +114,7 @@ void register_cpu_kernels() {
   cpu::register_binary_divide(t);
   cpu::register_binary_compare(t);
   cpu::register_binary_logic(t);
+  cpu::register_binary_float(t);
   cpu::register_ternary(t);
   // ---- end elementwise ----
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/functors/special.h"
 #include "elementwise_loops.h"
 
 namespace mt::cpu {
@@ -444,6 +445,7 @@ void register_unary(KernelTable& t) {
   MT_REG(IsFinite, IsFinite, kAllTypes);
   MT_REG(NanToNum, NanToNum, kAllTypes);
   MT_REG(Clamp, ClampScalar, kNoBool);
+  MT_REG(Erfinv, functors::Erfinv, kFloat);
 #undef MT_REG
 }
 

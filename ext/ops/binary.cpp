@@ -2,8 +2,9 @@
 // every elementwise op shares (ops/elementwise_plan.h).
 //
 // Type rules (PyTorch's): the compute dtype is result_type of the operands
-// (Note [Type promotion] in promote.cpp); true division and atan2 give the
-// default float dtype for integer or bool operands; predicates write bool.
+// (Note [Type promotion] in promote.cpp); true division, atan2, xlogy and
+// copysign give the default float dtype for integer or bool operands;
+// heaviside wants one dtype; predicates write bool.
 // A 0-d CPU tensor whose dtype differs from the compute dtype becomes a
 // Scalar operand instead of being cast, which is also how PyTorch reads
 // it (the original value, in opmath precision).
@@ -144,6 +145,12 @@ void check_binary(BinaryOp op, const Operand& a, const Operand& b, DType common,
       MT_CHECK(da == db, "expected dtype ", info(da).name, " for `end` but got dtype ",
                info(db).name);
       break;
+    case BinaryOp::Heaviside:
+      // Two tensors must share a dtype; a number (kNumberOperands) must not
+      // change the tensor's.
+      MT_CHECK(a.tensor && b.tensor ? da == db : common == (a.tensor ? da : db),
+               "heaviside is not yet implemented for tensors with different dtypes.");
+      break;
     default:
       break;
   }
@@ -188,7 +195,8 @@ namespace {
 // allocate the result and run the kernel (no checks, no promotion rule).
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
   if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
-  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow) && !is_floating(dt))
+  if (!is_floating(dt) && (op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
+                           op == BinaryOp::Xlogy || op == BinaryOp::Copysign))
     return false;
   return !(op == BinaryOp::Sub && (dt == DType::Bool || other_dt == DType::Bool));
 }
@@ -228,7 +236,11 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   Operand opnd[2] = {a0, b0};
   DType common = result_type(opnd, 2, default_float);
   check_binary(op, a0, b0, common, args, default_float);
-  if ((op == BinaryOp::Div || op == BinaryOp::Atan2) && !is_floating(common))
+  MT_CHECK(!(op == BinaryOp::Heaviside && out.t && out.t->dtype() != common),
+           "heaviside is not yet implemented for tensors with different dtypes.");
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Xlogy ||
+       op == BinaryOp::Copysign) &&
+      !is_floating(common))
     common = default_float;
   const DType kernel_dtype = writes_bool(op) ? DType::Bool : common;
 

@@ -385,4 +385,18 @@ Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims, const Tensor& o
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 // ---- end matmul ----
 
+// ---- composite ops (composite.cpp): built on the ops above, no kernel of their own ----
+// linalg.cross: a x b along dim (size 3 in both), batch dims broadcast; one dtype.
+Tensor linalg_cross(const Tensor& a, const Tensor& b, int64_t dim, const Tensor& out = {});
+// torch.cross: without dim, the first dim of size 3 of `a` and a deprecation warning.
+Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim, const Tensor& out = {});
+// scatter_reduce(self, dim, index, src, reduce in sum/prod/mean/amax/amin,
+// include_self): into a copy of self, into out.t (out=), or into self
+// (out.inplace, out.t == self).
+Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                      const std::string& reduce, bool include_self, ElemOut out = {});
+// The C++ type name PyTorch prints for a dtype ("float", "long int", "c10::Half").
+const char* cpp_type_name(DType d);  // matmul.cpp
+// ---- end composite ----
+
 }  // namespace mt::ops

@@ -41,6 +41,7 @@ Rule rule_of(UnaryOp op) {
     case UnaryOp::Erf:
     case UnaryOp::Erfc:
     case UnaryOp::Reciprocal:
+    case UnaryOp::Erfinv:
       return Rule::FloatPromote;
     case UnaryOp::LogicalNot:
     case UnaryOp::IsNan:

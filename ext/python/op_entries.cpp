@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/warning.h"
 #include "arg_parser.h"
 #include "ops_elementwise.h"
 #include "return_types.h"
