@@ -16,32 +16,12 @@
 
 #include "../core/warning.h"
 #include "ops.h"
+#include "out_plan.h"
 
 namespace mt::ops {
 
 namespace {
 
-void check_out(const Tensor& out, DType dt, Device device) {
-  MT_CHECK(out->dtype() == dt, "Expected out tensor to have dtype ", cpp_type_name(dt),
-           ", but got ", cpp_type_name(out->dtype()), " instead");
-  MT_CHECK(out->device() == device, "Expected out tensor to have device ", device.str(),
-           ", but got ", out->device().str(), " instead");
-}
-
-// out resized to `shape` (PyTorch warns when that throws elements away).
-void resize_out(const Tensor& out, const Dims& shape) {
-  if (out->sizes() == shape) return;
-  if (out->numel() != 0) {
-    std::ostringstream os;
-    os << "An output with one or more elements was resized since it had shape " << out->sizes()
-       << ", which does not match the required output shape " << shape
-       << ". This behavior is deprecated, and in a future PyTorch release outputs will not be "
-          "resized unless they have zero elements. You can explicitly reuse an out tensor t by "
-          "resizing it, inplace, to zero elements with t.resize_(0).";
-    warn(os.str());
-  }
-  out->resize(shape);
-}
 
 // Whether two tensors can reach a common byte (Note [Negative strides]).
 bool overlaps(const Tensor& a, const Tensor& b) {
@@ -82,7 +62,7 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, const Tensor& o
   MT_CHECK(a->device() == b->device(),
            "Expected all tensors to be on the same device, but found at least two devices, ",
            a->device().str(), " and ", b->device().str(), "!");
-  if (out) check_out(out, dt, a->device());
+  if (out) check_out_dtype(out, dt);
   MT_CHECK_KIND(NotImplementedError, dt != DType::Bool, "\"cross\" not implemented for 'Bool'");
 
   // result[i] = a[j] * b[k] - a[k] * b[j] for (i, j, k) cyclic; each
@@ -102,7 +82,7 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, const Tensor& o
     }
   }
   if (!out) return r;
-  resize_out(out, shape);
+  plan_out(out, shape, dt, a->device());
   copy_(out, r);
   return out;
 }
@@ -199,12 +179,12 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
   if (out.t) {
     Tensor o(out.t);
     if (!out.inplace) {
-      check_out(o, self->dtype(), self->device());
+      check_out_dtype(o, self->dtype());
       if (overlaps(o, self) && !same_view(o, self)) overlap_error();
     }
     if (overlaps(o, index) || overlaps(o, src)) overlap_error();
     if (!out.inplace) {
-      resize_out(o, self->sizes());
+      plan_out(o, self->sizes(), self->dtype(), self->device());
       if (!same_view(o, self)) copy_(o, self);
     }
     res = o;

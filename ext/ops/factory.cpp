@@ -6,6 +6,7 @@
 
 #include "../core/random.h"
 #include "ops.h"
+#include "out_plan.h"
 
 namespace mt::ops {
 
@@ -244,7 +245,7 @@ DType factory_out_dtype(const TensorImpl& out, const std::optional<DType>& dtype
 }
 
 void resize_out(const Tensor& out, const Dims& sizes) {
-  if (out->sizes() != sizes) resize_(out, sizes);
+  plan_out(out, sizes, out->dtype(), out->device());  // Note [Out planning]
 }
 
 }  // namespace mt::ops
