@@ -78,7 +78,10 @@ LOCAL_CASES = [
     ("m.narrow(t, 0, 0, 'x')", "narrow(): argument 'length' (position 4) must be int, not str"),
     ("t.squeeze(None)",
      "squeeze() received an invalid combination of arguments - got (NoneType), but expected "
-     "one of:\n * ()\n * (int dim)\n * (tuple of ints dim)\n"),
+     "one of:\n * ()\n      didn't match because some of the arguments have invalid types: "
+     "(!NoneType!)\n * (int dim)\n      didn't match because some of the arguments have invalid "
+     "types: (!NoneType!)\n * (tuple of ints dim)\n      didn't match because some of the "
+     "arguments have invalid types: (!NoneType!)\n"),
 ]
 
 

@@ -22,7 +22,6 @@ namespace mt::ops {
 
 namespace {
 
-
 // Whether two tensors can reach a common byte (Note [Negative strides]).
 bool overlaps(const Tensor& a, const Tensor& b) {
   if (a->storage().get() != b->storage().get() || a->numel() == 0 || b->numel() == 0) return false;

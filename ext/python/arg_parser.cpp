@@ -58,7 +58,7 @@ inline bool fast_int(PyObject* o, int64_t* out) {
   const char* str = PyUnicode_AsUTF8(text.get());
   if (!str) throw py::PythonError{};
   const char* dot = std::strrchr(str, '.');
-  return ops::parse_memory_format(dot ? dot + 1 : str);
+  return ag::parse_memory_format(dot ? dot + 1 : str);
 }
 
 // Converts o for p into *v; false (no error set) when o has the wrong type.
@@ -189,23 +189,10 @@ bool parse_one(const OpBinding& b, const FormSchema& fs, Form form, PyObject* se
     int li = fs.pos[0];
     Dims d(nargs);
     for (Py_ssize_t k = 0; k < nargs; ++k) {
-      if (!is_int_like(args[k])) {
-        if (!raise) return false;
-        type_error(fname + "(): argument '" + s.params[li].name +
-                   "' must be tuple of ints, but found element of type " + type_name(args[k]) +
-                   " at pos " + std::to_string(k));
-      }
       if (fast_int(args[k], &d[k])) continue;
-      try {
-        d[k] = int_arg(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str());
-      } catch (const py::PythonError&) {
-        // beyond int64 inside an int list: PyTorch's class is TypeError there
-        if (!PyErr_ExceptionMatches(PyExc_ValueError)) throw;
-        PyErr_Clear();
-        type_error(fname + "(): argument '" + s.params[li].name +
-                   "' failed to unpack the object at pos " + std::to_string(k + 1) +
-                   " with error \"Overflow when unpacking long long\"");
-      }
+      if (!is_int_like(args[k]) && !raise) return false;
+      d[k] =
+          int_list_item(args[k], (fname + "(): argument '" + s.params[li].name + "'").c_str(), k);
     }
     a->list = std::move(d);
     a->given |= 1u << li;
@@ -330,14 +317,22 @@ std::string mismatch_line(const OpBinding& b, const FormSchema& fs, PyObject* co
   int expected = 0;
   for (size_t i = 0; i < s.params.size(); ++i) expected += !fs.skip[i];
   bool has_out = s.out_index >= 0 && !fs.skip[s.out_index];
-  if (nargs > fs.npos || (nargs + nkw != expected && !(has_out && nargs + nkw == expected - 1)))
+  // A method's signatures count the receiver too, as PyTorch's do: a call
+  // with one argument more than a method form takes still gets the line
+  // (t.squeeze(None) under "* ()").
+  bool method = s.self_index >= 0 && fs.skip[s.self_index];
+  if (method) {
+    if (nargs + nkw > expected + 1) return "";
+  } else if (nargs > fs.npos || has_out ||
+             nargs + nkw != expected) {  // torch.max(t, 'a') lists no reasons
     return "";
+  }
   std::string line = "      didn't match because some of the arguments have invalid types: (";
   for (Py_ssize_t k = 0; k < nargs + nkw; ++k) {
     PyObject* o = args[k];
     int i = -1;
     if (k < nargs) {
-      i = fs.pos[k];
+      i = k < fs.npos ? fs.pos[k] : -1;
     } else {
       const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k - nargs));
       for (size_t j = 0; j < s.params.size() && key; ++j)
@@ -440,7 +435,8 @@ inline bool parse_positional(const OpBinding& b, const FormSchema& fs, Form form
 // did; PyTorch raises "missing 1 required positional argument" there.
 inline bool parse_varargs_positional(const FormSchema& fs, Form form, PyObject* self,
                                      PyObject* const* args, Py_ssize_t nargs, OpArgs* a) {
-  Dims& list = a->list;  // empty: this is the call's first parse
+  Dims& list = a->list;
+  list.resize(0);  // an earlier overload's try may have filled it
   for (Py_ssize_t k = 0; k < nargs; ++k) {
     int64_t v;
     if (!fast_int(args[k], &v)) return false;
