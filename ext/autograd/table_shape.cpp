@@ -285,15 +285,15 @@ constexpr uint8_t kFM = kFunction | kMethod;
 constexpr uint8_t kFMI = kFunction | kMethod | kInPlace;
 constexpr uint8_t kMI = kMethod | kInPlace;
 
-#define MT_CAST(name, D)                                     \
-  {name,                                                     \
+#define MT_CAST(name, D)                                      \
+  {name,                                                      \
    name "(Tensor self, *, MemoryFormat? memory_format=None)", \
-   kM,                                                       \
-   0,                                                        \
-   "",                                                       \
-   "",                                                       \
-   static_cast<int>(DType::D),                               \
-   cast,                                                     \
+   kM,                                                        \
+   0,                                                         \
+   "",                                                        \
+   "",                                                        \
+   static_cast<int>(DType::D),                                \
+   cast,                                                      \
    nullptr}
 
 }  // namespace
@@ -387,7 +387,8 @@ const OpDef kShapeOps[] = {
      "to(Tensor self, Tensor other, bool non_blocking=False, bool copy=False, *, MemoryFormat "
      "memory_format=None)",
      kM, 0, "", "", 0, to, nullptr},
-    {"cpu", "cpu(Tensor self, *, MemoryFormat? memory_format=None)", kM, 0, "", "", 0, cpu, nullptr},
+    {"cpu", "cpu(Tensor self, *, MemoryFormat? memory_format=None)", kM, 0, "", "", 0, cpu,
+     nullptr},
     MT_CAST("bool", Bool),
     MT_CAST("byte", UInt8),
     MT_CAST("char", Int8),
