@@ -53,7 +53,7 @@ extern const OpDef kCompositeOps[kNumCompositeOps];
   X("shape", ::mt::optable::kShapeOps, ::mt::optable::kNumShapeOps)                   \
   X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)                   \
   X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
-  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)               \
+  X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)                   \
   X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
