@@ -59,3 +59,13 @@ def variants(a, values=False, expanded=None):
             out.append(("expanded", mt.tensor(a[:1].copy()).expand(*a.shape),
                         torch.from_numpy(a[:1].copy()).expand(*a.shape), e))
     return out if values else [v[:3] for v in out]
+
+
+def raised_text(expr, mod, tensor, exc=TypeError):
+    """The message of the `exc` that ``eval(expr)`` raises, with ``m`` = mod and
+    ``t`` = tensor (the parser-error tests)."""
+    import pytest
+
+    with pytest.raises(exc) as info:
+        eval(expr, {"m": mod, "t": tensor})
+    return str(info.value)

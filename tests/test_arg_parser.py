@@ -10,6 +10,7 @@ import re
 import numpy as np
 import oracle
 import pytest
+from helpers import raised_text
 
 import minitorch
 
@@ -86,9 +87,7 @@ LOCAL_CASES = [
 
 
 def _raise(expr, mod, tensor):
-    with pytest.raises(TypeError) as info:
-        eval(expr, {"m": mod, "t": tensor})
-    return str(info.value)
+    return raised_text(expr, mod, tensor)
 
 
 @pytest.mark.parametrize("expr,expected", CASES + LOCAL_CASES)

@@ -10,6 +10,7 @@ the oracle (tests/oracle.py) and with NumPy.
 import numpy as np
 import oracle
 import pytest
+from helpers import raised_text
 
 import minitorch as mt
 
@@ -142,9 +143,7 @@ RUNTIME_CASES = [
 
 
 def _raise(expr, mod, exc):
-    with pytest.raises(exc) as info:
-        eval(expr, {"m": mod, "t": mod.ones(2)})
-    return str(info.value)
+    return raised_text(expr, mod, mod.ones(2), exc)
 
 
 @pytest.mark.parametrize("expr,expected", TYPE_CASES)

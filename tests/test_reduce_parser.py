@@ -7,6 +7,7 @@ oracle_data/test_reduce_parser.json.gz) must raise the same text, with
 
 import oracle
 import pytest
+from helpers import raised_text
 
 import minitorch
 
@@ -64,9 +65,7 @@ LOCAL_CASES = [
 
 
 def _raise(expr, mod, tensor):
-    with pytest.raises(TypeError) as info:
-        eval(expr, {"m": mod, "t": tensor})
-    return str(info.value)
+    return raised_text(expr, mod, tensor)
 
 
 @pytest.mark.parametrize("expr,expected", CASES + LOCAL_CASES)
