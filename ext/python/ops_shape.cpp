@@ -213,7 +213,7 @@ PyObject* F_t(Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({"t", names, 1, 1}, args, nargs, kw, a);
   Tensor t = input_arg(a[0]);
   MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(), "D");
-  return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
+  return wrap(ag::t(t));
   MT_END(nullptr)
 }
 

@@ -409,7 +409,7 @@ PyObject* T_t(PyObject* self, PyObject*) {
   MT_BEGIN
   Tensor t = self_t(self);
   MT_CHECK(t->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", t->dim(), "D");
-  return wrap(t->dim() < 2 ? ag::alias(t) : ag::transpose(t, 0, 1));
+  return wrap(ag::t(t));
   MT_END(nullptr)
 }
 PyObject* T_narrow(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
