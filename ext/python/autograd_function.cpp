@@ -12,6 +12,7 @@
 // node without owning it (the node clears that pointer when it dies). The
 // node's apply calls ctx.apply(*grads) (which calls the user's backward) with
 // the GIL held and checks the result's count, types and positions.
+#include <algorithm>
 #include <string>
 
 #include "../autograd/formulas.h"
@@ -20,7 +21,7 @@
 namespace mt::py_glue {
 
 PyObject* node_metadata(ag::Node* n);  // autograd_glue.cpp
-PyObject* wrap_node(ag::Node* n);       // autograd_glue.cpp
+PyObject* wrap_node(ag::Node* n);      // autograd_glue.cpp
 
 namespace {
 
@@ -92,7 +93,9 @@ std::vector<Tensor> PyFunctionNode::apply(std::vector<Tensor>& grads) {
   return out;
 }
 
-PyFunctionNode* node_of(PyObject* self) { return static_cast<PyFunctionNode*>(reinterpret_cast<PyCtx*>(self)->node); }
+PyFunctionNode* node_of(PyObject* self) {
+  return static_cast<PyFunctionNode*>(reinterpret_cast<PyCtx*>(self)->node);
+}
 
 // ---- _C._FunctionBase: what ctx / grad_fn objects of custom Functions share ----
 
@@ -256,7 +259,11 @@ PyObject* F_function_record(PyObject*, PyObject* const* args, Py_ssize_t nargs) 
     bool diff = !contains(non_diff, o);
     if (contains(inputs, o) && !contains(dirty, o)) {
       // An input returned as is: the output is a new alias of it.
-      Tensor a = ops::alias(unwrap(o));
+      Tensor a;
+      {
+        ag::GradModeGuard off(false);
+        a = ag::alias(unwrap(o));
+      }
       add_output(*n, a, diff);
       PyObject* w = wrap(a);
       if (!w) throw py::PythonError{};
@@ -274,8 +281,9 @@ PyObject* F_function_record(PyObject*, PyObject* const* args, Py_ssize_t nargs) 
       n->saved_none.push_back(true);
       continue;
     }
-    MT_CHECK_KIND(TypeError, is_tensor(o), "save_for_backward can only save variables, but argument ", i,
-                  " is of type ", Py_TYPE(o)->tp_name);
+    MT_CHECK_KIND(TypeError, is_tensor(o),
+                  "save_for_backward can only save variables, but argument ", i, " is of type ",
+                  Py_TYPE(o)->tp_name);
     Tensor t = unwrap(o);
     // A saved output (also an input returned as its alias): held without its
     // autograd state, so the node does not own itself.
@@ -288,7 +296,12 @@ PyObject* F_function_record(PyObject*, PyObject* const* args, Py_ssize_t nargs) 
       }
     }
     s.version = t->version();
-    s.data = s.is_output ? ops::alias(t) : t;
+    if (s.is_output) {
+      ag::GradModeGuard off(false);
+      s.data = ag::alias(t);
+    } else {
+      s.data = t;
+    }
     n->saved.push_back(std::move(s));
     n->saved_none.push_back(false);
   }

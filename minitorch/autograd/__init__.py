@@ -8,9 +8,13 @@ is the thin Python API over ``_C._run_backward``.
 import weakref
 
 from .. import _C
-
-
-from .grad_mode import (  # noqa: E402,F401
+from .anomaly_mode import (  # noqa: F401
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
+from .grad_mode import (  # noqa: F401
     _GradMode,
     enable_grad,
     inference_mode,
@@ -19,7 +23,6 @@ from .grad_mode import (  # noqa: E402,F401
     no_grad,
     set_grad_enabled,
 )
-from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly  # noqa: E402,F401,E501
 
 
 def _as_tuple(x, what):
