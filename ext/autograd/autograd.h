@@ -86,13 +86,6 @@ Tensor dot(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha,
              const Tensor& out = {});
-// ---- agfunc ----
-// Anomaly mode (autograd.set_detect_anomaly), process-wide as in PyTorch:
-// nodes record the forward traceback; backward checks results for NaN
-// (check_nan) and reports the forward traceback of a failing node.
-bool anomaly_enabled();
-bool anomaly_check_nan();
-void set_anomaly_enabled(bool enabled, bool check_nan);
 
 // Everything else passes through to ops:: for now: see the file comment. Qualified lookup (ag::add)
 // finds a function declared in ag itself before it follows this directive,

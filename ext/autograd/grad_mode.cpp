@@ -1,5 +1,5 @@
 // grad_mode.cpp: the thread-local grad-mode flag.
-#include "autograd.h"
+#include "node.h"
 
 namespace mt::ag {
 

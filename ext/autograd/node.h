@@ -91,6 +91,7 @@ struct Meta : AutogradMeta {
   std::vector<Ptr<TensorHook>> hooks;  // leaf hooks, run by the sink
   std::vector<Ptr<PostAccumulateHook>> post_hooks;
   TensorImpl* owner = nullptr;  // the tensor this meta belongs to (non-owning)
+  bool inference = false;       // made in inference mode (Tensor.is_inference())
 };
 
 // The sink of a leaf that requires grad: adds incoming gradients into .grad.
@@ -119,7 +120,13 @@ Edge gradient_edge(TensorImpl* t);
 // Drops a reference to a node without recursing down a long chain.
 void release_node(NodePtr n);
 
-// Anomaly mode (autograd.h): the glue installs these. on_record runs when a
+// Anomaly mode (autograd.set_detect_anomaly), process-wide as in PyTorch:
+// nodes record the forward traceback; backward checks results for NaN
+// (check_nan) and reports the forward traceback of a failing node.
+bool anomaly_enabled();
+bool anomaly_check_nan();
+void set_anomaly_enabled(bool enabled, bool check_nan);
+// The glue installs these. on_record runs when a
 // node gets its first output (it stores the forward traceback); on_error runs
 // when the node's backward fails (it warns with that traceback).
 extern void (*anomaly_on_record)(Node& n);

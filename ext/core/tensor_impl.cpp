@@ -38,17 +38,14 @@ namespace {
 AutogradMeta* plain_autograd_meta(TensorImpl*) { return new AutogradMeta(); }
 }  // namespace
 AutogradMeta* (*new_autograd_meta)(TensorImpl* owner) = plain_autograd_meta;
-bool g_inference_mode = false;
 
 Tensor TensorImpl::empty(const Dims& sizes, DType dtype, Device device) {
   int64_t n = checked_numel(sizes);
   int64_t nbytes;
   MT_CHECK(!__builtin_mul_overflow(n, itemsize_of(dtype), &nbytes),
            "Trying to create tensor with too many elements: ", sizes);
-  Tensor t = make<TensorImpl>(Storage::allocate(nbytes, device), sizes, contiguous_strides(sizes),
-                              0, dtype);
-  if (g_inference_mode) t->set_inference(true);
-  return t;
+  return make<TensorImpl>(Storage::allocate(nbytes, device), sizes, contiguous_strides(sizes), 0,
+                          dtype);
 }
 
 Tensor TensorImpl::empty_like_layout(const TensorImpl& like, DType dtype) {

@@ -30,10 +30,6 @@ struct AutogradMeta {
 };
 // Makes the AutogradMeta of `owner` (set by ext/autograd at load time).
 extern AutogradMeta* (*new_autograd_meta)(TensorImpl* owner);
-// Inference mode (minitorch.inference_mode): tensors allocated while it is on,
-// and views of them, report is_inference(). Process-wide here (PyTorch's is
-// per thread); set by ext/autograd.
-extern bool g_inference_mode;
 
 class TensorImpl : public RefCounted {
  public:
@@ -55,9 +51,7 @@ class TensorImpl : public RefCounted {
   static Tensor empty_like_layout(const TensorImpl& like, DType dtype);
   // A view sharing this tensor's storage.
   Tensor view(Dims sizes, Dims strides, int64_t offset) const {
-    Tensor t = make<TensorImpl>(storage_, std::move(sizes), std::move(strides), offset, dtype_);
-    t->inference_ = inference_;
-    return t;
+    return make<TensorImpl>(storage_, std::move(sizes), std::move(strides), offset, dtype_);
   }
 
   const Ptr<Storage>& storage() const { return storage_; }
@@ -99,8 +93,6 @@ class TensorImpl : public RefCounted {
   bool requires_grad() const { return autograd_ && autograd_->requires_grad; }
 
   void* pyobj = nullptr;  // Note [Identity]; owned by ext/python
-  bool is_inference() const { return inference_; }
-  void set_inference(bool v) { inference_ = v; }
 
  private:
   void refresh() {
@@ -117,7 +109,6 @@ class TensorImpl : public RefCounted {
   DType dtype_;
   int64_t numel_ = 0;
   bool contiguous_ = true;
-  bool inference_ = false;
   std::unique_ptr<AutogradMeta> autograd_;
 };
 

@@ -20,6 +20,12 @@
 
 namespace mt::py_glue {
 
+bool g_inference_mode = false;
+
+void mark_inference(TensorImpl* t) {
+  if (t->storage()->use_count() == 1) ag::meta(t).inference = true;
+}
+
 PyObject* node_metadata(ag::Node* n);  // autograd_glue.cpp
 PyObject* wrap_node(ag::Node* n);      // autograd_glue.cpp
 
@@ -313,6 +319,10 @@ PyObject* F_function_record(PyObject*, PyObject* const* args, Py_ssize_t nargs) 
 }
 
 // ---- inference mode ----
+// A tensor made while inference mode is on is marked when it is first
+// wrapped (tensor_type.cpp), unless it shares its storage with another
+// tensor: a view of a normal tensor stays normal (as in PyTorch; a view of an
+// inference tensor made later is not marked here, unlike PyTorch).
 
 PyObject* F_set_inference_mode(PyObject*, PyObject* arg) {
   g_inference_mode = PyObject_IsTrue(arg);
@@ -324,8 +334,10 @@ PyObject* F_is_inference_mode_enabled(PyObject*, PyObject*) {
 }
 
 PyObject* T_is_inference(PyObject* self, PyObject*) {
-  return PyBool_FromLong(impl_of(self)->is_inference());
+  ag::Meta* m = ag::meta_if(impl_of(self));
+  return PyBool_FromLong(m && m->inference);
 }
+
 
 // ---- anomaly mode ----
 
