@@ -338,7 +338,6 @@ PyObject* T_is_inference(PyObject* self, PyObject*) {
   return PyBool_FromLong(m && m->inference);
 }
 
-
 // ---- anomaly mode ----
 
 void record_traceback(ag::Node& n) {
