@@ -48,6 +48,9 @@ struct InstallMeta {
 
 uint64_t next_sequence_nr() { return t_sequence_nr++; }
 
+void (*anomaly_on_record)(Node& n) = nullptr;
+void (*anomaly_on_error)(Node& n) = nullptr;
+
 void release_node(NodePtr n) {
   if (!n) return;
   if (t_release_stack) {  // already draining: defer, so the C++ stack stays flat
@@ -163,6 +166,26 @@ Tensor shape_grad(const Node& n, size_t i, Tensor g) {
   }
   if (g->dtype() != want.dtype) g = ag::to(g, want.dtype, want.device, false);
   return g;
+}
+
+// Anomaly mode: a failing backward reports its forward traceback; with
+// check_nan a NaN in a result is an error.
+std::vector<Tensor> apply_checked(Node& n, std::vector<Tensor>& grads) {
+  try {
+    std::vector<Tensor> outs = n.apply(grads);
+    if (anomaly_check_nan())
+      for (size_t i = 0; i < outs.size(); ++i) {
+        const Tensor& g = outs[i];
+        if (!g || !is_floating(g->dtype())) continue;
+        Tensor nan = ops::any(ops::unary(UnaryOp::IsNan, g, g->dtype()), std::nullopt, false);
+        MT_CHECK(ops::item(nan).to_double() == 0, "Function '", n.name(),
+                 "' returned nan values in its ", i, "th output.");
+      }
+    return outs;
+  } catch (...) {
+    if (anomaly_on_error) anomaly_on_error(n);
+    throw;
+  }
 }
 
 void accumulate_into(std::vector<Tensor>& buf, uint32_t slot, Tensor g) {
@@ -299,13 +322,16 @@ std::vector<Tensor> run_backward(const BackwardArgs& a) {
     bool run = !capture || needed[n];
     std::vector<Tensor> outs;
     if (run) {
-      for (size_t k = 0; k < grads.size(); ++k)
-        if (!grads[k]) grads[k] = zeros_for(n->outputs[k]);
+      if (n->materialize_grads())
+        for (size_t k = 0; k < grads.size(); ++k)
+          if (!grads[k]) grads[k] = zeros_for(n->outputs[k]);
       for (auto& [slot, hook] : n->pre_hooks) {
+        if (!grads[slot]) continue;
         Tensor r = hook->call(grads[slot]);
         if (r) grads[slot] = r;
       }
       for (auto& [slot, t] : n->retained) {
+        if (!grads[slot]) continue;
         Meta& m = meta(t);
         if (!m.grad)
           m.grad = grad_enabled() ? grads[slot] : ops::clone(grads[slot]);
@@ -325,7 +351,7 @@ std::vector<Tensor> run_backward(const BackwardArgs& a) {
       // autograd.grad never touches .grad: sinks only capture.
       if (!a.accumulate && n->is_accumulate_grad()) run = false;
       if (run) {
-        outs = n->apply(grads);
+        outs = anomaly_enabled() ? apply_checked(*n, grads) : n->apply(grads);
         if (!a.keep_graph) n->release_variables();
       }
     }

@@ -43,12 +43,17 @@ const char* kBackwardTwice =
     "calling backward.";
 }  // namespace
 
+void throw_backward_twice() { MT_THROW(RuntimeError, kBackwardTwice); }
+
 Tensor FnNode::saved_at(size_t k) {
   MT_CHECK(!released && k < saved.size(), kBackwardTwice);
-  SavedTensor& s = saved[k];
-  MT_CHECK(s.data, "internal error: ", name_, " did not save tensor ", k);
+  MT_CHECK(saved[k].data, "internal error: ", name_, " did not save tensor ", k);
+  return unpack_saved(*this, saved[k]);
+}
+
+Tensor unpack_saved(Node& self, const SavedTensor& s) {
   if (s.data->version() != s.version) {
-    Node* owner = s.is_output ? this : grad_fn_of(s.data.get());
+    Node* owner = s.is_output ? &self : grad_fn_of(s.data.get());
     uint32_t nr =
         s.is_output ? s.output_nr : (meta_if(s.data.get()) ? meta_if(s.data.get())->output_nr : 0);
     std::string which;
@@ -67,7 +72,7 @@ Tensor FnNode::saved_at(size_t k) {
   Tensor t = ops::alias(s.data);
   Meta& m = meta(t.get());
   m.requires_grad = true;
-  m.grad_fn = NodePtr(this);
+  m.grad_fn = NodePtr(&self);
   m.output_nr = s.output_nr;
   return t;
 }
@@ -104,6 +109,7 @@ void save(FnNode& n, const Tensor& t, bool is_output) {
 
 const Tensor& set_history(const Tensor& out, FnNode& n) {
   n.outputs.push_back({out->sizes(), out->dtype(), out->device()});
+  if (anomaly_enabled() && n.outputs.size() == 1 && anomaly_on_record) anomaly_on_record(n);
   if (!is_floating(out->dtype())) return out;
   Meta& m = meta(out.get());
   if (m.grad_fn && m.retains_grad) {  // in place on a tensor that retained its grad

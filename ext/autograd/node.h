@@ -65,6 +65,9 @@ struct Node : RefCounted {
   // Frees saved tensors (after backward without retain_graph).
   virtual void release_variables() {}
   virtual bool is_accumulate_grad() const { return false; }
+  // Whether missing output gradients reach apply as zeros (true) or null
+  // (a custom Function after ctx.set_materialize_grads(False)).
+  virtual bool materialize_grads() const { return true; }
 
   std::vector<Edge> next;
   std::vector<InputMeta> inputs;   // one per next edge
@@ -88,6 +91,7 @@ struct Meta : AutogradMeta {
   std::vector<Ptr<TensorHook>> hooks;  // leaf hooks, run by the sink
   std::vector<Ptr<PostAccumulateHook>> post_hooks;
   TensorImpl* owner = nullptr;  // the tensor this meta belongs to (non-owning)
+  bool inference = false;       // made in inference mode (Tensor.is_inference())
 };
 
 // The sink of a leaf that requires grad: adds incoming gradients into .grad.
@@ -115,6 +119,22 @@ inline bool is_leaf(const TensorImpl* t) { return grad_fn_of(t) == nullptr; }
 Edge gradient_edge(TensorImpl* t);
 // Drops a reference to a node without recursing down a long chain.
 void release_node(NodePtr n);
+
+// Anomaly mode (autograd.set_detect_anomaly), process-wide as in PyTorch:
+// nodes record the forward traceback; backward checks results for NaN
+// (check_nan) and reports the forward traceback of a failing node.
+bool anomaly_enabled();
+bool anomaly_check_nan();
+void set_anomaly_enabled(bool enabled, bool check_nan);
+// The glue installs these. on_record runs when a
+// node gets its first output (it stores the forward traceback); on_error runs
+// when the node's backward fails (it warns with that traceback).
+extern void (*anomaly_on_record)(Node& n);
+extern void (*anomaly_on_error)(Node& n);
+// The value of a saved tensor after the version check (the formula's view of
+// it; a saved output carries `owner` as its history under create_graph).
+Tensor unpack_saved(Node& owner, const SavedTensor& s);
+[[noreturn]] void throw_backward_twice();
 
 // Thread-local creation counter for Node::seq.
 uint64_t next_sequence_nr();

@@ -125,12 +125,20 @@ PyObject* N_next_functions(PyObject* self, void*) {
   MT_END(nullptr)
 }
 
-PyObject* N_metadata(PyObject* self, void*) {
-  ag::Node* n = reinterpret_cast<PyNode*>(self)->node;
+}  // namespace
+
+// New reference to node n's metadata dict (created on first use).
+PyObject* node_metadata(ag::Node* n) {
   if (!n->py_state) n->py_state = make<NodeState>();
   auto* st = static_cast<NodeState*>(n->py_state.get());
   if (!st->metadata && !(st->metadata = PyDict_New())) return nullptr;
   return Py_NewRef(st->metadata);
+}
+
+namespace {
+
+PyObject* N_metadata(PyObject* self, void*) {
+  return node_metadata(reinterpret_cast<PyNode*>(self)->node);
 }
 
 PyObject* N_variable(PyObject* self, void*) {

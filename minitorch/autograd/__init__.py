@@ -1,88 +1,28 @@
-"""Reverse-mode autograd: grad mode (thread-local, as in PyTorch), backward, grad.
+"""Reverse-mode autograd: grad mode (thread-local, as in PyTorch), backward, grad,
+custom Functions (function.py), autograd.functional (functional.py).
 
 The graph and the engine are C++ (ext/autograd, docs/autograd.md); this module
 is the thin Python API over ``_C._run_backward``.
 """
 
-import functools
 import weakref
 
-from . import _C
-
-
-class _GradMode:
-    """Base of the grad-mode context managers; also usable as decorators,
-    with or without parentheses (``@no_grad()`` and ``@no_grad``)."""
-
-    _target = True
-
-    def __new__(cls, orig_func=None):
-        if orig_func is None:
-            return super().__new__(cls)
-        if not callable(orig_func):
-            raise TypeError(f"{cls.__name__}() takes no arguments, got {type(orig_func).__name__}")
-        return cls()(orig_func)  # used bare as a decorator
-
-    def __enter__(self):
-        self._prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(self._target)
-        return self
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self._prev)
-        return False
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class no_grad(_GradMode):
-    """Disables gradient recording inside the block (or decorated function)."""
-
-    _target = False
-
-
-class enable_grad(_GradMode):
-    """Enables gradient recording inside the block (or decorated function)."""
-
-    _target = True
-
-
-class set_grad_enabled(_GradMode):
-    """Sets grad mode to ``mode``; as a plain call it takes effect immediately."""
-
-    def __new__(cls, mode):
-        if not isinstance(mode, bool):
-            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
-                            f"not {type(mode).__name__}")
-        return object.__new__(cls)
-
-    def __init__(self, mode):
-        self._prev = _C.is_grad_enabled()
-        self._target = bool(mode)
-        _C._set_grad_enabled(self._target)
-
-    def __enter__(self):
-        return self
-
-    def __call__(self, fn):
-        mode = self._target
-        _C._set_grad_enabled(self._prev)
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-is_grad_enabled = _C.is_grad_enabled
+from .. import _C
+from .anomaly_mode import (  # noqa: F401
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
+from .grad_mode import (  # noqa: F401
+    _GradMode,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 
 def _as_tuple(x, what):
@@ -300,3 +240,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol,
                      rtol=rtol, raise_exception=raise_exception)
+
+
+from . import functional  # noqa: E402,F401
+from .function import Function, FunctionCtx, once_differentiable  # noqa: E402,F401
