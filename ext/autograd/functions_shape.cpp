@@ -265,7 +265,15 @@ ops::BasicIndex basic_index(const Tensor& self, const ops::IndexItem* items, int
   int ints = 0, slices = 0;
   for (int64_t k = 0; k < n; ++k) {
     ops::IndexItem it = items[k];
-    if (it.kind == ops::IndexItem::Kind::Tensor) it = ops::IndexItem{};  // a whole dim
+    if (it.kind == ops::IndexItem::Kind::Tensor) {
+      // Whole dims (a k-d bool/uint8 mask covers k), applied later by ops::index.
+      DType dt = it.tensor->dtype();
+      int64_t dims = dt == DType::Bool || dt == DType::UInt8 ? it.tensor->dim() : 1;
+      ops::IndexItem whole;
+      whole.kind = ops::IndexItem::Kind::Slice;
+      for (int64_t j = 0; j < dims; ++j) node->items.push_back(whole);
+      continue;
+    }
     ints += it.kind == ops::IndexItem::Kind::Int;
     slices += it.kind == ops::IndexItem::Kind::Slice;
     node->items.push_back(std::move(it));

@@ -93,9 +93,12 @@ IndexItem classify(PyObject* o, Device device) {
   bad_index(o);
 }
 
-ops::BasicIndex apply_index(const Tensor& self, PyObject* index) {
+// keep: where __setitem__ wants the items (for autograd), or null.
+ops::BasicIndex apply_index(const Tensor& self, PyObject* index,
+                            std::vector<IndexItem>* keep = nullptr) {
   if (!sequence_as_tuple(index)) {
     IndexItem single = classify(index, self->device());  // the common case: no allocation
+    if (keep) keep->push_back(single);
     return ag::basic_index(self, &single, 1);
   }
   py::Ref seq = py::check(PySequence_Fast(index, ""));
@@ -104,6 +107,7 @@ ops::BasicIndex apply_index(const Tensor& self, PyObject* index) {
   items.reserve(n);
   for (Py_ssize_t i = 0; i < n; ++i)
     items.push_back(classify(PySequence_Fast_GET_ITEM(seq.get(), i), self->device()));
+  if (keep) *keep = items;
   return ag::basic_index(self, items.data(), n);
 }
 
@@ -134,14 +138,17 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
     return -1;
   }
   Tensor s(impl_of(self));
-  ops::BasicIndex r = apply_index(s, index);
+  // With autograd the write is recorded on self (CopySlices), so the items are kept.
+  std::vector<IndexItem> items;
+  bool grad = ag::grad_enabled();
+  ops::BasicIndex r = apply_index(s, index, grad ? &items : nullptr);
   const Tensor& dst = r.view;
   Scalar sv;
   Tensor v;
   if (is_tensor(value)) {
     v = Tensor(impl_of(value));
   } else if (to_scalar(value, &sv)) {
-    if (!r.has_adv) {
+    if (!r.has_adv && !(grad && s->requires_grad())) {
       ag::fill_(dst, sv);
       return 0;
     }
@@ -152,7 +159,9 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
   if (v->dtype() != dst->dtype() || v->device() != dst->device())
     v = ag::to(v, dst->dtype(), dst->device(), false);
   if (v->storage() == dst->storage()) v = ag::clone(v);  // reading what the write overwrites
-  if (r.has_adv) {
+  if (grad && (s->requires_grad() || v->requires_grad())) {
+    ag::setitem_(s, items, r, strip_leading_ones(v, r.has_adv ? 0 : dst->dim()));
+  } else if (r.has_adv) {
     // The value's rank is checked against the indexing result inside index_put_.
     ag::index_put_(dst, r.adv, strip_leading_ones(v, 0), false);
   } else {
