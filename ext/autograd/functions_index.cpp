@@ -172,8 +172,8 @@ std::vector<Tensor> masked_scatter_backward(FnNode& n, std::vector<Tensor>& g) {
     Tensor sel = ag::masked_select(g[0], mask);
     int64_t total = numel_of(n.inputs[1].sizes);
     if (sel->numel() < total) {
-      Tensor rest = ops::full(Dims{total - sel->numel()}, Scalar::from_int(0), sel->dtype(),
-                              sel->device());
+      Tensor rest =
+          ops::full(Dims{total - sel->numel()}, Scalar::from_int(0), sel->dtype(), sel->device());
       sel = ag::cat({sel, rest}, 0);
     }
     r[1] = ag::reshape(sel, n.inputs[1].sizes);
@@ -259,30 +259,34 @@ void setitem_(const Tensor& self, const std::vector<ops::IndexItem>& items,
       ops::copy_(r.view, value);
   };
   if (!should_record(self.get(), value.get())) return write();
-  bool view_part = false;  // PyTorch writes through a view (CopySlices)
-  for (const auto& it : items) view_part = view_part || it.kind != ops::IndexItem::Kind::Tensor;
+  // PyTorch writes through a view (CopySlices) unless the basic part leaves
+  // self whole (only tensors, `...` and full slices).
+  const TensorImpl& v = *r.view;
+  bool view_part =
+      v.sizes() != self->sizes() || v.strides() != self->strides() || v.offset() != self->offset();
+  const char* name = view_part   ? "torch::autograd::CopySlices"
+                     : r.has_adv ? "IndexPutBackward0"
+                                 : "torch::autograd::CopyBackwards";
   if (view_part && grad_enabled() && self->requires_grad() && is_leaf(self.get()))
     MT_THROW(RuntimeError,
              "a view of a leaf Variable that requires grad is being used in an in-place "
              "operation.");
-  record_inplace(
-      view_part ? "CopySlices" : "IndexPutBackward0", setitem_backward, self,
-      {self.get(), value.get()}, write, [&](FnNode& n) {
-        n.i[0] = r.has_adv;
-        for (const auto& it : items) {
-          if (it.kind != ops::IndexItem::Kind::Tensor) {
-            n.items.push_back(it);
-            continue;
-          }
-          // A tensor item covers whole dims of the view (a k-d mask covers k).
-          DType dt = it.tensor->dtype();
-          int64_t k = dt == DType::Bool || dt == DType::UInt8 ? it.tensor->dim() : 1;
-          ops::IndexItem whole;
-          whole.kind = ops::IndexItem::Kind::Slice;
-          for (int64_t j = 0; j < k; ++j) n.items.push_back(whole);
-        }
-        if (r.has_adv) save_indices(n, r.adv);
-      });
+  record_inplace(name, setitem_backward, self, {self.get(), value.get()}, write, [&](FnNode& n) {
+    n.i[0] = r.has_adv;
+    for (const auto& it : items) {
+      if (it.kind != ops::IndexItem::Kind::Tensor) {
+        n.items.push_back(it);
+        continue;
+      }
+      // A tensor item covers whole dims of the view (a k-d mask covers k).
+      DType dt = it.tensor->dtype();
+      int64_t k = dt == DType::Bool || dt == DType::UInt8 ? it.tensor->dim() : 1;
+      ops::IndexItem whole;
+      whole.kind = ops::IndexItem::Kind::Slice;
+      for (int64_t j = 0; j < k; ++j) n.items.push_back(whole);
+    }
+    if (r.has_adv) save_indices(n, r.adv);
+  });
 }
 
 // ---- scatter, index_*, masked_*, take ----
@@ -293,7 +297,9 @@ void scatter_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor
   bool add = op == ops::ScatterOp::Add;
   bool assign = op == ops::ScatterOp::Assign;
   record_inplace(
-      add ? "ScatterAddBackward0" : assign ? "ScatterBackward0" : "NotImplemented",
+      add      ? "ScatterAddBackward0"
+      : assign ? "ScatterBackward0"
+               : "NotImplemented",
       add || assign ? scatter_backward : not_implemented_backward, self, {self.get(), src.get()},
       [&] { ops::scatter_(self, dim, index, src, op); },
       [&](FnNode& n) {
@@ -418,8 +424,7 @@ ops::ValuesIndices sort(const Tensor& self, int64_t dim, bool descending) {
 
 ops::ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted) {
   if (!should_record(self.get())) return ops::topk(self, k, dim, largest, sorted);
-  return record_values("TopkBackward0", self, dim, false,
-                       ops::topk(self, k, dim, largest, sorted));
+  return record_values("TopkBackward0", self, dim, false, ops::topk(self, k, dim, largest, sorted));
 }
 
 ops::ValuesIndices kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim) {

@@ -56,9 +56,13 @@ std::vector<Tensor> unsqueeze_backward(FnNode& n, std::vector<Tensor>& g) {
 }
 
 std::vector<Tensor> basic_index_backward(FnNode& n, std::vector<Tensor>& g) {
-  return {scatter_into_zeros(n.inputs[0], g[0], [&](const Tensor& z) {
-    return ops::basic_index(z, n.items.data(), static_cast<int64_t>(n.items.size())).view;
-  })};
+  // An alias (only whole dims and new unit dims): the same elements.
+  if (n.name_[0] == 'A') return {ag::reshape(g[0], n.inputs[0].sizes)};
+  // zeros with g written into the view, recorded (CopySlices) under create_graph.
+  Tensor z = zeros_of(n.inputs[0]);
+  ag::setitem_(z, n.items,
+               ops::basic_index(z, n.items.data(), static_cast<int64_t>(n.items.size())), g[0]);
+  return {z};
 }
 
 // cat: each input's slice of g along the dim (i[0]); d0 = the input sizes along it.
@@ -130,7 +134,8 @@ void copy_(const Tensor& dst, const Tensor& src) {
   bool record = should_record(dst.get(), src.get());
   if (!record) return ops::copy_(dst, src);
   check_inplace(dst.get());
-  Ptr<FnNode> n = make_node("CopyBackwards", copy_backward, {dst.get(), src.get()});
+  Ptr<FnNode> n =
+      make_node("torch::autograd::CopyBackwards", copy_backward, {dst.get(), src.get()});
   ops::copy_(dst, src);
   if (is_floating(dst->dtype())) set_history(dst, *n);
 }

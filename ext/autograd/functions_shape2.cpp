@@ -146,8 +146,8 @@ std::vector<Tensor> repeat_interleave_backward(FnNode& n, std::vector<Tensor>& g
 std::vector<Tensor> repeat_interleave_t_backward(FnNode& n, std::vector<Tensor>& g) {
   const InputMeta& m = n.inputs[0];
   Dims flat_sizes{numel_of(m.sizes)};
-  Tensor z = n.i[0] < 0 ? ops::full(flat_sizes, Scalar::from_int(0), m.dtype, m.device)
-                        : zeros_of(m);
+  Tensor z =
+      n.i[0] < 0 ? ops::full(flat_sizes, Scalar::from_int(0), m.dtype, m.device) : zeros_of(m);
   ag::index_add_(z, n.i[0] < 0 ? 0 : n.i[0], n.saved_at(0), g[0], Scalar::from_int(1));
   return {ag::reshape(z, m.sizes)};
 }
@@ -441,8 +441,7 @@ void squeeze_(const Tensor& self, std::optional<int64_t> dim) {
 
 void squeeze_dims_(const Tensor& self, const Dims& dims) {
   record_meta_(
-      "SqueezeBackward5", reshape_backward, self, [&] { ops::squeeze_dims_(self, dims); },
-      no_fill);
+      "SqueezeBackward5", reshape_backward, self, [&] { ops::squeeze_dims_(self, dims); }, no_fill);
 }
 
 void unsqueeze_(const Tensor& self, int64_t dim) {

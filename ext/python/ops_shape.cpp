@@ -528,7 +528,9 @@ PyObject* T_squeeze_(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) 
   PyObject* a[1];
   parse_args({"squeeze_", names, 1, 0}, args, nargs, kw, a);
   Tensor t(impl_of(self));
-  if (present(a[0]))
+  if (present(a[0]) && PyLong_Check(a[0]) && !PyBool_Check(a[0]))
+    ag::squeeze_(t, int_arg(a[0], "dim"));  // SqueezeBackward4, as PyTorch names it
+  else if (present(a[0]))
     ag::squeeze_dims_(t, dims_arg(a[0], "dim"));
   else
     ag::squeeze_(t, std::nullopt);
