@@ -401,6 +401,30 @@ def test_broadcast_tensors_same_shape_returns_the_input():
     assert b.grad_fn.name() == bt.grad_fn.name()
 
 
+@pytest.mark.parametrize("expr", ["x.masked_fill(M, y[1, 2])", "(x * 1).masked_fill_(M[0], y[0, 0])",
+                                  "x.masked_fill(M, y[1, 2].detach())"])
+def test_masked_fill_with_a_tensor_value(expr):
+    torch = oracle.torch()
+    x = mt.from_numpy(X0.copy()).requires_grad_()
+    y = mt.from_numpy(Y0.copy()).requires_grad_()
+    if "detach" not in expr:  # a detached value reads y's storage: no gradient, but it moves
+        assert gradcheck(lambda a, b: run_expr(expr, a, b), (x, y))
+
+    def run(lib, make):
+        x, y = make(X0), make(Y0)
+        out = run_expr(expr, x, y, lib)
+        (out * lib.tensor(np.arange(20.0).reshape(4, 5))).sum().backward()
+        return out.grad_fn.name(), [None if t.grad is None else t.grad.numpy() for t in (x, y)]
+
+    mine = run(mt, lambda v: mt.from_numpy(v.copy()).requires_grad_())
+    theirs = run(torch, lambda v: torch.tensor(v, requires_grad=True))
+    assert mine[0] == theirs[0]
+    for m, t in zip(mine[1], theirs[1]):
+        assert (m is None) == (t is None)
+        if m is not None:
+            np.testing.assert_allclose(m, t, rtol=1e-12, atol=0)
+
+
 def test_scatter_multiply_backward_is_not_implemented():
     x = mt.from_numpy(X0.copy()).requires_grad_()
     y = mt.from_numpy(Y0.copy())

@@ -106,6 +106,9 @@ void index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tens
 void index_copy_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source);
 void index_fill_(const Tensor& self, int64_t dim, const Tensor& index, Scalar value);
 void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value);
+// masked_fill with a 0-d value tensor that may require grad (MaskedFillBackward1).
+void masked_fill_(const Tensor& self, const Tensor& mask, const Tensor& value);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
 void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source);
 Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& source);
 Tensor masked_select(const Tensor& self, const Tensor& mask);

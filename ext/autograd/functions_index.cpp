@@ -164,6 +164,16 @@ std::vector<Tensor> masked_fill_backward(FnNode& n, std::vector<Tensor>& g) {
   return {zero_where(n.saved_at(0), g[0])};
 }
 
+// masked_fill with a 0-d value tensor: it gets the sum of g where the mask holds.
+std::vector<Tensor> masked_fill_value_backward(FnNode& n, std::vector<Tensor>& g) {
+  Tensor mask = n.saved_at(0);
+  std::vector<Tensor> r(2);
+  if (n.needs(0)) r[0] = zero_where(mask, g[0]);
+  if (n.needs(1))
+    r[1] = ag::sum(keep_where(mask, g[0]), std::nullopt, false, std::nullopt);
+  return r;
+}
+
 std::vector<Tensor> masked_scatter_backward(FnNode& n, std::vector<Tensor>& g) {
   Tensor mask = n.saved_at(0);
   std::vector<Tensor> r(2);
@@ -365,6 +375,25 @@ void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value) {
   record_inplace(
       "MaskedFillBackward0", masked_fill_backward, self, {self.get()},
       [&] { ops::masked_fill_(self, mask, value); }, [&](FnNode& n) { save(n, mask); });
+}
+
+void masked_fill_(const Tensor& self, const Tensor& mask, const Tensor& value) {
+  Scalar v = ops::item(value);
+  if (!should_record(self.get(), value.get())) return ops::masked_fill_(self, mask, v);
+  record_inplace(
+      "MaskedFillBackward1", masked_fill_value_backward, self, {self.get(), value.get()},
+      [&] { ops::masked_fill_(self, mask, v); }, [&](FnNode& n) { save(n, mask); });
+}
+
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) {
+  Scalar v = ops::item(value);
+  if (!should_record(self.get(), value.get())) return ops::masked_fill(self, mask, v);
+  Ptr<FnNode> n =
+      make_node("MaskedFillBackward1", masked_fill_value_backward, {self.get(), value.get()});
+  save(*n, mask);
+  Tensor r = ops::masked_fill(self, mask, v);
+  set_history(r, *n);
+  return r;
 }
 
 void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source) {
