@@ -180,6 +180,9 @@ GRADGRAD = [
     "(x ** 2).tril().triu(-1).diag_embed()",
     "(x ** 2).unbind(0)[1] * (x ** 2).split(2)[1]",
     "(x ** 2).repeat_interleave(2, 0)",
+    "(x ** 2)[1:, ::2] * x[1:, ::2]",
+    "x[0] ** 3",
+    "x.diagonal(1) ** 2 + (x ** 2).as_strided((2, 2), (1, 2)).sum()",
 ]
 
 
@@ -252,6 +255,16 @@ def test_setitem_gradcheck_and_torch(stmt, base):
         assert (m is None) == (t is None)
         if m is not None:
             np.testing.assert_allclose(m, t, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("stmt,base", [("z[1:] = y * x[1:]", "copy"),
+                                       ("z[L.tensor([0, 3])] = y[:2] ** 2", "zeros"),
+                                       ("z[1:, L.tensor([0, 2])] = y[:, :2] * x[1:, :2]", "copy")])
+def test_setitem_gradgradcheck(stmt, base):
+    x = mt.from_numpy(X0.copy()).requires_grad_()
+    y = mt.from_numpy(Y0.copy()).requires_grad_()
+    f = setitem_fn(stmt, base)
+    assert gradgradcheck(lambda a, b: f(a, b) ** 2, (x, y))
 
 
 def test_setitem_slice_gives_the_value_a_gradient():

@@ -59,9 +59,31 @@ std::vector<Tensor> triu_backward(FnNode& n, std::vector<Tensor>& g) {
 }
 
 // diagonal / diag of a matrix: i[0..2] = offset, dim1, dim2.
+// g (..., L) is put at rows/cols of zeros laid out (others..., dim1, dim2),
+// then permuted back: index_put_ keeps it differentiable.
 std::vector<Tensor> diagonal_backward(FnNode& n, std::vector<Tensor>& g) {
-  return {into_zeros(n.inputs[0], g[0],
-                     [&](const Tensor& z) { return ops::diagonal(z, n.i[0], n.i[1], n.i[2]); })};
+  const InputMeta& m = n.inputs[0];
+  int64_t nd = m.sizes.size(), off = n.i[0], d1 = n.i[1], d2 = n.i[2];
+  Dims order, sizes;
+  for (int64_t d = 0; d < nd; ++d)
+    if (d != d1 && d != d2) order.push_back(d);
+  order.push_back(d1);
+  order.push_back(d2);
+  for (int64_t d : order) sizes.push_back(m.sizes[d]);
+  Tensor z = ops::full(sizes, Scalar::from_int(0), m.dtype, m.device);
+  int64_t len = g[0]->size(-1);
+  std::vector<int64_t> rows(len), cols(len);
+  for (int64_t k = 0; k < len; ++k) {
+    rows[k] = k + std::max<int64_t>(-off, 0);
+    cols[k] = k + std::max<int64_t>(off, 0);
+  }
+  std::vector<Tensor> idx(nd - 2);
+  idx.push_back(ops::from_host_int64(rows, m.device));
+  idx.push_back(ops::from_host_int64(cols, m.device));
+  ag::index_put_(z, idx, g[0], false);
+  Dims inv(nd);
+  for (int64_t k = 0; k < nd; ++k) inv[order[k]] = k;
+  return {ag::permute(z, inv)};
 }
 std::vector<Tensor> diag_embed_backward(FnNode& n, std::vector<Tensor>& g) {
   return {ag::diagonal(g[0], n.i[0], n.i[1], n.i[2])};

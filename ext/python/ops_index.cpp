@@ -163,8 +163,8 @@ PyObject* F_masked_fill(Args args, Py_ssize_t nargs, PyObject* kw) {
   parse_args({fname, names, 3, 3}, args, nargs, kw, a);
   Tensor self = input_arg(a[0]), mask = unwrap(a[1], "mask");
   Scalar v = value_arg(a[2], fname);
-  if (is_tensor(a[2]) && impl_of(a[2])->requires_grad() && ag::grad_enabled()) {
-    Tensor vt(impl_of(a[2]));  // the value gets a gradient (MaskedFillBackward1)
+  if (is_tensor(a[2]) && ag::grad_enabled()) {
+    Tensor vt(impl_of(a[2]));  // a value tensor: MaskedFillBackward1, it may get a gradient
     if (!InPlace) return wrap(ag::masked_fill(self, mask, vt));
     ag::masked_fill_(self, mask, vt);
     return Py_NewRef(a[0]);
