@@ -169,8 +169,7 @@ std::vector<Tensor> masked_fill_value_backward(FnNode& n, std::vector<Tensor>& g
   Tensor mask = n.saved_at(0);
   std::vector<Tensor> r(2);
   if (n.needs(0)) r[0] = zero_where(mask, g[0]);
-  if (n.needs(1))
-    r[1] = ag::sum(keep_where(mask, g[0]), std::nullopt, false, std::nullopt);
+  if (n.needs(1)) r[1] = ag::sum(keep_where(mask, g[0]), std::nullopt, false, std::nullopt);
   return r;
 }
 
