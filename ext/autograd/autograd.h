@@ -87,6 +87,67 @@ Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha,
              const Tensor& out = {});
 
+// ---- agindex ----
+// Advanced indexing, scatter/index_*/masked_*/take, sort values
+// (functions_index.cpp).
+Tensor index(const Tensor& self, const std::vector<Tensor>& indices);
+void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values,
+                bool accumulate);
+// x[items] = value, after basic_index gave r (value already converted to x's
+// dtype): records CopySlices (IndexPutBackward0 for tensor-only items) on self.
+void setitem_(const Tensor& self, const std::vector<ops::IndexItem>& items,
+              const ops::BasicIndex& r, const Tensor& value);
+void scatter_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+              ops::ScatterOp op);
+void scatter_value_(const Tensor& self, int64_t dim, const Tensor& index, Scalar value,
+                    ops::ScatterOp op);
+void index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source,
+                Scalar alpha);
+void index_copy_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source);
+void index_fill_(const Tensor& self, int64_t dim, const Tensor& index, Scalar value);
+void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value);
+// masked_fill with a 0-d value tensor that may require grad (MaskedFillBackward1).
+void masked_fill_(const Tensor& self, const Tensor& mask, const Tensor& value);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
+void masked_scatter_(const Tensor& self, const Tensor& mask, const Tensor& source);
+Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& source);
+Tensor masked_select(const Tensor& self, const Tensor& mask);
+Tensor take(const Tensor& self, const Tensor& index);
+ops::ValuesIndices sort(const Tensor& self, int64_t dim, bool descending);
+ops::ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted);
+ops::ValuesIndices kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim);
+// Reordering, repeating, triangles, diagonals, splits, in-place metadata
+// changes (functions_shape2.cpp).
+Tensor flip(const Tensor& t, const Dims& dims);
+Tensor roll(const Tensor& t, const Dims& shifts, const Dims& dims);
+Tensor rot90(const Tensor& t, int64_t k, const Dims& dims);
+Tensor repeat(const Tensor& t, const Dims& repeats);
+Tensor tile(const Tensor& t, const Dims& reps);
+Tensor repeat_interleave(const Tensor& t, int64_t repeats, std::optional<int64_t> dim);
+Tensor repeat_interleave(const Tensor& t, const Tensor& repeats, std::optional<int64_t> dim);
+Tensor movedim(const Tensor& t, const Dims& source, const Dims& destination);
+Tensor tril(const Tensor& t, int64_t diagonal);
+Tensor triu(const Tensor& t, int64_t diagonal);
+void tril_(const Tensor& t, int64_t diagonal);
+void triu_(const Tensor& t, int64_t diagonal);
+Tensor diag(const Tensor& t, int64_t diagonal);
+Tensor diag_embed(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2);
+Tensor diagonal(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2);
+std::vector<Tensor> unbind(const Tensor& t, int64_t dim);
+std::vector<Tensor> split(const Tensor& t, int64_t split_size, int64_t dim);
+std::vector<Tensor> split_with_sizes(const Tensor& t, const Dims& sizes, int64_t dim);
+std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t dim);
+std::vector<Tensor> tensor_split(const Tensor& t, int64_t sections, int64_t dim);
+std::vector<Tensor> tensor_split_indices(const Tensor& t, const Dims& indices, int64_t dim);
+std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& ts);
+Tensor as_strided(const Tensor& t, const Dims& sizes, const Dims& strides,
+                  std::optional<int64_t> offset);
+void squeeze_(const Tensor& self, std::optional<int64_t> dim);
+void squeeze_dims_(const Tensor& self, const Dims& dims);
+void unsqueeze_(const Tensor& self, int64_t dim);
+void transpose_(const Tensor& self, int64_t d0, int64_t d1);
+void t_(const Tensor& self);
+
 // Everything else passes through to ops:: for now: see the file comment. Qualified lookup (ag::add)
 // finds a function declared in ag itself before it follows this directive,
 // so defining ag::add later overrides the pass-through with no other change.

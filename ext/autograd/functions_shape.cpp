@@ -56,9 +56,13 @@ std::vector<Tensor> unsqueeze_backward(FnNode& n, std::vector<Tensor>& g) {
 }
 
 std::vector<Tensor> basic_index_backward(FnNode& n, std::vector<Tensor>& g) {
-  return {scatter_into_zeros(n.inputs[0], g[0], [&](const Tensor& z) {
-    return ops::basic_index(z, n.items.data(), static_cast<int64_t>(n.items.size())).view;
-  })};
+  // An alias (only whole dims and new unit dims): the same elements.
+  if (n.name_[0] == 'A') return {ag::reshape(g[0], n.inputs[0].sizes)};
+  // zeros with g written into the view, recorded (CopySlices) under create_graph.
+  Tensor z = zeros_of(n.inputs[0]);
+  ag::setitem_(z, n.items,
+               ops::basic_index(z, n.items.data(), static_cast<int64_t>(n.items.size())), g[0]);
+  return {z};
 }
 
 // cat: each input's slice of g along the dim (i[0]); d0 = the input sizes along it.
@@ -130,7 +134,8 @@ void copy_(const Tensor& dst, const Tensor& src) {
   bool record = should_record(dst.get(), src.get());
   if (!record) return ops::copy_(dst, src);
   check_inplace(dst.get());
-  Ptr<FnNode> n = make_node("CopyBackwards", copy_backward, {dst.get(), src.get()});
+  Ptr<FnNode> n =
+      make_node("torch::autograd::CopyBackwards", copy_backward, {dst.get(), src.get()});
   ops::copy_(dst, src);
   if (is_floating(dst->dtype())) set_history(dst, *n);
 }
@@ -265,7 +270,15 @@ ops::BasicIndex basic_index(const Tensor& self, const ops::IndexItem* items, int
   int ints = 0, slices = 0;
   for (int64_t k = 0; k < n; ++k) {
     ops::IndexItem it = items[k];
-    if (it.kind == ops::IndexItem::Kind::Tensor) it = ops::IndexItem{};  // a whole dim
+    if (it.kind == ops::IndexItem::Kind::Tensor) {
+      // Whole dims (a k-d bool/uint8 mask covers k), applied later by ops::index.
+      DType dt = it.tensor->dtype();
+      int64_t dims = dt == DType::Bool || dt == DType::UInt8 ? it.tensor->dim() : 1;
+      ops::IndexItem whole;
+      whole.kind = ops::IndexItem::Kind::Slice;
+      for (int64_t j = 0; j < dims; ++j) node->items.push_back(whole);
+      continue;
+    }
     ints += it.kind == ops::IndexItem::Kind::Int;
     slices += it.kind == ops::IndexItem::Kind::Slice;
     node->items.push_back(std::move(it));
