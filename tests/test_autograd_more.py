@@ -96,6 +96,8 @@ CASES = [
      lambda: [leaf(2, 3, 4), leaf(4, 5)], True),
     ("einsum_ellipsis_broadcast", lambda a, b: mt.einsum("...ij,...jk->...ik", a, b),
      lambda: [leaf(1, 3, 4), leaf(2, 4, 5)], True),
+    ("einsum_ellipsis_both_summed", lambda a, b: mt.einsum("...ij,...jk->ik", a, b),
+     lambda: [leaf(2, 1, 3, 4), leaf(3, 4, 5)], True),
     ("einsum_ellipsis_summed", lambda a: mt.einsum("...ij->ij", a), lambda: [leaf(2, 3, 4)], True),
     ("einsum_diag", lambda a: mt.einsum("ii->i", a), lambda: [leaf(3, 3)], False),
     ("einsum_trace_outer", lambda a, b: mt.einsum("ii,k->k", a, b), lambda: [leaf(3, 3), leaf(2)],

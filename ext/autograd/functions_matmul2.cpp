@@ -238,7 +238,10 @@ std::vector<Tensor> einsum_backward(FnNode& base, std::vector<Tensor>& g) {
         eq += "," + term(e.in[j]);
         args.push_back(xs[j]);
       }
+    // The ellipsis dims can be produced when the output or another operand has them.
     bool out_ell = std::find(e.out.begin(), e.out.end(), -1) != e.out.end();
+    for (size_t j = 0; j < k_ops; ++j)
+      if (j != k) out_ell |= std::find(e.in[j].begin(), e.in[j].end(), -1) != e.in[j].end();
     std::vector<int> target;
     if (has_ell && out_ell) target.push_back(-1);
     target.insert(target.end(), present.begin(), present.end());
@@ -248,14 +251,19 @@ std::vector<Tensor> einsum_backward(FnNode& base, std::vector<Tensor>& g) {
     int64_t te = t->dim() - static_cast<int64_t>(present.size());
     Dims want = ell_sizes;
     for (int c : present) want.push_back(lsize[c]);
-    if (te < n_ell) {
-      Dims s = t->sizes();
-      for (int64_t q = te; q < n_ell; ++q) s.insert(0, 1);
-      t = ag::expand(ag::reshape(t, s), want);
-    } else if (t->sizes() != want) {
-      t = sum_to(t, want);
-      if (t->sizes() != want) t = ag::expand(t, want);
+    // Line t's ellipsis dims up with this operand's (right-aligned), summing
+    // the ones this operand broadcast and expanding the ones it alone had.
+    if (te > n_ell) {
+      Dims lead;
+      for (int64_t q = 0; q < te - n_ell; ++q) lead.push_back(q);
+      t = ag::sum(t, lead, false, std::nullopt);
     }
+    for (int64_t q = te; q < n_ell; ++q) t = ag::unsqueeze(t, 0);
+    Dims bdims;
+    for (int64_t q = 0; q < n_ell; ++q)
+      if (want[q] == 1 && t->sizes()[q] != 1) bdims.push_back(q);
+    if (!bdims.empty()) t = ag::sum(t, bdims, true, std::nullopt);
+    if (t->sizes() != want) t = ag::expand(t, want);
     // Labels summed only in this operand: the gradient is constant along them.
     for (int c : absent) {
       Dims s = t->sizes();

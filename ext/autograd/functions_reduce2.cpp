@@ -97,7 +97,7 @@ std::vector<Tensor> norm_backward(FnNode& n, std::vector<Tensor>& g) {
   const Dims& sizes = n.inputs[0].sizes;
   OptDims dim = dims_of(n);
   bool kd = keepdim_of(n);
-  if (p == 0) return {zeros_like(x)};
+  if (p == 0) return {Tensor()};  // no gradient at all (x.grad stays None), as PyTorch
   Tensor ge = expand_reduced(g[0], sizes, dim, kd);
   if (p == 1) return {mul(un(UnaryOp::Sign, x), ge)};
   Tensor ye = expand_reduced(y, sizes, dim, kd);
