@@ -148,7 +148,8 @@ std::vector<Tensor> cumprod_backward(FnNode& n, std::vector<Tensor>& g) {
   Tensor xt = ag::transpose(x, d, -1), gt = ag::transpose(g[0], d, -1);
   int64_t len = xt->sizes().back();
   Tensor c = ag::cumprod(rows_without_self(xt), -1, std::nullopt);  // [..., i, k]
-  Tensor upper = ops::triu(ops::full(Dims{len, len}, Scalar::from_int(1), DType::Bool, x->device()), 0);
+  Tensor upper =
+      ops::triu(ops::full(Dims{len, len}, Scalar::from_int(1), DType::Bool, x->device()), 0);
   Tensor terms = keep_where(upper, mul(c, ag::unsqueeze(gt, gt->dim() - 1)));
   Tensor r = ag::sum(terms, Dims{-1}, false, std::nullopt);
   return {ag::transpose(r, d, -1)};
@@ -225,8 +226,8 @@ Tensor nanmean(const Tensor& t, const OptDims& dim, bool keepdim, std::optional<
   no_out(out, "nanmean", record);
   if (!record || !is_floating(t->dtype())) return ops::nanmean(t, dim, keepdim, dtype, out);
   Tensor s = ag::nansum(t, dim, keepdim, dtype);
-  Tensor notnan = ops::unary(UnaryOp::LogicalNot, ops::unary(UnaryOp::IsNan, t, t->dtype()),
-                             t->dtype());
+  Tensor notnan =
+      ops::unary(UnaryOp::LogicalNot, ops::unary(UnaryOp::IsNan, t, t->dtype()), t->dtype());
   Tensor count = ops::sum(notnan, dim, keepdim, s->dtype());
   return div(s, count);
 }
