@@ -86,6 +86,41 @@ Tensor dot(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor outer(const Tensor& a, const Tensor& b, const Tensor& out = {});
 Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha,
              const Tensor& out = {});
+// ---- agmore ----
+// functions_reduce2.cpp
+Tensor prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype,
+            Tensor out = {});
+Tensor nansum(const Tensor& t, const ops::OptDims& dim, bool keepdim, std::optional<DType> dtype,
+              Tensor out = {});
+Tensor nanmean(const Tensor& t, const ops::OptDims& dim, bool keepdim, std::optional<DType> dtype,
+               Tensor out = {});
+Tensor vector_norm(const Tensor& t, double ord, const ops::OptDims& dim, bool keepdim,
+                   std::optional<DType> dtype, Tensor out = {});
+std::pair<Tensor, Tensor> var_mean(const Tensor& t, const ops::OptDims& dim, double correction,
+                                   bool keepdim);
+std::pair<Tensor, Tensor> std_mean(const Tensor& t, const ops::OptDims& dim, double correction,
+                                   bool keepdim);
+Tensor cumprod(const Tensor& t, int64_t dim, std::optional<DType> dtype, Tensor out = {});
+std::pair<Tensor, Tensor> cummax(const Tensor& t, int64_t dim, Tensor values = {},
+                                 Tensor indices = {});
+std::pair<Tensor, Tensor> cummin(const Tensor& t, int64_t dim, Tensor values = {},
+                                 Tensor indices = {});
+std::pair<Tensor, Tensor> aminmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim,
+                                  Tensor min_out = {}, Tensor max_out = {});
+// functions_matmul2.cpp
+Tensor vdot(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor inner(const Tensor& a, const Tensor& b, const Tensor& out = {});
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha,
+             const Tensor& out = {});
+Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha,
+               const Tensor& out = {});
+Tensor addmm_(const Tensor& self, const Tensor& m1, const Tensor& m2, Scalar beta, Scalar alpha);
+Tensor addmv_(const Tensor& self, const Tensor& mat, const Tensor& vec, Scalar beta, Scalar alpha);
+Tensor baddbmm_(const Tensor& self, const Tensor& b1, const Tensor& b2, Scalar beta, Scalar alpha);
+Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dims& dims_b,
+                 const Tensor& out = {});
+Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims, const Tensor& out = {});
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
 // ---- agindex ----
 // Advanced indexing, scatter/index_*/masked_*/take, sort values

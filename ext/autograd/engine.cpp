@@ -320,6 +320,9 @@ std::vector<Tensor> run_backward(const BackwardArgs& a) {
     std::vector<Tensor> grads = std::move(buffer_of(n));
     buffers.erase(n);
     bool run = !capture || needed[n];
+    // A leaf whose incoming gradient is undefined (a formula returned none,
+    // e.g. vector_norm with ord 0) is left alone, as PyTorch's AccumulateGrad.
+    if (run && !capture && n->is_accumulate_grad() && !grads.empty() && !grads[0]) run = false;
     std::vector<Tensor> outs;
     if (run) {
       if (n->materialize_grads())
