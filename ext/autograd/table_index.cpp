@@ -93,7 +93,7 @@ Result index_put(const OpDef&, OpArgs& a) {
 
 // masked_fill(input, mask, Tensor value) / (..., Scalar value)
 Result masked_fill(const OpDef& def, OpArgs& a) {
-  if (a.overload == 0 && ag::grad_enabled()) {
+  if (a.overload == 0 && ag::grad_enabled() && a.v[2].tensor && a.v[2].tensor->dim() == 0) {
     // A value tensor (0-d): MaskedFillBackward1, the value may get a gradient.
     Tensor vt = tensor_at(a, 2);
     if (a.out.inplace) {
