@@ -149,6 +149,31 @@ def _binop(method, s, key1, key2):
     return _p(getattr(s[key1], method), other)
 
 
+def _setup_leaves(n, third=False):
+    """Leaves a, b (keys mt/mt2, th/th2) of n float32 that require grad, and
+    with `third` an input x (mtx/thx) that does not."""
+    rng = np.random.default_rng(0)
+    vals = [rng.standard_normal(n, dtype=np.float32) for _ in range(3)]
+    s = {"mt": minitorch.from_numpy(vals[0].copy()).requires_grad_(),
+         "mt2": minitorch.from_numpy(vals[1].copy()).requires_grad_(),
+         "mtx": minitorch.from_numpy(vals[2])}
+    if torch is not None:
+        s["th"] = torch.from_numpy(vals[0].copy()).requires_grad_()
+        s["th2"] = torch.from_numpy(vals[1].copy()).requires_grad_()
+        s["thx"] = torch.from_numpy(vals[2])
+    return s
+
+
+def _mul_add_sum_backward(a, b):
+    (a * b + a).sum().backward()
+    return a.grad
+
+
+def _affine_sq_mean_backward(w, x, b):
+    ((w * x + b) ** 2).mean().backward()
+    return w.grad
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -233,6 +258,26 @@ CASES = [
          torch=lambda s: _p(s["th"].__matmul__, s["th2"]),
          numpy=lambda s: _p(s["np"].__matmul__, s["np2"])),
     # ---- end matmul ----
+    # ---- autograd (issue 8) ----
+    # Leaves require grad; the backward cases build the graph and run
+    # backward every call (gradients accumulate into .grad, in both libraries).
+    Case("a + b recorded, 3 float32 (requires_grad)", lambda: _setup_leaves(3),
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=None),
+    Case("(a*b + a).sum().backward(), 3 float32", lambda: _setup_leaves(3),
+         minitorch=lambda s: _p(_mul_add_sum_backward, s["mt"], s["mt2"]),
+         torch=lambda s: _p(_mul_add_sum_backward, s["th"], s["th2"]),
+         numpy=None),
+    Case("((w*x + b)**2).mean().backward(), 100 float32", lambda: _setup_leaves(100, third=True),
+         minitorch=lambda s: _p(_affine_sq_mean_backward, s["mt"], s["mtx"], s["mt2"]),
+         torch=lambda s: _p(_affine_sq_mean_backward, s["th"], s["thx"], s["th2"]),
+         numpy=None),
+    Case("((w*x + b)**2).mean().backward(), 1M float32", lambda: _setup_leaves(N1M, third=True),
+         minitorch=lambda s: _p(_affine_sq_mean_backward, s["mt"], s["mtx"], s["mt2"]),
+         torch=lambda s: _p(_affine_sq_mean_backward, s["th"], s["thx"], s["th2"]),
+         numpy=None),
+    # ---- end autograd ----
 ]
 
 

@@ -58,7 +58,13 @@ from ._creation import as_tensor, asarray  # noqa: F401
 from ._device import Size, device  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401
-from .autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from .autograd import (  # noqa: F401
+    enable_grad,
+    inference_mode,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
     for _name in _mod.__all__:

@@ -96,6 +96,27 @@ class Tensor(_C.TensorBase):
         memo[id(self)] = out
         return out
 
+    # ---- autograd (the graph and engine are C++: ext/autograd) ----
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Computes the gradient of this tensor with respect to the graph's leaves,
+        accumulating it into their ``.grad`` (see minitorch.autograd.backward)."""
+        from . import autograd
+
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        """Registers ``hook(grad)`` to run when this tensor's gradient is computed; it
+        may return a replacement gradient. Returns a handle with ``.remove()``."""
+        from .autograd import _HookHandle
+
+        return _HookHandle(self, self._register_hook(hook))
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Registers ``hook(tensor)`` to run after a leaf's ``.grad`` is updated."""
+        from .autograd import _HookHandle
+
+        return _HookHandle(self, self._register_post_accumulate_grad_hook(hook))
+
     # ---- NumPy protocols (NUMPY_BRIDGE.md "Protocols") ----
     def __array__(self, dtype=None, copy=None):
         arr = self.numpy()

@@ -93,6 +93,15 @@ Result index_put(const OpDef&, OpArgs& a) {
 
 // masked_fill(input, mask, Tensor value) / (..., Scalar value)
 Result masked_fill(const OpDef& def, OpArgs& a) {
+  if (a.overload == 0 && ag::grad_enabled() && a.v[2].tensor && a.v[2].tensor->dim() == 0) {
+    // A value tensor (0-d): MaskedFillBackward1, the value may get a gradient.
+    Tensor vt = tensor_at(a, 2);
+    if (a.out.inplace) {
+      ag::masked_fill_(self_of(a), tensor_at(a, 1), vt);
+      return {};
+    }
+    return {ag::masked_fill(self_of(a), tensor_at(a, 1), vt)};
+  }
   Scalar v = value_at(def, a, 2, a.overload == 0);
   if (a.out.inplace) {
     ag::masked_fill_(self_of(a), tensor_at(a, 1), v);

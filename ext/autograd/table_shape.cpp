@@ -50,7 +50,7 @@ Result t(const OpDef&, OpArgs& a) {
     return {};
   }
   MT_CHECK(x->dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", x->dim(), "D");
-  return {x->dim() < 2 ? ag::alias(x) : ag::transpose(x, 0, 1)};
+  return {ag::t(x)};
 }
 
 // squeeze() / squeeze(int dim) / squeeze(int[] dim), and squeeze_.

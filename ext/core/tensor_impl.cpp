@@ -34,6 +34,11 @@ void Storage::resize(int64_t nbytes) {
   ctx_ = size_ctx(nbytes);
 }
 
+namespace {
+AutogradMeta* plain_autograd_meta(TensorImpl*) { return new AutogradMeta(); }
+}  // namespace
+AutogradMeta* (*new_autograd_meta)(TensorImpl* owner) = plain_autograd_meta;
+
 Tensor TensorImpl::empty(const Dims& sizes, DType dtype, Device device) {
   int64_t n = checked_numel(sizes);
   int64_t nbytes;

@@ -21,12 +21,15 @@ namespace mt {
 class TensorImpl;
 using Tensor = Ptr<TensorImpl>;
 
-// Autograd's per-tensor state. ext/autograd extends it; core only stores it.
+// Autograd's per-tensor state. ext/autograd extends it (ag::Meta) and
+// installs the factory below; core only stores it.
 struct AutogradMeta {
   virtual ~AutogradMeta() = default;
   bool requires_grad = false;
   Tensor grad;
 };
+// Makes the AutogradMeta of `owner` (set by ext/autograd at load time).
+extern AutogradMeta* (*new_autograd_meta)(TensorImpl* owner);
 
 class TensorImpl : public RefCounted {
  public:
@@ -83,7 +86,7 @@ class TensorImpl : public RefCounted {
 
   AutogradMeta* autograd() const { return autograd_.get(); }
   AutogradMeta& autograd_or_create() {
-    if (!autograd_) autograd_ = std::make_unique<AutogradMeta>();
+    if (!autograd_) autograd_.reset(new_autograd_meta(this));
     return *autograd_;
   }
   void set_autograd(std::unique_ptr<AutogradMeta> m) { autograd_ = std::move(m); }

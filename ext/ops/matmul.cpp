@@ -52,8 +52,6 @@ Dims cat(const Dims& a, std::initializer_list<int64_t> tail) {
 
 }  // namespace
 
-const char* cpp_type_name(DType d) { return c_name(d); }
-
 void gemm_into(const Tensor& c, const Tensor& a, const Tensor& b, Scalar alpha, Scalar beta) {
   check_same_device(a.get(), b.get());
   check_same_device(a.get(), c.get());

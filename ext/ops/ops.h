@@ -396,7 +396,6 @@ Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim, const
 Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
                       const std::string& reduce, bool include_self, ElemOut out = {});
 // The C++ type name PyTorch prints for a dtype ("float", "long int", "c10::Half").
-const char* cpp_type_name(DType d);  // matmul.cpp
 // ---- end composite ----
 
 }  // namespace mt::ops

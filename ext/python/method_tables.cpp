@@ -27,6 +27,8 @@ extern PyMethodDef matmul_module_functions[];
 
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
+extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
+extern PyMethodDef function_tensor_methods[], function_module_functions[];
 // ---- end debug ----
 
 const MethodTables kMethodTables[] = {
@@ -46,6 +48,10 @@ const MethodTables kMethodTables[] = {
     // ---- matmul rows ----
     {nullptr, matmul_module_functions},
     // ---- end matmul rows ----
+
+    // ---- autograd ----
+    {autograd_tensor_methods, autograd_module_functions},
+    {function_tensor_methods, function_module_functions},
 
     // ---- debug ----
     {nullptr, debug_module_functions},

@@ -1,7 +1,10 @@
 // tensor_getset.cpp: Tensor properties (shape, dtype, requires_grad, ...).
+#include "../autograd/node.h"
 #include "glue.h"
 
 namespace mt::py_glue {
+
+PyObject* wrap_node(ag::Node* n);  // autograd_glue.cpp
 
 namespace {
 
@@ -34,9 +37,16 @@ PyObject* G_nbytes(PyObject* self, void*) {
 }
 PyObject* G_version(PyObject* self, void*) { return PyLong_FromLongLong(impl_of(self)->version()); }
 
-// Until autograd lands every tensor is a leaf and has no grad_fn.
-PyObject* G_is_leaf(PyObject*, void*) { Py_RETURN_TRUE; }
-PyObject* G_grad_fn(PyObject*, void*) { Py_RETURN_NONE; }
+PyObject* G_is_leaf(PyObject* self, void*) { return PyBool_FromLong(ag::is_leaf(impl_of(self))); }
+PyObject* G_grad_fn(PyObject* self, void*) {
+  MT_BEGIN
+  return wrap_node(ag::grad_fn_of(impl_of(self)));
+  MT_END(nullptr)
+}
+PyObject* G_retains_grad(PyObject* self, void*) {
+  ag::Meta* m = ag::meta_if(impl_of(self));
+  return PyBool_FromLong(m && m->retains_grad);
+}
 
 PyObject* G_requires_grad(PyObject* self, void*) {
   return PyBool_FromLong(impl_of(self)->requires_grad());
@@ -54,6 +64,13 @@ int S_requires_grad(PyObject* self, PyObject* value, void*) {
   }
   TensorImpl* t = impl_of(self);
   bool v = value == Py_True;
+  if (!ag::is_leaf(t)) {
+    MT_CHECK(v,
+             "you can only change requires_grad flags of leaf variables. If you want to use a "
+             "computed variable in a subgraph that doesn't require differentiation use "
+             "var_no_grad = var.detach().");
+    return 0;
+  }
   if (v)
     MT_CHECK(is_floating(t->dtype()),
              "only Tensors of floating point and complex dtype can require gradients");
@@ -64,6 +81,15 @@ int S_requires_grad(PyObject* self, PyObject* value, void*) {
 
 PyObject* G_grad(PyObject* self, void*) {
   MT_BEGIN
+  ag::Meta* am = ag::meta_if(impl_of(self));
+  if (am && am->grad_fn && !am->retains_grad &&
+      PyErr_WarnEx(PyExc_UserWarning,
+                   "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                   "Its .grad attribute won't be populated during autograd.backward(). If you "
+                   "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                   ".retain_grad() on the non-leaf Tensor.",
+                   1) < 0)
+    return nullptr;
   AutogradMeta* m = impl_of(self)->autograd();
   if (!m || !m->grad) Py_RETURN_NONE;
   return wrap(m->grad);
@@ -142,6 +168,7 @@ PyGetSetDef tensor_getset[] = {
     {"is_leaf", G_is_leaf, nullptr, nullptr, nullptr},
     {"grad_fn", G_grad_fn, nullptr, nullptr, nullptr},
     {"requires_grad", G_requires_grad, S_requires_grad, nullptr, nullptr},
+    {"retains_grad", G_retains_grad, nullptr, nullptr, nullptr},
     {"grad", G_grad, S_grad, nullptr, nullptr},
     {"data", G_data, S_data, nullptr, nullptr},
     {"T", G_T, nullptr, nullptr, nullptr},

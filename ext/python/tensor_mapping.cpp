@@ -107,6 +107,20 @@ ops::BasicIndex apply_index(const Tensor& self, PyObject* index) {
   return ag::basic_index(self, items.data(), n);
 }
 
+// The items of an index, kept: __setitem__ under autograd records them.
+std::vector<IndexItem> index_items(const Tensor& self, PyObject* index) {
+  std::vector<IndexItem> items;
+  if (!sequence_as_tuple(index)) {
+    items.push_back(classify(index, self->device()));
+    return items;
+  }
+  py::Ref seq = py::check(PySequence_Fast(index, ""));
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  for (Py_ssize_t i = 0; i < n; ++i)
+    items.push_back(classify(PySequence_Fast_GET_ITEM(seq.get(), i), self->device()));
+  return items;
+}
+
 PyObject* M_subscript(PyObject* self, PyObject* index) {
   MT_BEGIN
   Tensor s(impl_of(self));
@@ -134,14 +148,20 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
     return -1;
   }
   Tensor s(impl_of(self));
-  ops::BasicIndex r = apply_index(s, index);
+  // With autograd the write is recorded on self (CopySlices), so the items are kept.
+  std::vector<IndexItem> items;
+  bool grad = ag::grad_enabled() &&
+              (s->requires_grad() || (is_tensor(value) && impl_of(value)->requires_grad()));
+  if (grad) items = index_items(s, index);
+  ops::BasicIndex r = grad ? ag::basic_index(s, items.data(), static_cast<int64_t>(items.size()))
+                           : apply_index(s, index);
   const Tensor& dst = r.view;
   Scalar sv;
   Tensor v;
   if (is_tensor(value)) {
     v = Tensor(impl_of(value));
   } else if (to_scalar(value, &sv)) {
-    if (!r.has_adv) {
+    if (!r.has_adv && !grad) {
       ag::fill_(dst, sv);
       return 0;
     }
@@ -152,7 +172,9 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
   if (v->dtype() != dst->dtype() || v->device() != dst->device())
     v = ag::to(v, dst->dtype(), dst->device(), false);
   if (v->storage() == dst->storage()) v = ag::clone(v);  // reading what the write overwrites
-  if (r.has_adv) {
+  if (grad) {
+    ag::setitem_(s, items, r, strip_leading_ones(v, r.has_adv ? 0 : dst->dim()));
+  } else if (r.has_adv) {
     // The value's rank is checked against the indexing result inside index_put_.
     ag::index_put_(dst, r.adv, strip_leading_ones(v, 0), false);
   } else {

@@ -62,6 +62,11 @@ namespace mt::py_glue {
 PyTypeObject* TensorBaseType = nullptr;
 PyObject* TensorClass = nullptr;
 
+// Inference mode (autograd_function.cpp): tensors first wrapped while it is on
+// are marked as inference tensors.
+extern bool g_inference_mode;
+void mark_inference(TensorImpl* t);
+
 PyObject* wrap(Tensor t) {
   if (!t) Py_RETURN_NONE;
   if (t->pyobj) {
@@ -75,6 +80,7 @@ PyObject* wrap(Tensor t) {
   auto* pt = reinterpret_cast<PyTensor*>(o);
   pt->impl = t.release();
   pt->impl->pyobj = o;
+  if (g_inference_mode) mark_inference(pt->impl);
   return o;
 }
 
@@ -103,6 +109,7 @@ PyObject* Tensor_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   auto* pt = reinterpret_cast<PyTensor*>(o);
   pt->impl = t.release();
   pt->impl->pyobj = o;
+  if (g_inference_mode) mark_inference(pt->impl);
   return o;
   MT_END(nullptr)
 }

@@ -1,8 +1,8 @@
-"""Grad mode (thread-local, as in PyTorch). Reverse-mode autograd arrives later."""
+"""Grad mode and inference mode: context managers that are also decorators."""
 
 import functools
 
-from . import _C
+from .. import _C
 
 
 class _GradMode:
@@ -78,3 +78,44 @@ class set_grad_enabled(_GradMode):
 
 
 is_grad_enabled = _C.is_grad_enabled
+
+
+is_inference_mode_enabled = _C.is_inference_mode_enabled
+
+
+class inference_mode(_GradMode):
+    """Like no_grad, and tensors made inside report ``is_inference()`` True.
+    ``inference_mode(False)`` changes nothing. Also a decorator."""
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):
+            return cls()(mode)  # used bare as a decorator
+        return object.__new__(cls)
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        self._prev = (_C.is_grad_enabled(), _C.is_inference_mode_enabled())
+        if self.mode:
+            _C._set_grad_enabled(False)
+            _C._set_inference_mode(True)
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev[0])
+        _C._set_inference_mode(self._prev[1])
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__(self.mode)

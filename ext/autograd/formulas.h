@@ -1,0 +1,96 @@
+// formulas.h: what the backward formulas (functions_<family>.cpp) share:
+// the formula node, recording helpers, and small ag:: shorthands that keep
+// each formula one or two lines. Formulas are written with ag:: functions, so
+// they run on any device and, under create_graph, are differentiable again.
+#pragma once
+
+#include <string>
+
+#include "node.h"
+
+namespace mt::ag {
+
+// "[2, 3]" and "minitorch.Size([2, 3])" for messages.
+std::string shape_str(const Dims& d);
+std::string size_str(const Dims& d);
+// Whether `shape` broadcasts to `desired`.
+bool is_expandable_to(const Dims& shape, const Dims& desired);
+// Sums g over the dims that broadcasting added or expanded, to `sizes`.
+Tensor sum_to(const Tensor& g, const Dims& sizes);
+
+struct FnNode;
+// A formula: the gradients for the node's inputs (one per next edge, null
+// where that input needs none) from the gradients of its outputs.
+using Formula = std::vector<Tensor> (*)(FnNode& n, std::vector<Tensor>& grads);
+
+// The node every recorded op uses: a name, a formula, the saved tensors and
+// the few non-tensor values the formula needs. Formulas get tensors only
+// through `saved` (so release_variables can free them and the version check
+// runs), never by capturing them elsewhere.
+struct FnNode : Node {
+  FnNode(const char* name, Formula f) : name_(name), formula(f) {}
+  const char* name() const override { return name_; }
+  std::vector<Tensor> apply(std::vector<Tensor>& grads) override { return formula(*this, grads); }
+  void release_variables() override {
+    saved.clear();
+    released = true;
+  }
+  // The k-th saved tensor; RuntimeError after release or when it was changed
+  // in place since it was saved (PyTorch's texts).
+  Tensor saved_at(size_t k);
+  // ctx.needs_input_grad: input k gets a gradient.
+  bool needs(size_t k) const { return k < next.size() && next[k].fn; }
+
+  const char* name_;
+  Formula formula;
+  std::vector<SavedTensor> saved;
+  bool released = false;
+  int code = 0;                  // the family enum value (UnaryOp, ...)
+  ElemArgs args;                 // elementwise parameters (alpha, eps, ...)
+  Scalar s[3];                   // scalar operands / parameters
+  int64_t i[4] = {};             // dims and flags
+  Dims d0, d1;                   // dim lists, sizes
+  std::vector<IndexItem> items;  // basic indexing
+};
+
+inline bool wants_grad(const TensorImpl* t) { return t && t->requires_grad(); }
+// Whether an op with these inputs records a node (the one flag check an op
+// pays when nothing requires grad).
+template <typename... T>
+inline bool should_record(const T*... ts) {
+  return (wants_grad(ts) || ...) && grad_enabled();
+}
+
+// A node with one edge per input (null inputs, and inputs that need no
+// gradient, get an empty edge), their shapes and dtypes recorded.
+Ptr<FnNode> make_node(const char* name, Formula f, std::initializer_list<const TensorImpl*> inputs);
+// Saves t for the formula; is_output: t is one of n's outputs.
+void save(FnNode& n, const Tensor& t, bool is_output = false);
+// Makes `out` the next output of n (its grad_fn); returns out. Integer and
+// bool outputs are not differentiable: they are left alone.
+const Tensor& set_history(const Tensor& out, FnNode& n);
+
+// out= with autograd, and in-place on a leaf that requires grad: PyTorch's errors.
+[[noreturn]] void throw_out_with_grad(const char* op);
+void check_inplace(const TensorImpl* self);
+
+// ---- shorthands (float math in g's dtype) ----
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, double b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, double b);
+Tensor rsub(double a, const Tensor& b);  // a - b
+Tensor neg(const Tensor& a);
+Tensor un(UnaryOp op, const Tensor& a);
+Tensor cmp(BinaryOp op, const Tensor& a, const Tensor& b);  // bool result, not differentiable
+Tensor cmp(BinaryOp op, const Tensor& a, double b);
+// where(mask, g, 0) and where(mask, 0, g).
+Tensor keep_where(const Tensor& mask, const Tensor& g);
+Tensor zero_where(const Tensor& mask, const Tensor& g);
+Tensor zeros_like(const Tensor& t);
+// Unsqueezes the reduced dims back (for keepdim=False) and expands to `sizes`.
+Tensor expand_reduced(const Tensor& g, const Dims& sizes, const OptDims& dim, bool keepdim);
+
+}  // namespace mt::ag
