@@ -90,6 +90,28 @@ Tensor cmp(BinaryOp op, const Tensor& a, double b);
 Tensor keep_where(const Tensor& mask, const Tensor& g);
 Tensor zero_where(const Tensor& mask, const Tensor& g);
 Tensor zeros_like(const Tensor& t);
+// A reduction's dims as recorded: i[0] = 1 when a dim list was given (d0);
+// i[1] = keepdim.
+inline ops::OptDims dims_of(const FnNode& n) {
+  return n.i[0] ? ops::OptDims(n.d0) : ops::OptDims();
+}
+inline void set_dims(FnNode& n, const ops::OptDims& dim) {
+  n.i[0] = dim.has_value();
+  if (dim) n.d0 = *dim;
+}
+inline bool keepdim_of(const FnNode& n) { return n.i[1] != 0; }
+// The number of elements a reduction over `dim` combines.
+inline int64_t reduced_count(const Dims& sizes, const ops::OptDims& dim) {
+  if (!dim || dim->empty()) return checked_numel(sizes);
+  int64_t c = 1;
+  for (int64_t d : *dim) c *= sizes[wrap_dim(d, sizes.size())];
+  return c;
+}
+// out= given to an op that records (or an out that requires grad): PyTorch's error.
+inline void no_out(const Tensor& out, const char* op, bool record) {
+  if (out && (record || out->requires_grad()) && grad_enabled()) throw_out_with_grad(op);
+}
+
 // Unsqueezes the reduced dims back (for keepdim=False) and expands to `sizes`.
 Tensor expand_reduced(const Tensor& g, const Dims& sizes, const OptDims& dim, bool keepdim);
 

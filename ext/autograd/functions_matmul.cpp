@@ -7,10 +7,6 @@ namespace {
 
 Tensor mT(const Tensor& t) { return ag::transpose(t, -2, -1); }
 
-void no_out(const Tensor& out, const char* op, bool record) {
-  if (out && (record || out->requires_grad()) && grad_enabled()) throw_out_with_grad(op);
-}
-
 // mm and bmm: ga = g b^T, gb = a^T g.
 std::vector<Tensor> mm_backward(FnNode& n, std::vector<Tensor>& g) {
   std::vector<Tensor> r(2);

@@ -14,10 +14,6 @@ namespace {
 Tensor mT(const Tensor& t) { return ag::transpose(t, -2, -1); }
 Tensor scaled(const Tensor& x, double s) { return s == 1.0 ? x : mul(x, s); }
 
-void no_out(const Tensor& out, const char* op, bool record) {
-  if (out && (record || out->requires_grad()) && grad_enabled()) throw_out_with_grad(op);
-}
-
 // baddbmm: beta input + alpha b1 b2. s[0] = beta, s[1] = alpha; saved b1, b2.
 std::vector<Tensor> baddbmm_backward(FnNode& n, std::vector<Tensor>& g) {
   std::vector<Tensor> r(3);

@@ -9,25 +9,6 @@ namespace {
 
 using ops::OptDims;
 
-// A reduction's dims as recorded: i[0] = 1 when a dim list was given (d0).
-OptDims dims_of(const FnNode& n) { return n.i[0] ? OptDims(n.d0) : OptDims(); }
-void set_dims(FnNode& n, const OptDims& dim) {
-  n.i[0] = dim.has_value();
-  if (dim) n.d0 = *dim;
-}
-bool keepdim_of(const FnNode& n) { return n.i[1] != 0; }
-
-int64_t reduced_count(const Dims& sizes, const OptDims& dim) {
-  if (!dim || dim->empty()) return checked_numel(sizes);
-  int64_t c = 1;
-  for (int64_t d : *dim) c *= sizes[wrap_dim(d, static_cast<int64_t>(sizes.size()))];
-  return c;
-}
-
-void no_out(const Tensor& out, const char* op, bool record) {
-  if (out && (record || out->requires_grad()) && grad_enabled()) throw_out_with_grad(op);
-}
-
 std::vector<Tensor> sum_backward(FnNode& n, std::vector<Tensor>& g) {
   return {expand_reduced(g[0], n.inputs[0].sizes, dims_of(n), keepdim_of(n))};
 }

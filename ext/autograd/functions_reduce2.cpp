@@ -14,24 +14,6 @@ using ops::OptDims;
 ops::Operand opnd(const Tensor& t) { return {t.get(), {}}; }
 ops::Operand opnd(double v) { return {nullptr, Scalar::from_double(v)}; }
 
-OptDims dims_of(const FnNode& n) { return n.i[0] ? OptDims(n.d0) : OptDims(); }
-void set_dims(FnNode& n, const OptDims& dim) {
-  n.i[0] = dim.has_value();
-  if (dim) n.d0 = *dim;
-}
-bool keepdim_of(const FnNode& n) { return n.i[1] != 0; }
-
-int64_t reduced_count(const Dims& sizes, const OptDims& dim) {
-  if (!dim || dim->empty()) return checked_numel(sizes);
-  int64_t c = 1;
-  for (int64_t d : *dim) c *= sizes[wrap_dim(d, static_cast<int64_t>(sizes.size()))];
-  return c;
-}
-
-void no_out(const Tensor& out, const char* op, bool record) {
-  if (out && (record || out->requires_grad()) && grad_enabled()) throw_out_with_grad(op);
-}
-
 Tensor pow_s(const Tensor& a, double p) {
   return ag::binary(BinaryOp::Pow, opnd(a), opnd(p), a->dtype());
 }
