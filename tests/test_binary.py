@@ -506,3 +506,30 @@ def test_threads_give_identical_results():
         mt.set_num_threads(n)
     assert one.tobytes() == many.tobytes()
     np.testing.assert_array_equal(one, a.numpy() * b.numpy() + np.float32(1.5))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "int32", "int64"])
+def test_signed_integer_overflow_wraps_like_numpy(dtype):
+    # Signed overflow is UB in C++; the kernels compute in the unsigned type so
+    # add/sub/mul (and alpha), sum, cumsum and scatter_reduce wrap as NumPy and
+    # PyTorch do, and the sanitizer stage stays quiet.
+    info = np.iinfo(dtype)
+    a = np.array([info.max, info.min, info.max // 2 + 3], dtype=dtype)
+    b = np.array([info.max, info.min, 7], dtype=dtype)
+    ta, tb = mt.from_numpy(a.copy()), mt.from_numpy(b.copy())
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal((ta + tb).numpy(), a + b)
+        np.testing.assert_array_equal((ta - tb).numpy(), a - b)
+        np.testing.assert_array_equal((ta * tb).numpy(), a * b)
+        np.testing.assert_array_equal(mt.add(ta, tb, alpha=3).numpy(), a + b * np.array(3, dtype))
+        np.testing.assert_array_equal(mt.sub(ta, tb, alpha=3).numpy(), a - b * np.array(3, dtype))
+    big = np.array([info.max] * 5, dtype=dtype)
+    tbig = mt.from_numpy(big.copy())
+    # integer sums accumulate in int64 (PyTorch's default)
+    assert tbig.sum().item() == int(big.astype(np.int64).sum())
+    w = np.array([2**62 + 1, 2**62, 2**62], dtype=np.int64)
+    tw = mt.from_numpy(w.copy())
+    np.testing.assert_array_equal(tw.cumsum(0).numpy(), np.cumsum(w))
+    assert tw.sum().item() == int(w.sum())
+    got = mt.zeros(1, dtype=mt.int64).scatter_reduce(0, mt.tensor([0, 0, 0]), tw, "sum")
+    assert got.tolist() == [int(w.sum())]

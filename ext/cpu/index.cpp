@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "../core/functors/common.h"
 #include "cpu.h"
 
 namespace mt::cpu {
@@ -119,8 +120,8 @@ void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha
             } else if constexpr (std::is_same_v<T, bool>) {
               *d = op == Op::Add ? (cur || (a && x)) : (cur && x);
             } else {
-              *d = static_cast<T>(op == Op::Add ? static_cast<M>(cur + a * x)
-                                                : static_cast<M>(cur * x));
+              *d = static_cast<T>(op == Op::Add ? functors::wrapping_add(cur, functors::wrapping_mul(a, x))
+                                                : functors::wrapping_mul(cur, x));
             }
           }
         },

@@ -7,6 +7,7 @@
 // write bool (uint8 for a uint8 input). Integers accumulate in int64; float16
 // and bfloat16 in float; float32 in float with pairwise folding (as NumPy
 // does, accurate to O(log n) ulps); float64 in double.
+#include "../core/functors/common.h"
 #include "cpu.h"
 #include "reduce_engine.h"
 #include "reduce_simd.h"
@@ -42,7 +43,7 @@ struct SumOp {
     if constexpr (kNan && std::is_floating_point_v<acc_t>)
       return a + (v == v ? v : acc_t(0));
     else
-      return a + v;
+      return functors::wrapping_add(a, v);  // int64 wraps, as PyTorch's
   }
   acc_t identity() const { return acc_t(0); }
   acc_t step(acc_t a, T x) const { return add(a, x); }
@@ -52,9 +53,9 @@ struct SumOp {
       if (s == static_cast<int64_t>(sizeof(T)))
         return simd::sum_lanes(reinterpret_cast<const T*>(p), n);
     }
-    return multi_acc<K, T>(p, n, s, acc_t(0), add, [](acc_t a, acc_t b) { return a + b; });
+    return multi_acc<K, T>(p, n, s, acc_t(0), add, functors::wrapping_add<acc_t>);
   }
-  acc_t combine(acc_t a, acc_t b) const { return a + b; }
+  acc_t combine(acc_t a, acc_t b) const { return functors::wrapping_add(a, b); }
   void store(char* const* out, acc_t a, int64_t n) const {
     if constexpr (std::is_floating_point_v<acc_t>) {
       if (mean) a = a / static_cast<acc_t>(n);

@@ -11,6 +11,7 @@
 // input's dtype or int64), of floats in double (float for the 16-bit types),
 // as PyTorch's CPU kernels do. softmax computes in float (float16, bfloat16,
 // float32) or double and subtracts the line's max before exp.
+#include "../core/functors/common.h"
 #include "cpu.h"
 #include "reduce_engine.h"
 #include "reduce_simd.h"
@@ -53,7 +54,7 @@ void cum_sum_prod(const ReducePlan& p) {
         else
           acc *= v;
       } else {
-        acc += v;
+        acc = functors::wrapping_add(acc, v);
       }
       put<O>(out[0] + i * so[0], acc);
     }

@@ -26,31 +26,31 @@ MT_HOST_DEVICE inline M abs_(M x) {
 template <typename T>
 struct Add {
   MT_M;
-  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a + b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return wrapping_add(a, b); }
 };
 template <typename T>
 struct AddAlpha {
   MT_M;
   M alpha;
   explicit AddAlpha(const ElemArgs& args) : alpha(scalar_as<T>(args.s[0])) {}
-  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a + alpha * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return wrapping_add(a, wrapping_mul(alpha, b)); }
 };
 template <typename T>
 struct Sub {
   MT_M;
-  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a - b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return wrapping_sub(a, b); }
 };
 template <typename T>
 struct SubAlpha {
   MT_M;
   M alpha;
   explicit SubAlpha(const ElemArgs& args) : alpha(scalar_as<T>(args.s[0])) {}
-  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a - alpha * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return wrapping_sub(a, wrapping_mul(alpha, b)); }
 };
 template <typename T>
 struct Mul {
   MT_M;
-  MT_HOST_DEVICE M operator()(M a, M b) const { return static_cast<M>(a * b); }
+  MT_HOST_DEVICE M operator()(M a, M b) const { return wrapping_mul(a, b); }
 };
 template <typename T>
 struct Div {

@@ -46,6 +46,37 @@ MT_HOST_DEVICE inline M wrapping_neg(M x) {
   return static_cast<M>(U(0) - static_cast<U>(x));
 }
 
+// a + b, a - b and a * b with two's-complement wrap for signed integers, as
+// PyTorch's kernels behave (signed overflow is UB in C++, so the math is done
+// in the unsigned type of the promoted operands: int16 * int16 goes through
+// unsigned int, never through a signed int that could overflow). Floats and
+// bool are computed as written.
+template <typename M>
+using wrap_unsigned_t = std::make_unsigned_t<decltype(M() + M())>;
+template <typename M>
+constexpr bool wraps_v = std::is_integral_v<M> && std::is_signed_v<M>;
+template <typename M>
+MT_HOST_DEVICE inline M wrapping_add(M a, M b) {
+  if constexpr (wraps_v<M>)
+    return static_cast<M>(static_cast<wrap_unsigned_t<M>>(a) + static_cast<wrap_unsigned_t<M>>(b));
+  else
+    return static_cast<M>(a + b);
+}
+template <typename M>
+MT_HOST_DEVICE inline M wrapping_sub(M a, M b) {
+  if constexpr (wraps_v<M>)
+    return static_cast<M>(static_cast<wrap_unsigned_t<M>>(a) - static_cast<wrap_unsigned_t<M>>(b));
+  else
+    return static_cast<M>(a - b);
+}
+template <typename M>
+MT_HOST_DEVICE inline M wrapping_mul(M a, M b) {
+  if constexpr (wraps_v<M>)
+    return static_cast<M>(static_cast<wrap_unsigned_t<M>>(a) * static_cast<wrap_unsigned_t<M>>(b));
+  else
+    return static_cast<M>(a * b);
+}
+
 // start + w * (end - start), from the nearer end for |w| >= 0.5 so lerp(a,
 // b, 1) == b exactly (PyTorch's formula).
 template <typename M>
