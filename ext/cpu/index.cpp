@@ -120,8 +120,9 @@ void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha
             } else if constexpr (std::is_same_v<T, bool>) {
               *d = op == Op::Add ? (cur || (a && x)) : (cur && x);
             } else {
-              *d = static_cast<T>(op == Op::Add ? functors::wrapping_add(cur, functors::wrapping_mul(a, x))
-                                                : functors::wrapping_mul(cur, x));
+              *d = static_cast<T>(op == Op::Add
+                                      ? functors::wrapping_add(cur, functors::wrapping_mul(a, x))
+                                      : functors::wrapping_mul(cur, x));
             }
           }
         },
