@@ -158,3 +158,5 @@ def clone(input, *, memory_format=None):
     """A copy of ``input`` with its own memory."""
     _check_tensor("clone", input)
     return input.clone()
+
+# subpackages of the nn issue (one import line each)
