@@ -174,6 +174,49 @@ def _affine_sq_mean_backward(w, x, b):
     return w.grad
 
 
+def _setup_seed_loop():
+    """The seed program's data (100x1 float32) in both libraries."""
+    rng = np.random.default_rng(0)
+    X = rng.random((100, 1))
+    y = 2 * X + 1 + 0.1 * rng.standard_normal((100, 1))
+    s = {"mt": (minitorch, minitorch.from_numpy(X).float(), minitorch.from_numpy(y).float())}
+    if torch is not None:
+        s["th"] = (torch, torch.from_numpy(X).float(), torch.from_numpy(y).float())
+    return s
+
+
+def _seed_loop(lib, X, y):
+    """examples/linear_regression.py's training loop: 100 epochs of SGD."""
+    model = lib.nn.Linear(1, 1)
+    with lib.no_grad():  # the same start in both libraries (their init streams differ)
+        model.weight.fill_(0.5)
+        model.bias.fill_(0.0)
+    criterion = lib.nn.MSELoss()
+    optimizer = lib.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(100):
+        loss = criterion(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss
+
+
+def _setup_linear16():
+    """nn.Linear(16, 16) with the same weights and input in both libraries."""
+    rng = np.random.default_rng(0)
+    w, b, x = (rng.standard_normal(sh, dtype=np.float32) for sh in ((16, 16), (16,), (8, 16)))
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        m = lib.nn.Linear(16, 16)
+        with lib.no_grad():
+            m.weight.copy_(lib.from_numpy(w))
+            m.bias.copy_(lib.from_numpy(b))
+        s[key] = (m, lib.from_numpy(x))
+    return s
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -278,6 +321,16 @@ CASES = [
          torch=lambda s: _p(_affine_sq_mean_backward, s["th"], s["thx"], s["th2"]),
          numpy=None),
     # ---- end autograd ----
+    # ---- nn and optim (issue 9) ----
+    Case("seed training loop: 100 epochs Linear(1,1)+MSELoss+SGD on 100x1", _setup_seed_loop,
+         minitorch=lambda s: _p(_seed_loop, *s["mt"]),
+         torch=lambda s: _p(_seed_loop, *s["th"]),
+         numpy=None),
+    Case("nn.Linear(16, 16) forward on 8x16", _setup_linear16,
+         minitorch=lambda s: _p(*s["mt"]),
+         torch=lambda s: _p(*s["th"]),
+         numpy=None),
+    # ---- end nn and optim ----
 ]
 
 

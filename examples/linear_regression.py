@@ -1,83 +1,87 @@
-"""Fit a straight line to noisy data and plot it: minitorch's main example.
+"""The seed program: a PyTorch linear regression, run unchanged on minitorch.
 
-    python examples/linear_regression.py
-
-Draws 200 points of y = 3x + 2 + noise with minitorch, fits slope and
-intercept by least squares (the normal equations, solved with minitorch's
-matmul and reductions), prints them, and writes linear_regression.png (data
-and fitted line) into the current directory; the plot reads the tensors
-through zero-copy NumPy views.
-
-minitorch has no autograd or optimisers yet: when they land, the fit becomes
-a model `w * x + b`, `loss.backward()` and an SGD step, with this closed-form
-answer kept as the check (NumPy's lstsq checks it in tests/test_example.py).
+Fits y = 2x + 1 (plus noise) with nn.Linear, MSELoss and SGD, prints the loss
+every 10 epochs and the learned weight and bias, and writes
+linear_regression.png (a scatter of the data with the fitted line) into the
+current directory. Options: --epochs, --lr, --device, --show (open a window
+instead of the Agg backend), --out (the PNG's path).
 """
 
+import argparse
 import os
 
-import numpy as np  # for the plot only
+import numpy as np
 
 import minitorch as torch
 
-N = 200
-TRUE_SLOPE, TRUE_INTERCEPT, NOISE = 3.0, 2.0, 0.5
+
+class LinearRegression(torch.nn.Module):
+    def __init__(self):
+        super(LinearRegression, self).__init__()
+        self.linear = torch.nn.Linear(1, 1)
+
+    def forward(self, x):
+        return self.linear(x)
 
 
-def make_data(n=N, seed=0):
-    """x uniform in [0, 10), y = 3x + 2 + N(0, 0.5^2), as float64 tensors."""
-    torch.manual_seed(seed)
-    x = torch.rand(n, dtype=torch.float64) * 10.0
-    y = TRUE_SLOPE * x + TRUE_INTERCEPT + NOISE * torch.randn(n, dtype=torch.float64)
-    return x, y
+def make_data():
+    np.random.seed(0)
+    X = np.random.rand(100, 1)
+    y = 2 * X + 1 + 0.1 * np.random.randn(100, 1)
+    return X, y
 
 
-def fit_least_squares(x, y):
-    """Slope and intercept minimising sum((slope*x + intercept - y)^2).
+def train(X, y, epochs=100, lr=0.01, device="cpu", log=print):
+    X_tensor = torch.from_numpy(X).float().to(device)
+    y_tensor = torch.from_numpy(y).float().to(device)
+    model = LinearRegression().to(device)
+    criterion = torch.nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        outputs = model(X_tensor)
+        loss = criterion(outputs, y_tensor)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if (epoch + 1) % 10 == 0:
+            log(f"Epoch [{epoch + 1}/{epochs}], Loss: {loss.item():.4f}")
+    return model, X_tensor
 
-    Solves the normal equations (A^T A) w = A^T y for the design matrix
-    A = [x, 1]; A^T A is 2x2, so its inverse is written out."""
-    a = torch.stack([x, torch.ones_like(x)], dim=1)  # (n, 2)
-    ata = a.T @ a                                     # (2, 2)
-    aty = a.T @ y                                     # (2,)
-    (p, q), (_, r) = ata.tolist()
-    det = p * r - q * q
-    inv = torch.tensor([[r, -q], [-q, p]], dtype=torch.float64) / det
-    slope, intercept = (inv @ aty).tolist()
-    return slope, intercept
 
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--lr", type=float, default=0.01)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--show", action="store_true", help="show the plot in a window")
+    parser.add_argument("--out", default="linear_regression.png")
+    args = parser.parse_args(argv)
 
-def plot(x, y, slope, intercept, path):
     import matplotlib
 
-    matplotlib.use("Agg")  # no display needed
+    if not args.show:
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    xs, ys = x.numpy(), y.numpy()
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(xs, ys, s=10, alpha=0.6, label="data (minitorch.rand / randn)")
-    line_x = np.array([xs.min(), xs.max()])
-    ax.plot(line_x, slope * line_x + intercept, color="C3",
-            label=f"fit: y = {slope:.3f} x + {intercept:.3f}")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title("Least-squares line through y = 3x + 2 + noise")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    X, y = make_data()
+    model, X_tensor = train(X, y, epochs=args.epochs, lr=args.lr, device=args.device)
+    weight = model.linear.weight.item()
+    bias = model.linear.bias.item()
+    print(f"Learned weight: {weight:.4f}, bias: {bias:.4f}")
 
-
-def main():
-    x, y = make_data()
-    # Read back through minitorch: the values NumPy wrote are in the tensors.
-    print(f"data: {N} points, x[:3] = {[round(v, 3) for v in x[:3].tolist()]}, "
-          f"y[:3] = {[round(v, 3) for v in y[:3].tolist()]}")
-    slope, intercept = fit_least_squares(x, y)
-    print(f"slope = {slope:.4f} (true {TRUE_SLOPE})")
-    print(f"intercept = {intercept:.4f} (true {TRUE_INTERCEPT})")
-    path = os.path.abspath("linear_regression.png")
-    plot(x, y, slope, intercept, path)
-    print(f"wrote {path}")
+    predicted = model(X_tensor).detach().cpu().numpy()
+    order = np.argsort(X[:, 0])
+    plt.scatter(X, y, label="Original data", s=12)
+    plt.plot(X[order], predicted[order], color="red", label="Fitted line")
+    plt.xlabel("X")
+    plt.ylabel("y")
+    plt.title("Linear regression with minitorch")
+    plt.legend()
+    out = os.path.abspath(args.out)
+    plt.savefig(out)
+    print(f"Wrote {out}")
+    if args.show:
+        plt.show()
 
 
 if __name__ == "__main__":

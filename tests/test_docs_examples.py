@@ -60,6 +60,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_main_job_is_the_example():
     cmd = _readme_command(
-        "Fresh machine, main job (installs, then fits a line and writes `linear_regression.png`):")
+        "Fresh machine, main job (installs, then trains a linear regression and writes "
+        "`linear_regression.png`):")
     assert cmd.endswith("python examples/linear_regression.py")
     assert os.path.isfile(os.path.join(ROOT, "examples", "linear_regression.py"))

@@ -113,3 +113,19 @@ def one_hot(tensor, num_classes=-1):
     """Int64 one-hot encoding: a trailing dim of size num_classes (max + 1 when -1)."""
     return _C._one_hot(tensor, num_classes)
 # ---- end shape/index ----
+
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias (PyTorch's nn.functional.linear)."""
+    out = input.matmul(weight.t())
+    return out if bias is None else out + bias
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean squared error, reduction 'mean', 'sum' or 'none'."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    d = (input - target) ** 2
+    if reduction == "mean":
+        return d.mean()
+    return d.sum() if reduction == "sum" else d
