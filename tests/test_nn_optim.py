@@ -3,9 +3,9 @@ NumPy formulas, and SGD's trajectory against PyTorch where it is installed."""
 
 import numpy as np
 import pytest
+from oracle import real_torch
 
 import minitorch as mt
-from oracle import real_torch
 
 
 def _mlp():
