@@ -11,7 +11,7 @@ from collections import OrderedDict
 from .. import _C
 from ..autograd import no_grad
 from . import functional as F
-from .parameter import Parameter
+from .parameter import Parameter, zero_grads
 
 
 class Module:
@@ -140,13 +140,7 @@ class Module:
         return self.train(False)
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.detach_()
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def requires_grad_(self, requires_grad=True):
         for p in self.parameters():

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from .. import Tensor
+from ..nn.parameter import zero_grads
 
 
 class _Required:
@@ -50,14 +51,7 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
-        for g in self.param_groups:
-            for p in g["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        p.grad.detach_()
-                        p.grad.zero_()
+        zero_grads((p for g in self.param_groups for p in g["params"]), set_to_none)
 
     def state_dict(self):
         index = {}
