@@ -152,12 +152,6 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     for (int64_t c = 0; c < nchunks; ++c) chunk(c);
     return;
   }
-  Pool* pool;
-  {
-    std::lock_guard<std::mutex> lk(g_pool_mu);
-    if (!g_pool) g_pool = new Pool(num_threads() - 1);  // lives for the process
-    pool = g_pool;
-  }
   void* gil = g_hooks.release ? g_hooks.release() : nullptr;
   std::function<void(int64_t)> job = [&](int64_t c) {
     t_in_parallel = true;
@@ -165,8 +159,11 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     t_in_parallel = false;
   };
   try {
-    std::lock_guard<std::mutex> run_lock(g_pool_mu);  // one region at a time
-    pool->run(nchunks, job);
+    // One region at a time. The pool is looked up under the same lock that
+    // runs it: set_num_threads() may delete it between two regions.
+    std::lock_guard<std::mutex> run_lock(g_pool_mu);
+    if (!g_pool) g_pool = new Pool(num_threads() - 1);  // lives for the process
+    g_pool->run(nchunks, job);
   } catch (...) {
     if (g_hooks.restore) g_hooks.restore(gil);
     throw;
