@@ -1,3 +1,6 @@
-"""minitorch.nn (modules arrive with the nn issue; functional ops exist already)."""
+"""minitorch.nn: Parameter, Module and the core layers, init, utils, functional."""
 
-from . import functional  # noqa: F401
+from . import functional, init, utils  # noqa: F401
+from .modules import *  # noqa: F401,F403
+from .modules import Module  # noqa: F401
+from .parameter import Buffer, Parameter  # noqa: F401
