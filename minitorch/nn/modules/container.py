@@ -270,19 +270,14 @@ class ModuleDict(Module):
                                   '"forward" function')
 
 
-def _param_line(p):
+def _param_line(p, by_dtype):
+    # ParameterList names the dtype (minitorch.float32), ParameterDict the tensor
+    # type (minitorch.FloatTensor), as PyTorch's two reprs do
     size_str = "x".join(str(int(s)) for s in p.shape)
     kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
     device = "" if p.device.type == "cpu" else f" ({p.device.type}:{p.device.index})"
-    return f"{kind} containing: [{_dtype_type_name(p)} of size {size_str}{device}]"
-
-
-def _dtype_type_name(t):
-    names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-             "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
-             "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-             "bool": "BoolTensor"}
-    return "torch." + names.get(str(t.dtype).split(".")[-1], "Tensor")
+    what = str(p.dtype) if by_dtype else p.type()
+    return f"{kind} containing: [{what} of size {size_str}{device}]"
 
 
 class ParameterList(Module):
@@ -341,7 +336,7 @@ class ParameterList(Module):
         lines = []
         for k, p in enumerate(self):
             if isinstance(p, _C.TensorBase):
-                lines.append(f"  ({k}): {_param_line(p)}")
+                lines.append(f"  ({k}): {_param_line(p, True)}")
             else:
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
@@ -439,7 +434,7 @@ class ParameterDict(Module):
         lines = []
         for k, p in self.items():
             if isinstance(p, _C.TensorBase):
-                lines.append(f"  ({k}): {_param_line(p)}")
+                lines.append(f"  ({k}): {_param_line(p, False)}")
             else:
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
