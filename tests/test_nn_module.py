@@ -551,3 +551,49 @@ def test_functional_linear_and_losses_match_torch():
         F.mse_loss(mt.from_numpy(x), mt.from_numpy(y), reduce=False)
     xm = mt.from_numpy(x)
     assert F.dropout(xm, 0.5, training=False) is xm
+
+
+def test_custom_module_subclass_against_real_torch():
+    # a user-defined subclass needs torch's own nn.Module to subclass: live only
+    torch = oracle.real_torch()
+
+    def build(lib):
+        class Block(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.scale = lib.nn.Parameter(lib.ones(3))
+                self.register_buffer("steps", lib.zeros(1))
+                self.register_buffer("cache", lib.zeros(2), persistent=False)
+                self.layers = lib.nn.ModuleList([lib.nn.Linear(3, 3) for _ in range(2)])
+                self.heads = lib.nn.ModuleDict({"out": lib.nn.Linear(3, 1)})
+
+            def extra_repr(self):
+                return "custom=1"
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = lib.tanh(layer(x)) * self.scale
+                return self.heads["out"](x)
+
+        return Block()
+
+    m, t = build(mt), build(torch)
+    assert list(m.state_dict()) == list(t.state_dict())
+    assert [n for n, _ in m.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert [n for n, _ in m.named_buffers()] == [n for n, _ in t.named_buffers()]
+    assert repr(m) == repr(t)
+    for name, p in m.named_parameters():
+        a = f32(*p.shape)
+        with mt.no_grad():
+            p.copy_(mt.from_numpy(a))
+        with torch.no_grad():
+            t.get_parameter(name).copy_(torch.from_numpy(a))
+    x = f32(4, 3)
+    om, ot = m(mt.from_numpy(x)), t(torch.from_numpy(x))
+    np.testing.assert_allclose(om.detach().numpy(), ot.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+    om.sum().backward()
+    ot.sum().backward()
+    for name, p in m.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), t.get_parameter(name).grad.numpy(),
+                                   rtol=1e-4, atol=1e-6)
