@@ -597,3 +597,21 @@ def test_custom_module_subclass_against_real_torch():
     for name, p in m.named_parameters():
         np.testing.assert_allclose(p.grad.numpy(), t.get_parameter(name).grad.numpy(),
                                    rtol=1e-4, atol=1e-6)
+
+
+def test_copy_pickle_and_zero_grad_in_place():
+    import copy
+    import pickle
+
+    m = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    for c in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert type(c[0].weight) is nn.Parameter and c[0].weight.requires_grad
+        assert c[0].weight.data_ptr() != m[0].weight.data_ptr()
+        np.testing.assert_array_equal(c[0].weight.detach().numpy(),
+                                      m[0].weight.detach().numpy())
+        assert repr(c) == repr(m)
+    lin = nn.Linear(2, 2)
+    lin.weight.grad = mt.ones(2, 2)
+    g = lin.weight.grad
+    lin.zero_grad(set_to_none=False)
+    assert lin.weight.grad is g and (g.numpy() == 0).all()
