@@ -114,18 +114,83 @@ def one_hot(tensor, num_classes=-1):
     return _C._one_hot(tensor, num_classes)
 # ---- end shape/index ----
 
+# ---- nn core (linear, losses, dropout) ----
+_REDUCTIONS = ("none", "mean", "sum")
+
 
 def linear(input, weight, bias=None):
-    """input @ weight.T + bias (PyTorch's nn.functional.linear)."""
-    out = input.matmul(weight.t())
+    """input @ weight.T + bias."""
+    out = _C.matmul(input, weight.mT if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean squared error, reduction 'mean', 'sum' or 'none'."""
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    d = (input - target) ** 2
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
     if reduction == "mean":
-        return d.mean()
-    return d.sum() if reduction == "sum" else d
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    import warnings
+
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    out = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{out}' instead.", stacklevel=3)
+    return out
+
+
+def _check_loss_shapes(name, input, target):
+    if tuple(input.shape) != tuple(target.shape):
+        import warnings
+
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Squared error (input - target) ** 2, reduced by ``reduction``."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_loss_shapes("mse_loss", input, target)
+    loss = (input - target) ** 2
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Absolute error |input - target|, reduced by ``reduction``."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_loss_shapes("l1_loss", input, target)
+    loss = _C.abs(input - target)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability ``p`` and scales the rest by 1 / (1 - p)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        out = input * 0.0
+    else:
+        keep = _C.rand(*input.shape, dtype=input.dtype) >= p
+        out = input * keep.to(input.dtype) * (1.0 / (1.0 - p))
+    return input.copy_(out) if inplace else out
+
+# ---- end nn core ----
