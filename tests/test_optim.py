@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import oracle
@@ -20,9 +21,14 @@ from minitorch import optim
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
 import optim_cases  # noqa: E402
+import sched_cases  # noqa: E402
+
+from minitorch.optim import lr_scheduler  # noqa: E402
 
 with open(optim_cases.RECORD) as _f:
     RECORD = json.load(_f)["cases"]
+with open(sched_cases.RECORD) as _f:
+    SCHED_RECORD = json.load(_f)["cases"]
 
 
 def _compare(got, want, tol=1e-6):
@@ -255,3 +261,150 @@ def test_bad_params():
         optim.SGD([p, 3.0])
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
         optim.SGD([p * 2])
+
+
+# ---- lr schedulers ---------------------------------------------------------
+
+def _compare_sched(got, want):
+    np.testing.assert_allclose(np.array(got["lrs"]), np.array(want["lrs"]), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(np.array(got["moms"]), np.array(want["moms"]), rtol=1e-12,
+                               atol=0)
+    assert set(got["state"]) == set(want["state"])
+    for k, v in want["state"].items():
+        if isinstance(v, float):
+            assert got["state"][k] == pytest.approx(v, rel=1e-12), k
+        else:
+            assert got["state"][k] == v or np.allclose(got["state"][k], v, rtol=1e-12), k
+
+
+@pytest.mark.parametrize("name", sched_cases.all_names())
+def test_scheduler_matches_record(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # in the right order: no warning
+        got = sched_cases.run(minitorch, name)
+    _compare_sched(got, SCHED_RECORD[name])
+    lrs = np.array(got["lrs"])
+    assert (lrs != lrs[0]).any()  # the schedule did change the lr
+
+
+@pytest.mark.parametrize("name", ["cosine", "onecycle_adam_linear", "warm_restarts_mult",
+                                  "sequential", "plateau_max_abs"])
+def test_scheduler_matches_torch_live(name):
+    torch = oracle.real_torch()
+    _compare_sched(sched_cases.run(minitorch, name), sched_cases.run(torch, name))
+
+
+def _sgd(lr=0.1):
+    return optim.SGD([_param()], lr=lr, momentum=0.9)
+
+
+@pytest.mark.parametrize("build", [
+    lambda L, o: L.StepLR(o, 3, gamma=0.5),
+    lambda L, o: L.MultiStepLR(o, [2, 4, 4], gamma=0.5),
+    lambda L, o: L.ExponentialLR(o, 0.9),
+    lambda L, o: L.CosineAnnealingLR(o, 5, eta_min=0.01),
+    lambda L, o: L.LinearLR(o, 0.2, 0.8, 4),
+    lambda L, o: L.ConstantLR(o, 0.25, 3),
+    lambda L, o: L.CosineAnnealingWarmRestarts(o, 2, T_mult=2),
+])
+def test_scheduler_step_with_epoch_is_closed_form(build):
+    torch = oracle.real_torch()
+    tp = torch.zeros(1, requires_grad=True)
+    topt = torch.optim.SGD([tp], lr=0.1)
+    mopt = _sgd()
+    ts, ms = build(torch.optim.lr_scheduler, topt), build(lr_scheduler, mopt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for epoch in [3, 1, 7, 4, 10, 0, 6]:
+            topt.step()
+            mopt.step()
+            ts.step(epoch)
+            ms.step(epoch)
+            assert ms.get_last_lr() == pytest.approx(ts.get_last_lr(), rel=1e-12)
+
+
+def test_scheduler_warnings_and_load_state_dict():
+    opt = _sgd()
+    s = lr_scheduler.StepLR(opt, 2)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        s.step()
+    with pytest.warns(UserWarning, match="get_last_lr"):
+        s.get_lr()
+    s2 = lr_scheduler.StepLR(_sgd(), 5, gamma=0.7)
+    s2.load_state_dict(s.state_dict())
+    assert s2.step_size == 2 and s2.last_epoch == 1 and s2.get_last_lr() == s.get_last_lr()
+    opt2 = _sgd()
+    with pytest.raises(KeyError, match="initial_lr"):
+        lr_scheduler.ExponentialLR(opt2, 0.9, last_epoch=3)
+
+
+def test_lambda_scheduler_state_dict_keeps_callable_objects_state():
+    class Decay:
+        def __init__(self):
+            self.rate = 0.5
+
+        def __call__(self, epoch):
+            return self.rate ** epoch
+
+    s = lr_scheduler.LambdaLR(_sgd(), [Decay()])
+    assert s.state_dict()["lr_lambdas"] == [{"rate": 0.5}]
+    t = lr_scheduler.LambdaLR(_sgd(), [Decay()])
+    sd = s.state_dict()
+    sd["lr_lambdas"] = [{"rate": 0.25}]
+    t.load_state_dict(sd)
+    assert t.lr_lambdas[0].rate == 0.25
+
+
+SCHED_ERRORS = [
+    (lambda L, o: L.ConstantLR(o, factor=1.5),
+     "Constant multiplicative factor expected to be between 0 and 1."),
+    (lambda L, o: L.LinearLR(o, start_factor=0),
+     "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."),
+    (lambda L, o: L.LinearLR(o, end_factor=2),
+     "Ending multiplicative factor expected to be between 0 and 1."),
+    (lambda L, o: L.ReduceLROnPlateau(o, factor=1.0), "Factor should be < 1.0."),
+    (lambda L, o: L.ReduceLROnPlateau(o, mode="mid"), "mode mid is unknown!"),
+    (lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=0),
+     "Expected positive integer T_0, but got 0"),
+    (lambda L, o: L.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=0),
+     "Expected integer T_mult >= 1, but got 0"),
+    (lambda L, o: L.OneCycleLR(o, 1.0),
+     "You must define either total_steps OR (epochs AND steps_per_epoch)"),
+    (lambda L, o: L.OneCycleLR(o, 1.0, total_steps=10, pct_start=1.5),
+     "Expected float between 0 and 1 pct_start, but got 1.5"),
+    (lambda L, o: L.OneCycleLR(o, 1.0, total_steps=10, anneal_strategy="tri"),
+     "anneal_strategy must be one of 'cos' or 'linear', instead got tri"),
+    (lambda L, o: L.SequentialLR(o, [L.StepLR(o, 2)], milestones=[3]),
+     "Sequential Schedulers expects number of schedulers provided to be one more than the "
+     "number of milestone points, but got number of schedulers 1 and the number of milestones "
+     "to be equal to 1"),
+    (lambda L, o: L.ChainedScheduler([]),
+     "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler."),
+]
+
+
+@pytest.mark.parametrize("build,msg", SCHED_ERRORS)
+def test_scheduler_errors(build, msg):
+    with pytest.raises(ValueError) as info:
+        build(lr_scheduler, _sgd())
+    assert str(info.value) == msg
+
+
+@pytest.mark.parametrize("build,msg", SCHED_ERRORS)
+def test_scheduler_errors_torch_says_the_same(build, msg):
+    torch = oracle.real_torch()
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    with pytest.raises(ValueError) as info:
+        build(torch.optim.lr_scheduler, opt)
+    assert str(info.value) == msg
+
+
+def test_onecycle_past_total_steps():
+    opt = _sgd()
+    s = lr_scheduler.OneCycleLR(opt, 1.0, total_steps=3)
+    for _ in range(3):
+        opt.step()
+        s.step()
+    with pytest.raises(ValueError, match="Tried to step 4 times"):
+        opt.step()
+        s.step()

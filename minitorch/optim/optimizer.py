@@ -81,7 +81,7 @@ def _wrap_step(step):
                     raise RuntimeError(f"{hook} must return None or a tuple of "
                                        f"(new_args, new_kwargs), but got {result}.")
         out = step(self, *args, **kwargs)
-        self._step_count = getattr(self, "_step_count", 0) + 1
+        self._opt_called = True  # read by the lr schedulers' order check
         for hook in itertools.chain(list(self._optimizer_step_post_hooks.values()),
                                     list(_global_step_post_hooks.values())):
             hook(self, args, kwargs)
