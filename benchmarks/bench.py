@@ -217,6 +217,21 @@ def _setup_linear16():
     return s
 
 
+def _setup_adam100():
+    """100 parameters of 100 float32 each, with gradients, under Adam (one step per call)."""
+    rng = np.random.default_rng(0)
+    arrs = [rng.standard_normal(100, dtype=np.float32) for _ in range(100)]
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        params = [lib.nn.Parameter(lib.from_numpy(a.copy())) for a in arrs]
+        for p, a in zip(params, arrs):
+            p.grad = lib.from_numpy(a * 0.1)
+        s[key] = lib.optim.Adam(params, lr=1e-3).step
+    return s
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -329,6 +344,10 @@ CASES = [
     Case("nn.Linear(16, 16) forward on 8x16", _setup_linear16,
          minitorch=lambda s: _p(*s["mt"]),
          torch=lambda s: _p(*s["th"]),
+         numpy=None),
+    Case("Adam.step() over 100 params of 100 float32", _setup_adam100,
+         minitorch=lambda s: s["mt"],
+         torch=lambda s: s["th"],
          numpy=None),
     # ---- end nn and optim ----
 ]

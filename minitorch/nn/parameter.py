@@ -60,5 +60,9 @@ def zero_grads(params, set_to_none=True):
             if set_to_none:
                 p.grad = None
             else:
-                p.grad.detach_()
-                p.grad.zero_()
+                g = p.grad
+                if g.grad_fn is not None:
+                    g.detach_()
+                else:
+                    g.requires_grad_(False)
+                g.zero_()

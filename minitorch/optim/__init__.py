@@ -1,4 +1,8 @@
-"""minitorch.optim: the Optimizer base and SGD (more optimizers come with the nn issue)."""
+"""Optimizers (``minitorch.optim``) and learning-rate schedulers (``optim.lr_scheduler``)."""
 
-from .optimizer import Optimizer  # noqa: F401
-from .sgd import SGD  # noqa: F401
+from . import lr_scheduler  # noqa: F401
+from ._algorithms import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
+from .optimizer import Optimizer
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam",
+           "RAdam", "lr_scheduler"]
