@@ -160,3 +160,4 @@ def clone(input, *, memory_format=None):
     return input.clone()
 
 # subpackages of the nn issue (one import line each)
+from . import utils  # noqa: E402,F401
