@@ -58,10 +58,9 @@ class RandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.data_source)
+        # minitorch's Generator objects all share the one default stream, so a private
+        # generator seeded from it (as torch makes) would reseed it: draw from it directly
         generator = self.generator
-        if generator is None:
-            generator = minitorch.Generator()
-            generator.manual_seed(_fresh_seed())
         if self.replacement:
             for _ in range(self.num_samples // 32):
                 yield from minitorch.randint(0, n, (32,), dtype=minitorch.int64,
