@@ -160,3 +160,4 @@ def clone(input, *, memory_format=None):
     return input.clone()
 
 # subpackages of the nn issue (one import line each)
+from .serialization import load, save  # noqa: E402,F401
