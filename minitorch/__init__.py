@@ -160,6 +160,5 @@ def clone(input, *, memory_format=None):
     return input.clone()
 
 # subpackages of the nn issue (one import line each)
-from . import optim  # noqa: E402,F401
-from . import utils  # noqa: E402,F401
+from . import optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
