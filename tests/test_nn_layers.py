@@ -474,3 +474,61 @@ def test_layers_exported():
                  "cosine_similarity", "pairwise_distance"):
         assert callable(getattr(F, name))
     assert math.isclose(nn.PReLU().weight.item(), 0.25)
+
+
+# ---------------------------------------------------------------- init, rnn utils
+@pytest.mark.parametrize("shape,groups", [((4, 2, 3), 1), ((4, 2, 3), 2), ((6, 3, 3, 3), 3),
+                                          ((2, 4, 3, 2, 3), 1)])
+def test_dirac_vs_torch(shape, groups):
+    torch = oracle.torch()
+    got = nn.init.dirac_(mt.ones(*shape), groups)
+    want = torch.nn.init.dirac_(torch.ones(*shape), groups)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_init_errors():
+    with pytest.raises(ValueError, match="3, 4, or 5 dimensions"):
+        nn.init.dirac_(mt.ones(2, 2))
+    with pytest.raises(ValueError, match="divisible by groups"):
+        nn.init.dirac_(mt.ones(3, 2, 2), 2)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        nn.init.orthogonal_(mt.ones(3))
+
+
+def test_trunc_normal_distribution():
+    a, b, mu, sd = -1.0, 1.5, 0.2, 0.8
+    t = nn.init.trunc_normal_(mt.empty(200000, dtype=mt.float64), mu, sd, a, b).numpy()
+    assert t.min() >= a and t.max() <= b and t.min() < a + 0.01 and t.max() > b - 0.01
+    al, be = (a - mu) / sd, (b - mu) / sd
+
+    def pdf(x):
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+    def cdf(x):
+        return (1 + math.erf(x / math.sqrt(2))) / 2
+
+    z = cdf(be) - cdf(al)
+    mean = mu + sd * (pdf(al) - pdf(be)) / z
+    var = sd ** 2 * (1 + (al * pdf(al) - be * pdf(be)) / z - ((pdf(al) - pdf(be)) / z) ** 2)
+    assert abs(t.mean() - mean) < 0.005 and abs(t.var() - var) < 0.005
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 2, 3)])
+def test_orthogonal(shape):
+    w = nn.init.orthogonal_(mt.empty(*shape, dtype=mt.float64), gain=2.0).numpy()
+    m = w.reshape(shape[0], -1)
+    small = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+    np.testing.assert_allclose(small, 4.0 * np.eye(small.shape[0]), atol=1e-12)
+
+
+def test_pad_sequence_vs_torch():
+    torch = oracle.torch()
+    r = rng(100)
+    seqs = [f32(r, n, 2) for n in (3, 1, 4)]
+    for kw in ({}, {"batch_first": True}, {"padding_value": -1.0, "padding_side": "left"},
+               {"batch_first": True, "padding_side": "left", "padding_value": 7.0}):
+        got = nn.utils.rnn.pad_sequence([mt.from_numpy(s) for s in seqs], **kw)
+        want = torch.nn.utils.rnn.pad_sequence([torch.from_numpy(s) for s in seqs], **kw)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    with pytest.raises(ValueError, match="padding_side"):
+        nn.utils.rnn.pad_sequence([mt.ones(2)], padding_side="middle")
