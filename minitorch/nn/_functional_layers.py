@@ -19,7 +19,9 @@ def _finfo_eps(dtype):
 def _check_index(input, name):
     if input.dtype not in (_mt.int64, _mt.int32):
         raise RuntimeError(
-            f"{name}: expected indices of dtype Long or Int, got {input.dtype}")
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {input.dtype} instead (while checking arguments "
+            f"for {name})")
 
 
 # ---------------------------------------------------------------- embedding
@@ -84,10 +86,15 @@ def _embedding_bag_forward(input, weight, offsets, mode, per_sample_weights,
         valid = (input != padding_idx).to(weight.dtype)
     if per_sample_weights is not None:
         emb = emb * per_sample_weights.to(weight.dtype).unsqueeze(1)
-    bag_of = []
-    for b in range(nbags):
-        bag_of += [b] * max(0, min(bounds[b + 1], n) - bounds[b])
-    bag_idx = _mt.tensor(bag_of, dtype=_mt.int64)
+    # the bag of each index: the last bag start at or before its position
+    starts = _mt.tensor(bounds[:nbags], dtype=_mt.int64)
+    bag_idx = _mt.searchsorted(starts, _mt.arange(n), right=True) - 1
+    if include_last_offset and nbags:
+        # positions at or past the last offset belong to no bag
+        inside = _mt.arange(n) < bounds[-1]
+        emb = emb * inside.to(emb.dtype).unsqueeze(1)
+        valid = valid * inside.to(valid.dtype)
+        bag_idx = bag_idx.clamp(max=nbags - 1)
     D = weight.shape[1]
     if mode == "max":
         rows = []
@@ -263,7 +270,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         size = input.numel() // input.shape[1]
         if size == 1:
             raise ValueError("Expected more than 1 value per channel when training, got "
-                             f"input size {list(input.shape)}")
+                             f"input size {input.shape!r}")
     elif running_mean is None or running_var is None:
         raise RuntimeError("batch_norm: running_mean and running_var must be defined in "
                            "evaluation mode")
