@@ -8,6 +8,10 @@ helper later without touching the public functions or the modules.
 
 import minitorch as _mt
 
+__all__ = ["embedding", "embedding_bag", "layer_norm", "rms_norm", "group_norm",
+           "batch_norm", "selu", "celu", "prelu", "bilinear", "normalize",
+           "cosine_similarity", "pairwise_distance", "pad"]
+
 _EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16,
         "float16": 0.0009765625, "bfloat16": 0.0078125}
 
