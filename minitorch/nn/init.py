@@ -140,3 +140,5 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator)
+
+from ._init_extra import dirac_, orthogonal_, trunc_normal_  # noqa: E402,F401  (layers block)

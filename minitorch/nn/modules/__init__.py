@@ -35,3 +35,12 @@ from .loss import L1Loss, MSELoss  # noqa: F401
 from .module import Module  # noqa: F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]
+
+# ---- layers block (Embedding, norms, BatchNorm, PReLU/SELU/CELU, Bilinear) ----
+from .activation_extra import CELU, SELU, Bilinear, PReLU  # noqa: E402,F401
+from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: E402,F401
+from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: E402,F401
+from .sparse import Embedding, EmbeddingBag  # noqa: E402,F401
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end layers block ----
