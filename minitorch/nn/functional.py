@@ -194,3 +194,5 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input.copy_(out) if inplace else out
 
 # ---- end nn core ----
+
+from ._functional_losses import *  # noqa: E402, F401, F403  (losses, issue 9)

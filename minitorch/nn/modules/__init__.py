@@ -35,3 +35,20 @@ from .loss import L1Loss, MSELoss  # noqa: F401
 from .module import Module  # noqa: F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]
+
+# ---- losses (issue 9, branch losses) ----
+from .loss_extra import (  # noqa: E402, F401
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    MarginRankingLoss,
+    NLLLoss,
+    SmoothL1Loss,
+    TripletMarginLoss,
+)
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end losses ----
