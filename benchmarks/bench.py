@@ -238,6 +238,37 @@ def _step_and_first(opt, first):
     return first
 
 
+def _setup_mlp_step():
+    """A 784-256-10 MLP (same weights in both libraries), a batch of 128, CrossEntropyLoss
+    and Adam: each call is one training step."""
+    rng = np.random.default_rng(0)
+    w1 = rng.standard_normal((256, 784), dtype=np.float32) * 0.03
+    b1 = rng.standard_normal(256, dtype=np.float32) * 0.03
+    w2 = rng.standard_normal((10, 256), dtype=np.float32) * 0.06
+    b2 = rng.standard_normal(10, dtype=np.float32) * 0.06
+    x = rng.standard_normal((128, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 128).astype(np.int64)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        model = lib.nn.Sequential(lib.nn.Linear(784, 256), lib.nn.ReLU(), lib.nn.Linear(256, 10))
+        with lib.no_grad():
+            for p, a in zip(model.parameters(), (w1, b1, w2, b2)):
+                p.copy_(lib.from_numpy(a))
+        opt = lib.optim.Adam(model.parameters(), lr=1e-3)
+        s[key] = (model, lib.nn.CrossEntropyLoss(), opt, lib.from_numpy(x), lib.from_numpy(y))
+    return s
+
+
+def _mlp_step(model, criterion, optimizer, x, y):
+    optimizer.zero_grad()
+    loss = criterion(model(x), y)
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -354,6 +385,11 @@ CASES = [
     Case("Adam.step() over 100 params of 100 float32", _setup_adam100,
          minitorch=lambda s: _p(_step_and_first, *s["mt"]),
          torch=lambda s: _p(_step_and_first, *s["th"]),
+         numpy=None),
+    Case("MLP 784-256-10 train step (batch 128): forward, CrossEntropyLoss, backward, Adam",
+         _setup_mlp_step,
+         minitorch=lambda s: _p(_mlp_step, *s["mt"]),
+         torch=lambda s: _p(_mlp_step, *s["th"]),
          numpy=None),
     # ---- end nn and optim ----
 ]

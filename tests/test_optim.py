@@ -288,7 +288,8 @@ def test_scheduler_matches_record(name):
 
 
 @pytest.mark.parametrize("name", ["cosine", "onecycle_adam_linear", "warm_restarts_mult",
-                                  "sequential", "plateau_max_abs"])
+                                  "sequential", "plateau_max_abs",
+                                  "cyclic_triangular2_adam"])
 def test_scheduler_matches_torch_live(name):
     torch = oracle.real_torch()
     _compare_sched(sched_cases.run(minitorch, name), sched_cases.run(torch, name))

@@ -195,3 +195,4 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 # ---- end nn core ----
 from ._functional_layers import *  # noqa: E402,F401,F403  (layers block: embedding, norms, pad, ...)
+from ._functional_losses import *  # noqa: E402, F401, F403  (losses, issue 9)

@@ -52,6 +52,18 @@ CASES = {
                                                                              T_mult=2), 20),
     "sequential": ("SGD", _seq, 20),
     "chained": ("SGD", _chain, 10),
+    # ---- CyclicLR (issue 9, branch losses) ----
+    "cyclic_triangular": ("SGD", lambda L, o: L.CyclicLR(o, base_lr=[0.01, 0.02], max_lr=0.1,
+                                                         step_size_up=3, step_size_down=2), 16),
+    "cyclic_triangular2_adam": ("Adam", lambda L, o: L.CyclicLR(
+        o, base_lr=0.001, max_lr=[0.1, 0.05], step_size_up=2, mode="triangular2",
+        base_momentum=0.85, max_momentum=0.95), 14),
+    "cyclic_exp_range": ("SGD", lambda L, o: L.CyclicLR(o, 0.01, 0.1, step_size_up=3,
+                                                        mode="exp_range", gamma=0.9), 14),
+    "cyclic_scale_fn_no_momentum": ("SGD", lambda L, o: L.CyclicLR(
+        o, 0.01, 0.1, step_size_up=2, scale_fn=lambda x: 0.5 ** x, scale_mode="iterations",
+        cycle_momentum=False), 10),
+    # ---- end CyclicLR ----
 }
 
 PLATEAU = {

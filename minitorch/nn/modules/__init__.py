@@ -44,3 +44,20 @@ from .sparse import Embedding, EmbeddingBag  # noqa: E402,F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end layers block ----
+
+# ---- losses (issue 9, branch losses) ----
+from .loss_extra import (  # noqa: E402, F401
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    MarginRankingLoss,
+    NLLLoss,
+    SmoothL1Loss,
+    TripletMarginLoss,
+)
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end losses ----
