@@ -162,3 +162,8 @@ def clone(input, *, memory_format=None):
 # subpackages of the nn issue (one import line each)
 from . import optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+
+# ---- random: in-place samplers on Tensor (PyTorch's CPU streams) ----
+from ._random import _install as _install_samplers  # noqa: E402, I001
+
+_install_samplers(Tensor)
