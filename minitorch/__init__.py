@@ -164,6 +164,10 @@ from . import optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 # ---- random: in-place samplers on Tensor (PyTorch's CPU streams) ----
-from ._random import _install as _install_samplers  # noqa: E402, I001
+def _install_samplers():
+    from ._random import _install
 
-_install_samplers(Tensor)
+    _install(Tensor)
+
+
+_install_samplers()
