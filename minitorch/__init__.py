@@ -163,6 +163,7 @@ def clone(input, *, memory_format=None):
 from . import optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
+
 # ---- random: in-place samplers on Tensor (PyTorch's CPU streams) ----
 def _install_samplers():
     from ._random import _install
