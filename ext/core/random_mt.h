@@ -49,7 +49,9 @@ struct MTEngine {
     return (hi << 32) | lo;
   }
 
-  float uniform_float() { return static_cast<float>(random() & ((1u << 24) - 1)) * (1.0f / 16777216.0f); }
+  float uniform_float() {
+    return static_cast<float>(random() & ((1u << 24) - 1)) * (1.0f / 16777216.0f);
+  }
   double uniform_double() {
     return static_cast<double>(random64() & ((uint64_t{1} << 53) - 1)) * (1.0 / 9007199254740992.0);
   }

@@ -163,16 +163,14 @@ Tensor rand_like(const TensorImpl& like, DType dtype, Device device, MemoryForma
   check_uniform(dtype);
   Tensor t = empty_like(like, dtype, device, fmt);
   if (cpu_uniform(t)) return t;
-  return random_fill(t, kernel_table(device.type).uniform,
-                     "rand", 0.0, 1.0);
+  return random_fill(t, kernel_table(device.type).uniform, "rand", 0.0, 1.0);
 }
 
 Tensor randn_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt) {
   check_normal(dtype);
   Tensor t = empty_like(like, dtype, device, fmt);
   if (cpu_normal(t)) return t;
-  return random_fill(t, kernel_table(device.type).normal,
-                     "randn", 0.0, 1.0);
+  return random_fill(t, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 
 // PyTorch's bounds check for randint: `low` and `high - 1` must be values
