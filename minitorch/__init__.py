@@ -162,3 +162,13 @@ def clone(input, *, memory_format=None):
 # subpackages of the nn issue (one import line each)
 from . import optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+
+
+# ---- random: in-place samplers on Tensor (PyTorch's CPU streams) ----
+def _install_samplers():
+    from ._random import _install
+
+    _install(Tensor)
+
+
+_install_samplers()

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "random_mt.h"
+
 namespace mt {
 
 struct Philox {
@@ -47,6 +49,7 @@ struct Philox {
 struct GeneratorState {
   uint64_t seed = 67280421310721ull;
   uint64_t offset = 0;
+  MTEngine cpu;  // the CPU stream (PyTorch-compatible); Philox serves other devices
   // Reserves `n` counters (each gives 4 values) and returns the first.
   uint64_t reserve(uint64_t n) {
     uint64_t o = offset;

@@ -81,28 +81,96 @@ void check_normal(DType dtype) {
   MT_CHECK_KIND(NotImplementedError, is_floating(dtype), "\"normal_kernel\" not implemented for '",
                 info(dtype).torch_name, "'");
 }
+
+// The CPU stream for float32/float64 follows PyTorch's CPU generator draw
+// for draw (see core/random_mt.h); t is new and dense, filled in memory order.
+bool cpu_uniform(const Tensor& t) {
+  if (!t->device().is_cpu()) return false;
+  MTEngine& e = default_generator().cpu;
+  int64_t n = t->numel();
+  if (t->dtype() == DType::Float32) {
+    float* p = reinterpret_cast<float*>(t->data());
+    for (int64_t i = 0; i < n; ++i) p[i] = e.uniform_float();
+    return true;
+  }
+  if (t->dtype() == DType::Float64) {
+    double* p = reinterpret_cast<double*>(t->data());
+    for (int64_t i = 0; i < n; ++i) p[i] = e.uniform_double();
+    return true;
+  }
+  return false;
+}
+
+// Box-Muller over blocks of 16 uniforms: the first 8 give the radii, the
+// last 8 the angles; a ragged tail redraws the last 16 elements.
+template <typename T>
+void normal_block16(T* d) {
+  for (int j = 0; j < 8; ++j) {
+    T u1 = 1 - d[j];
+    T u2 = d[j + 8];
+    T r = std::sqrt(-2 * std::log(u1));
+    T theta = static_cast<T>(2.0 * M_PI) * u2;
+    d[j] = r * std::cos(theta);
+    d[j + 8] = r * std::sin(theta);
+  }
+}
+template <typename T, typename U>
+void normal_fill_cpu(T* p, int64_t n, U uniform) {
+  if (n >= 16) {
+    for (int64_t i = 0; i < n; ++i) p[i] = uniform();
+    for (int64_t i = 0; i + 16 <= n; i += 16) normal_block16(p + i);
+    if (n % 16 != 0) {
+      T* tail = p + n - 16;
+      for (int i = 0; i < 16; ++i) tail[i] = uniform();
+      normal_block16(tail);
+    }
+  } else {
+    MTEngine& e = default_generator().cpu;
+    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(e.normal_double());
+  }
+}
+bool cpu_normal(const Tensor& t) {
+  if (!t->device().is_cpu()) return false;
+  MTEngine& e = default_generator().cpu;
+  int64_t n = t->numel();
+  if (t->dtype() == DType::Float32) {
+    normal_fill_cpu(reinterpret_cast<float*>(t->data()), n, [&] { return e.uniform_float(); });
+    return true;
+  }
+  if (t->dtype() == DType::Float64) {
+    normal_fill_cpu(reinterpret_cast<double*>(t->data()), n, [&] { return e.uniform_double(); });
+    return true;
+  }
+  return false;
+}
 }  // namespace
 
 Tensor rand(const Dims& sizes, DType dtype, Device device) {
   check_uniform(dtype);
+  Tensor t = empty(sizes, dtype, device);
+  if (cpu_uniform(t)) return t;
   return random_fill(sizes, dtype, device, kernel_table(device.type).uniform, "rand", 0.0, 1.0);
 }
 
 Tensor randn(const Dims& sizes, DType dtype, Device device) {
   check_normal(dtype);
+  Tensor t = empty(sizes, dtype, device);
+  if (cpu_normal(t)) return t;
   return random_fill(sizes, dtype, device, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 
 Tensor rand_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt) {
   check_uniform(dtype);
-  return random_fill(empty_like(like, dtype, device, fmt), kernel_table(device.type).uniform,
-                     "rand", 0.0, 1.0);
+  Tensor t = empty_like(like, dtype, device, fmt);
+  if (cpu_uniform(t)) return t;
+  return random_fill(t, kernel_table(device.type).uniform, "rand", 0.0, 1.0);
 }
 
 Tensor randn_like(const TensorImpl& like, DType dtype, Device device, MemoryFormat fmt) {
   check_normal(dtype);
-  return random_fill(empty_like(like, dtype, device, fmt), kernel_table(device.type).normal,
-                     "randn", 0.0, 1.0);
+  Tensor t = empty_like(like, dtype, device, fmt);
+  if (cpu_normal(t)) return t;
+  return random_fill(t, kernel_table(device.type).normal, "randn", 0.0, 1.0);
 }
 
 // PyTorch's bounds check for randint: `low` and `high - 1` must be values

@@ -81,6 +81,7 @@ PyObject* F_manual_seed(PyObject*, PyObject* seed) {
   }
   default_generator().seed = s;
   default_generator().offset = 0;
+  default_generator().cpu.seed(s);
   Py_RETURN_NONE;
   MT_END(nullptr)
 }
@@ -91,6 +92,7 @@ PyObject* F_seed(PyObject*, PyObject*) {
                static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   default_generator().seed = s;
   default_generator().offset = 0;
+  default_generator().cpu.seed(s);
   return PyLong_FromUnsignedLongLong(s);
 }
 
@@ -99,8 +101,11 @@ PyObject* F_initial_seed(PyObject*, PyObject*) {
 }
 
 PyObject* F_get_rng_state(PyObject*, PyObject*) {
-  return Py_BuildValue("(KK)", static_cast<unsigned long long>(default_generator().seed),
-                       static_cast<unsigned long long>(default_generator().offset));
+  unsigned char buf[MTEngine::kBytes];
+  default_generator().cpu.save(buf);
+  return Py_BuildValue("(KKy#)", static_cast<unsigned long long>(default_generator().seed),
+                       static_cast<unsigned long long>(default_generator().offset),
+                       reinterpret_cast<const char*>(buf), static_cast<Py_ssize_t>(sizeof(buf)));
 }
 
 PyObject* F_set_rng_state(PyObject*, PyObject* state) {
@@ -110,7 +115,16 @@ PyObject* F_set_rng_state(PyObject*, PyObject* state) {
     return nullptr;
   }
   unsigned long long s, o;
-  if (!PyArg_ParseTuple(state, "KK:set_rng_state", &s, &o)) return nullptr;
+  const char* buf = nullptr;
+  Py_ssize_t len = 0;
+  if (!PyArg_ParseTuple(state, "KKy#:set_rng_state", &s, &o, &buf, &len)) return nullptr;
+  MTEngine e;
+  if (len != static_cast<Py_ssize_t>(MTEngine::kBytes) ||
+      !e.load(reinterpret_cast<const unsigned char*>(buf))) {
+    PyErr_SetString(PyExc_RuntimeError, "set_rng_state(): invalid CPU generator state");
+    return nullptr;
+  }
+  default_generator().cpu = e;
   default_generator().seed = s;
   default_generator().offset = o;
   Py_RETURN_NONE;

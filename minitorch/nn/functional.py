@@ -189,8 +189,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if p == 1.0:
         out = input * 0.0
     else:
-        keep = _C.rand(*input.shape, dtype=input.dtype) >= p
-        out = input * keep.to(input.dtype) * (1.0 / (1.0 - p))
+        # PyTorch's draw: a Bernoulli(1 - p) keep mask, scaled by 1 / (1 - p).
+        noise = _C.empty_like(input).bernoulli_(1.0 - p)
+        out = input * (noise / (1.0 - p))
     return input.copy_(out) if inplace else out
 
 # ---- end nn core ----

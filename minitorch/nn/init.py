@@ -56,13 +56,15 @@ def calculate_gain(nonlinearity, param=None):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    """Fills ``tensor`` with U(a, b) draws."""
-    return _fill_from(tensor, _rand(tensor, generator) * (b - a) + a)
+    """Fills ``tensor`` with U(a, b) draws (Tensor.uniform_, PyTorch's stream)."""
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    """Fills ``tensor`` with N(mean, std**2) draws."""
-    return _fill_from(tensor, _randn(tensor, generator) * std + mean)
+    """Fills ``tensor`` with N(mean, std**2) draws (Tensor.normal_, PyTorch's stream)."""
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor, val):
