@@ -218,9 +218,9 @@ def _setup_linear16():
 
 
 def _setup_adam100():
-    """100 parameters of 100 float32 each, with gradients, under Adam (one step per call)."""
+    """100 parameters of 1,000 float32 each, with gradients, under Adam (one step per call)."""
     rng = np.random.default_rng(0)
-    arrs = [rng.standard_normal(100, dtype=np.float32) for _ in range(100)]
+    arrs = [rng.standard_normal(1000, dtype=np.float32) for _ in range(100)]
     s = {}
     for key, lib in (("mt", minitorch), ("th", torch)):
         if lib is None:
@@ -382,7 +382,7 @@ CASES = [
          minitorch=lambda s: _p(*s["mt"]),
          torch=lambda s: _p(*s["th"]),
          numpy=None),
-    Case("Adam.step() over 100 params of 100 float32", _setup_adam100,
+    Case("Adam.step() over 100 params of 1,000 float32", _setup_adam100,
          minitorch=lambda s: _p(_step_and_first, *s["mt"]),
          torch=lambda s: _p(_step_and_first, *s["th"]),
          numpy=None),
