@@ -21,16 +21,10 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bflo
 
 
 def _legacy(size_average, reduce, reduction):
-    # the same mapping as functional._legacy_reduction, one frame deeper for the warning
-    if size_average is None and reduce is None:
-        out = reduction
-    else:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        out = "none" if not reduce else ("mean" if size_average else "sum")
-        warnings.warn("size_average and reduce args will be deprecated, please use "
-                      f"reduction='{out}' instead.", stacklevel=4)
-    return out
+    # functional._legacy_reduction, with the warning pointed one frame further out
+    from .functional import _legacy_reduction
+
+    return _legacy_reduction(size_average, reduce, reduction, stacklevel=5)
 
 
 def _check_reduction(reduction, allowed=_REDUCTIONS):

@@ -134,7 +134,7 @@ def _reduce(loss, reduction):
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _legacy_reduction(size_average, reduce, reduction):
+def _legacy_reduction(size_average, reduce, reduction, stacklevel=3):
     if size_average is None and reduce is None:
         return reduction
     import warnings
@@ -143,7 +143,7 @@ def _legacy_reduction(size_average, reduce, reduction):
     reduce = True if reduce is None else reduce
     out = "none" if not reduce else ("mean" if size_average else "sum")
     warnings.warn("size_average and reduce args will be deprecated, please use "
-                  f"reduction='{out}' instead.", stacklevel=3)
+                  f"reduction='{out}' instead.", stacklevel=stacklevel)
     return out
 
 
