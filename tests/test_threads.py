@@ -188,3 +188,29 @@ def test_shutdown_while_threads_hold_last_references():
             threading.Thread(target=holder, daemon=True).start()
         time.sleep(0.2)
     """)
+
+
+def test_inference_mode_is_per_thread():
+    # One thread inside inference_mode must not change another's results.
+    inside, outside = threading.Event(), threading.Event()
+    seen = {}
+
+    def infer():
+        with m.inference_mode():
+            seen["enabled_in"] = m.is_inference_mode_enabled()
+            inside.set()
+            outside.wait(10)
+            seen["made_in"] = m.ones(2).is_inference()
+
+    t = threading.Thread(target=infer)
+    t.start()
+    inside.wait(10)
+    seen["enabled_out"] = m.is_inference_mode_enabled()
+    w = m.ones(2, requires_grad=True)
+    y = w * 2
+    seen["made_out"] = y.is_inference()
+    seen["out_grad_fn"] = y.grad_fn is not None
+    outside.set()
+    t.join()
+    assert seen == {"enabled_in": True, "made_in": True, "enabled_out": False,
+                    "made_out": False, "out_grad_fn": True}

@@ -99,6 +99,7 @@ AccumulateGrad::~AccumulateGrad() {
 Edge gradient_edge(TensorImpl* t) {
   Meta* m = meta_if(t);
   if (!m) return {};
+  if (m->view_base && t->version() != m->view_version) refresh_view(t, *m);
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
   if (!m->grad_accumulator) {

@@ -101,17 +101,29 @@ void save(FnNode& n, const Tensor& t, bool is_output) {
   if (is_output) {
     s.data = ops::alias(t);  // no autograd state: no node -> saved -> node cycle
     s.output_nr = static_cast<uint32_t>(n.outputs.size() - 1);
+  } else if (Meta* tm = meta_if(t.get()); tm && tm->view_base) {
+    // A view keeps its base alive; a saved one must not (Note [In-place on views]).
+    Edge e = gradient_edge(t.get());
+    s.data = ops::alias(t);
+    Meta& am = meta(s.data.get());
+    am.requires_grad = tm->requires_grad;
+    am.grad_fn = std::move(e.fn);
+    am.output_nr = e.input_nr;
   } else {
     s.data = t;
   }
   n.saved.push_back(std::move(s));
 }
 
-const Tensor& set_history(const Tensor& out, FnNode& n) {
+const Tensor& set_history(const Tensor& out, FnNode& n, bool writes_data) {
   n.outputs.push_back({out->sizes(), out->dtype(), out->device()});
   if (anomaly_enabled() && n.outputs.size() == 1 && anomaly_on_record) anomaly_on_record(n);
   if (!is_floating(out->dtype())) return out;
   Meta& m = meta(out.get());
+  if (m.view_base && writes_data) {
+    set_view_history(out, m, n);
+    return out;
+  }
   if (m.grad_fn && m.retains_grad) {  // in place on a tensor that retained its grad
     auto& r = m.grad_fn->retained;
     r.erase(std::remove_if(r.begin(), r.end(), [&](auto& p) { return p.second == out.get(); }),
@@ -131,9 +143,26 @@ void throw_out_with_grad(const char* op) {
            "but one of the arguments requires grad.");
 }
 
-void check_inplace(const TensorImpl* self) {
+void check_inplace_leaf(const TensorImpl* self) {
   MT_CHECK(!(grad_enabled() && self->requires_grad() && is_leaf(self)),
            "a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+void check_inplace(const TensorImpl* self) {
+  check_inplace_leaf(self);
+  Meta* m = meta_if(self);
+  if (!m || !m->view_base || !grad_enabled()) return;
+  const TensorImpl* base = m->view_base.get();
+  // PyTorch names the view's own grad_fn, less its "Backward0".
+  std::string fn = m->multi_view && m->grad_fn ? m->grad_fn->name() : "";
+  if (fn.size() > 9 && fn.compare(fn.size() - 9, 9, "Backward0") == 0) fn.resize(fn.size() - 9);
+  MT_CHECK(!m->multi_view, "Output ", m->output_nr, " of ", fn,
+           " is a view and is being modified inplace. This view is the output of a function "
+           "that returns multiple views. Such functions do not allow the output views to be "
+           "modified inplace. You should replace the inplace operation by an out-of-place one.");
+  MT_CHECK(!(base->requires_grad() && is_leaf(base)),
+           "a view of a leaf Variable that requires grad is being used in an in-place "
+           "operation.");
 }
 
 // ---- shorthands ----

@@ -67,12 +67,30 @@ Ptr<FnNode> make_node(const char* name, Formula f, std::initializer_list<const T
 // Saves t for the formula; is_output: t is one of n's outputs.
 void save(FnNode& n, const Tensor& t, bool is_output = false);
 // Makes `out` the next output of n (its grad_fn); returns out. Integer and
-// bool outputs are not differentiable: they are left alone.
-const Tensor& set_history(const Tensor& out, FnNode& n);
+// bool outputs are not differentiable: they are left alone. When `out` is a
+// view written in place (writes_data), its base's history is rewritten
+// instead (set_view_history, Note [In-place on views]).
+const Tensor& set_history(const Tensor& out, FnNode& n, bool writes_data = true);
+
+// ---- views (views.cpp, Note [In-place on views]) ----
+// Marks `out` as a view of `in` when it shares in's storage (multi: the op's
+// name when it returns several views, whose in-place use is refused).
+void mark_view(const Tensor& out, const TensorImpl* in, const char* multi = nullptr);
+// The in-place op n wrote into the view `view` (meta m): gives the base a
+// CopySlices history around n and the view an AsStridedBackward0 off it.
+void set_view_history(const Tensor& view, Meta& m, FnNode& n);
+// The AsStridedBackward0 node that takes `base` to a view with this geometry.
+Ptr<FnNode> as_strided_node(const Tensor& base, const Dims& sizes, const Dims& strides,
+                            int64_t offset);
+// The storage offset of each element of a strided geometry (row-major order).
+std::vector<int64_t> storage_offsets(const Dims& sizes, const Dims& strides, int64_t offset);
 
 // out= with autograd, and in-place on a leaf that requires grad: PyTorch's errors.
 [[noreturn]] void throw_out_with_grad(const char* op);
+// Also refuses a view of such a leaf, and one of several views an op returned.
 void check_inplace(const TensorImpl* self);
+// In-place metadata changes (squeeze_, t_, ...): only the leaf check.
+void check_inplace_leaf(const TensorImpl* self);
 
 // ---- shorthands (float math in g's dtype) ----
 Tensor mul(const Tensor& a, const Tensor& b);

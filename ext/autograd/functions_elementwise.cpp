@@ -256,8 +256,9 @@ Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& a
   Ptr<FnNode> n = make_node(name, unary_backward, {x.get()});
   n->code = static_cast<int>(op);
   n->args = args;
-  // In place and the formula reads the input: keep a copy of the old value.
-  if (uses == Uses::Input) save(*n, out.inplace ? ops::clone(x) : x);
+  // In place and the formula reads the input: keep a copy of the old value
+  // (with its history, for double backward).
+  if (uses == Uses::Input) save(*n, out.inplace ? ag::clone(x) : x);
   Tensor r = ops::unary(op, x, default_float, args, out);
   if (!is_floating(r->dtype())) return r;
   set_history(r, *n);
@@ -466,7 +467,7 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b, DType default_flo
       return;
     }
     Tensor tt(const_cast<TensorImpl*>(t));
-    save(*n, out.inplace && t == out.t ? ops::clone(tt) : tt);
+    save(*n, out.inplace && t == out.t ? ag::clone(tt) : tt);
   };
   keep(a.tensor, 0);
   keep(b.tensor, 1);
@@ -563,9 +564,11 @@ int ternary_saves(TernaryOp op) {
 }
 
 Tensor record_ternary(TernaryOp op, const TensorImpl* a, const TensorImpl* b, const TensorImpl* c,
-                      ElemOut out, Tensor (*run)(void*), void* ctx, bool grad_a = true) {
+                      ElemOut out, Tensor (*run)(void*), void* ctx, bool grad_a = true,
+                      const ElemArgs* args = nullptr) {
   Ptr<FnNode> n = make_node(ternary_name(op), ternary_backward, {grad_a ? a : nullptr, b, c});
   n->code = static_cast<int>(op);
+  if (args) n->args = *args;
   int k = 0;
   for (const TensorImpl* t : {a, b, c}) {
     if (!t || !(ternary_saves(op) >> k++ & 1)) {
@@ -573,7 +576,7 @@ Tensor record_ternary(TernaryOp op, const TensorImpl* a, const TensorImpl* b, co
       continue;
     }
     Tensor tt(const_cast<TensorImpl*>(t));
-    save(*n, out.inplace && t == out.t ? ops::clone(tt) : tt);
+    save(*n, out.inplace && t == out.t ? ag::clone(tt) : tt);
   }
   Tensor r = run(ctx);
   if (is_floating(r->dtype())) set_history(r, *n);
@@ -602,9 +605,7 @@ Tensor ternary(TernaryOp op, const Operand& a, const Operand& b, const Operand& 
         auto* x = static_cast<Ctx*>(p);
         return ops::ternary(x->op, x->a, x->b, x->c, x->df, x->args, x->out);
       },
-      &ctx, grad_a);
-  if (auto* n = static_cast<FnNode*>(grad_fn_of(r.get())); n && n->formula == ternary_backward)
-    n->args = args;
+      &ctx, grad_a, &args);
   return r;
 }
 
@@ -628,7 +629,7 @@ Tensor clamp(const Tensor& x, const Operand* lo, const Operand* hi, DType defaul
       n->args.s[1] = hi->scalar;
       n->args.flags |= 2;
     }
-    save(*n, out.inplace ? ops::clone(x) : x);
+    save(*n, out.inplace ? ag::clone(x) : x);
     Tensor r = ops::clamp(x, lo, hi, default_float, out);
     if (is_floating(r->dtype())) set_history(r, *n);
     return r;

@@ -122,6 +122,7 @@ Tensor record_view(const char* name, Formula f, const Tensor& t, Run&& run, Fill
   Tensor r = run();
   if (r.get() == t.get()) return r;  // returned itself: nothing to record
   set_history(r, *n);
+  mark_view(r, t.get());
   return r;
 }
 auto no_fill = [](FnNode&) {};
@@ -285,7 +286,10 @@ ops::BasicIndex basic_index(const Tensor& self, const ops::IndexItem* items, int
   }
   if (ints && !slices) node->name_ = "SelectBackward0";
   if (!ints && !slices) node->name_ = "AliasBackward0";
-  if (r.view.get() != self.get()) set_history(r.view, *node);
+  if (r.view.get() != self.get()) {
+    set_history(r.view, *node);
+    mark_view(r.view, self.get());
+  }
   return r;
 }
 

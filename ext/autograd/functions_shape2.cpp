@@ -191,7 +191,9 @@ Tensor record1(const char* name, Formula f, const Tensor& t, Run&& run, Fill&& f
   Ptr<FnNode> n = make_node(name, f, {t.get()});
   fill(*n);
   Tensor r = run();
+  if (r.get() == t.get()) return r;  // returned itself: nothing to record
   set_history(r, *n);
+  mark_view(r, t.get());
   return r;
 }
 auto no_fill = [](FnNode&) {};
@@ -201,7 +203,10 @@ std::vector<Tensor> record_multi(const char* name, Formula f, const Tensor& t, i
                                  std::vector<Tensor> outs) {
   Ptr<FnNode> n = make_node(name, f, {t.get()});
   n->i[0] = wrap_dim(dim, t->dim());
-  for (auto& o : outs) set_history(o, *n);
+  for (auto& o : outs) {
+    set_history(o, *n);
+    mark_view(o, t.get(), name);
+  }
   return outs;
 }
 
@@ -209,11 +214,11 @@ std::vector<Tensor> record_multi(const char* name, Formula f, const Tensor& t, i
 template <typename Run, typename Fill>
 void record_meta_(const char* name, Formula f, const Tensor& self, Run&& run, Fill&& fill) {
   if (!should_record(self.get())) return run();
-  check_inplace(self.get());
+  check_inplace_leaf(self.get());
   Ptr<FnNode> n = make_node(name, f, {self.get()});
   fill(*n);
   run();
-  set_history(self, *n);
+  set_history(self, *n, /*writes_data=*/false);
 }
 
 }  // namespace
@@ -434,12 +439,10 @@ std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& ts) {
 
 // ---- as_strided ----
 
-Tensor as_strided(const Tensor& t, const Dims& sizes, const Dims& strides,
-                  std::optional<int64_t> offset) {
-  Tensor r = ops::as_strided(t, sizes, strides, offset);
-  if (!should_record(t.get())) return r;
+Ptr<FnNode> as_strided_node(const Tensor& t, const Dims& sizes, const Dims& strides,
+                            int64_t offset) {
   Ptr<FnNode> n = make_node("AsStridedBackward0", as_strided_backward, {t.get()});
-  std::vector<int64_t> out = offsets_of({r->sizes(), r->strides(), r->offset()});
+  std::vector<int64_t> out = offsets_of({sizes, strides, offset});
   std::vector<int64_t> in = offsets_of({t->sizes(), t->strides(), t->offset()});
   int64_t base = t->offset(), hi = t->offset();
   for (int64_t v : out) base = std::min(base, v), hi = std::max(hi, v);
@@ -449,7 +452,20 @@ Tensor as_strided(const Tensor& t, const Dims& sizes, const Dims& strides,
   n->i[0] = hi - base + 1;
   save(*n, ops::from_host_int64(out, t->device()));
   save(*n, ops::from_host_int64(in, t->device()));
+  return n;
+}
+
+std::vector<int64_t> storage_offsets(const Dims& sizes, const Dims& strides, int64_t offset) {
+  return offsets_of({sizes, strides, offset});
+}
+
+Tensor as_strided(const Tensor& t, const Dims& sizes, const Dims& strides,
+                  std::optional<int64_t> offset) {
+  Tensor r = ops::as_strided(t, sizes, strides, offset);
+  if (!should_record(t.get())) return r;
+  Ptr<FnNode> n = as_strided_node(t, r->sizes(), r->strides(), r->offset());
   set_history(r, *n);
+  mark_view(r, t.get());
   return r;
 }
 

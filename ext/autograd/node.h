@@ -92,6 +92,11 @@ struct Meta : AutogradMeta {
   std::vector<Ptr<PostAccumulateHook>> post_hooks;
   TensorImpl* owner = nullptr;  // the tensor this meta belongs to (non-owning)
   bool inference = false;       // made in inference mode (Tensor.is_inference())
+  // A differentiable view (Note [In-place on views], views.cpp): the root base
+  // whose storage it shares, and the storage version its grad_fn was made at.
+  Tensor view_base;
+  int64_t view_version = 0;
+  const char* multi_view = nullptr;  // the op, when one of several views (unbind, split)
 };
 
 // The sink of a leaf that requires grad: adds incoming gradients into .grad.
@@ -117,6 +122,14 @@ inline bool is_leaf(const TensorImpl* t) { return grad_fn_of(t) == nullptr; }
 // The edge a gradient for t flows along: its grad_fn, or its leaf's sink
 // (created on demand) when t requires grad, else an empty edge.
 Edge gradient_edge(TensorImpl* t);
+// A stale view's grad_fn made again (views.cpp): called before its history is read.
+void refresh_view(TensorImpl* t, Meta& m);
+// t's grad_fn as the user sees it (a stale view's made again first).
+inline Node* current_grad_fn(TensorImpl* t) {
+  Meta* m = meta_if(t);
+  if (m && m->view_base && t->version() != m->view_version) refresh_view(t, *m);
+  return m ? m->grad_fn.get() : nullptr;
+}
 // Drops a reference to a node without recursing down a long chain.
 void release_node(NodePtr n);
 

@@ -20,7 +20,7 @@
 
 namespace mt::py_glue {
 
-bool g_inference_mode = false;
+thread_local bool g_inference_mode = false;  // per thread, like grad mode
 
 void mark_inference(TensorImpl* t) {
   if (t->storage()->use_count() == 1) ag::meta(t).inference = true;

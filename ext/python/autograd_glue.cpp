@@ -280,7 +280,7 @@ PyObject* T_detach_(PyObject* self, PyObject*) {
 
 PyObject* T_grad_fn(PyObject* self) {
   MT_BEGIN
-  return wrap_node(ag::grad_fn_of(impl_of(self)));
+  return wrap_node(ag::current_grad_fn(impl_of(self)));
   MT_END(nullptr)
 }
 

@@ -40,7 +40,7 @@ PyObject* G_version(PyObject* self, void*) { return PyLong_FromLongLong(impl_of(
 PyObject* G_is_leaf(PyObject* self, void*) { return PyBool_FromLong(ag::is_leaf(impl_of(self))); }
 PyObject* G_grad_fn(PyObject* self, void*) {
   MT_BEGIN
-  return wrap_node(ag::grad_fn_of(impl_of(self)));
+  return wrap_node(ag::current_grad_fn(impl_of(self)));
   MT_END(nullptr)
 }
 PyObject* G_retains_grad(PyObject* self, void*) {

@@ -64,7 +64,7 @@ PyObject* TensorClass = nullptr;
 
 // Inference mode (autograd_function.cpp): tensors first wrapped while it is on
 // are marked as inference tensors.
-extern bool g_inference_mode;
+extern thread_local bool g_inference_mode;
 void mark_inference(TensorImpl* t);
 
 PyObject* wrap(Tensor t) {
