@@ -24,7 +24,7 @@ __all__ = ["max", "min", "aminmax", "cummax", "cummin", "sort", "topk", "kthvalu
 # _C._return_type builds two-field struct sequences only and lstsq has four
 # fields, so these are collections.namedtuple types (tuple subclasses too:
 # they unpack, index and compare like tuples, and have the same field names).
-import collections as _collections
+import collections as _collections  # noqa: E402
 
 
 def _linalg_type(name, fields):
