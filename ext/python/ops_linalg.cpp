@@ -36,7 +36,19 @@ namespace mt::py_glue {
 
 namespace {
 
-enum Routine { kGesv, kGetrf, kPotrf, kPotrs, kGeqrf, kOrgqr, kSyevd, kGesdd, kGeev, kGelsy, kCount };
+enum Routine {
+  kGesv,
+  kGetrf,
+  kPotrf,
+  kPotrs,
+  kGeqrf,
+  kOrgqr,
+  kSyevd,
+  kGesdd,
+  kGeev,
+  kGelsy,
+  kCount
+};
 constexpr const char* kRoutineNames[] = {"gesv",  "getrf", "potrf", "potrs", "geqrf",
                                          "orgqr", "syevd", "gesdd", "geev",  "gelsy"};
 static_assert(sizeof(kRoutineNames) / sizeof(kRoutineNames[0]) == kCount, "one name per routine");
@@ -52,11 +64,8 @@ struct Spelling {
   bool ilp64;
 };
 constexpr Spelling kSpellings[] = {
-    {"scipy_", "_64_", true},
-    {"", "_64_", true},
-    {"", "64_", true},
-    {"scipy_", "_", false},
-    {"", "_", false},
+    {"scipy_", "_64_", true}, {"", "_64_", true}, {"", "64_", true},
+    {"scipy_", "_", false},   {"", "_", false},
 };
 
 #if defined(__linux__) || defined(__APPLE__)
@@ -177,11 +186,11 @@ void each(int64_t batch, F body) {
 }
 
 // Calls fn<T, I>(...) with T from the dtype and I from the library's integer width.
-#define LAPACK_DISPATCH(dtype, FN, ...)                                     \
-  do {                                                                      \
-    if ((dtype) == DType::Float32)                                          \
-      g_ilp64 ? FN<float, int64_t>(__VA_ARGS__) : FN<float, int32_t>(__VA_ARGS__); \
-    else                                                                    \
+#define LAPACK_DISPATCH(dtype, FN, ...)                                              \
+  do {                                                                               \
+    if ((dtype) == DType::Float32)                                                   \
+      g_ilp64 ? FN<float, int64_t>(__VA_ARGS__) : FN<float, int32_t>(__VA_ARGS__);   \
+    else                                                                             \
       g_ilp64 ? FN<double, int64_t>(__VA_ARGS__) : FN<double, int32_t>(__VA_ARGS__); \
   } while (0)
 
@@ -236,7 +245,8 @@ void run_potrf(Buf a, Buf info, char uplo) {
 // ---- potrs: solve with a Cholesky factor; B (n x nrhs) becomes X ----
 template <typename T, typename I>
 void run_potrs(Buf a, Buf b, Buf info, char uplo) {
-  using Fn = void (*)(const char*, const I*, const I*, const T*, const I*, T*, const I*, I*, size_t);
+  using Fn =
+      void (*)(const char*, const I*, const I*, const T*, const I*, T*, const I*, I*, size_t);
   auto f = reinterpret_cast<Fn>(fn<T>(kPotrs));
   I n = a.d2, nrhs = b.d1, lda = std::max<I>(1, n);
   each(a.batch, [&](int64_t i) {
@@ -305,8 +315,8 @@ void run_syevd(Buf a, Buf w, Buf info, char jobz, char uplo) {
 // ---- gesdd: SVD of an m x n matrix (destroyed); jobz 'N', 'S' or 'A' ----
 template <typename T, typename I>
 void run_gesdd(Buf a, Buf s, Buf u, Buf vt, Buf info, char jobz) {
-  using Fn = void (*)(const char*, const I*, const I*, T*, const I*, T*, T*, const I*, T*,
-                      const I*, T*, const I*, I*, I*, size_t);
+  using Fn = void (*)(const char*, const I*, const I*, T*, const I*, T*, T*, const I*, T*, const I*,
+                      T*, const I*, I*, I*, size_t);
   auto f = reinterpret_cast<Fn>(fn<T>(kGesdd));
   I m = a.d2, n = a.d1, lda = std::max<I>(1, m);
   I ldu = std::max<I>(1, u.p ? u.d2 : 1), ldvt = std::max<I>(1, vt.p ? vt.d2 : 1);
@@ -337,16 +347,16 @@ void run_geev(Buf a, Buf wr, Buf wi, Buf vr, Buf info) {
   char jobvl = 'N', jobvr = vr.p ? 'V' : 'N';
   I n = a.d2, lda = std::max<I>(1, n), one = 1, ldvr = vr.p ? lda : 1, q = -1, inf = 0;
   T wq = 0, dummy = 0;
-  f(&jobvl, &jobvr, &n, &dummy, &lda, &dummy, &dummy, &dummy, &one, &dummy, &ldvr, &wq, &q, &inf,
-    1, 1);
+  f(&jobvl, &jobvr, &n, &dummy, &lda, &dummy, &dummy, &dummy, &one, &dummy, &ldvr, &wq, &q, &inf, 1,
+    1);
   I lwork = lwork_of<I>(wq);
   std::vector<T> work(lwork);
   T scratch = 0;
   each(a.batch, [&](int64_t i) {
     I in = 0;
     T* vp = vr.p ? at<T>(vr, i) : &scratch;
-    f(&jobvl, &jobvr, &n, at<T>(a, i), &lda, at<T>(wr, i), at<T>(wi, i), &scratch, &one, vp,
-      &ldvr, work.data(), &lwork, &in, 1, 1);
+    f(&jobvl, &jobvr, &n, at<T>(a, i), &lda, at<T>(wr, i), at<T>(wi, i), &scratch, &one, vp, &ldvr,
+      work.data(), &lwork, &in, 1, 1);
     *info_at(info, i) = in;
   });
 }
@@ -384,7 +394,8 @@ PyObject* F_gesv(PyObject*, PyObject* args) {
   PyObject *a, *b, *info;
   if (!PyArg_ParseTuple(args, "OOO:_lapack_gesv", &a, &b, &info)) return nullptr;
   DType d = float_dtype(a);
-  LAPACK_DISPATCH(d, run_gesv, buf(a, d, 3, "A"), buf(b, d, 3, "B"), buf(info, DType::Int64, 1, "info"));
+  LAPACK_DISPATCH(d, run_gesv, buf(a, d, 3, "A"), buf(b, d, 3, "B"),
+                  buf(info, DType::Int64, 1, "info"));
   Py_RETURN_NONE;
   MT_END(nullptr)
 }
