@@ -107,8 +107,7 @@ def _check(A, name, square=True, arg="A", grad_ok=False):
     if not isinstance(A, mt.Tensor):
         raise TypeError(f"{name}(): argument '{arg}' must be Tensor, not {type(A).__name__}")
     if A.dtype not in (mt.float32, mt.float64):
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_type_name(A.dtype)}")
+        _dtype_error(A.dtype, name, A.shape)
     if A.dim() < 2:
         raise RuntimeError(f"{name}: The input tensor {arg} must have at least 2 dimensions.")
     if square and A.shape[-1] != A.shape[-2]:
@@ -122,10 +121,58 @@ def _check(A, name, square=True, arg="A", grad_ok=False):
                            "call it under minitorch.no_grad() or on a detached tensor")
 
 
+# PyTorch's refusals of other dtypes differ per function; name -> (the name its
+# message uses, the CPU kernel named for float16/bfloat16 (None: "Low precision
+# dtypes not supported"), a message of its own for every dtype or None).
+_DTYPE_RULES = {
+    "linalg.inv": ("linalg.inv", None, None),
+    "linalg.inv_ex": ("linalg.inv", None, None),
+    "linalg.slogdet": ("linalg.slogdet", None, None),
+    "linalg.det": ("linalg.det", "lu_cpu", None),
+    "linalg.solve": ("linalg.solve", "lu_cpu", None),
+    "linalg.cholesky": ("linalg.cholesky", "cholesky_cpu", None),
+    "linalg.cholesky_ex": ("linalg.cholesky", "cholesky_cpu", None),
+    "linalg.qr": ("linalg.qr", "geqrf_cpu", None),
+    "linalg.svd": ("linalg.svd", "linalg_svd_cpu", None),
+    "linalg.svdvals": ("linalg.svd", "linalg_svd_cpu", None),
+    "linalg.cond": ("linalg.svd", "linalg_svd_cpu", None),
+    "svd": ("linalg.svd", "linalg_svd_cpu", None),
+    "cholesky_solve": ("cholesky_solve", "cholesky_solve_cpu", "kernel"),
+    "linalg.eigh": ("linalg.eigh", "linalg_eigh_cpu", "kernel"),
+    "linalg.eigvalsh": ("linalg.eigh", "linalg_eigh_cpu", "kernel"),
+    "torch.linalg.householder_product": ("", "orgqr_cpu", "kernel"),
+    "linalg.eig": ("linalg.eig", "linalg_eig_out_cpu", "complex"),
+    "linalg.eigvals": ("linalg.eig", "linalg_eig_out_cpu", "complex"),
+    "linalg.pinv": ("linalg.pinv", None, "pinv"),
+    "linalg.matrix_rank": ("", None, "float_double"),
+    "linalg.lstsq": ("", None, "float_double"),
+}
+
+
+def _dtype_error(dtype, name, shape=()):
+    mt = _mt()
+    tn = _type_name(dtype)
+    shown, kernel, own = _DTYPE_RULES.get(name, (name, None, None))
+    low = dtype in (mt.float16, mt.bfloat16)
+    if own == "pinv":
+        raise RuntimeError(f"{name}({tn}{{{list(shape)}}}): expected a tensor with 2 or more dimensions "
+                           "of float, double, cfloat or cdouble types")
+    if own == "float_double":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if kernel is not None and (low or own == "kernel"):
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{tn}\'')
+    if own == "complex" and not low:
+        raise RuntimeError(f"Unknown Complex ScalarType for {tn}")
+    if low and kernel is None:
+        raise RuntimeError(f"{shown}: Low precision dtypes not supported. Got {tn}")
+    raise RuntimeError(f"{shown}: Expected a floating point or complex tensor as input. "
+                       f"Got {tn}")
+
+
 def _same_dtype(name, A, B):
     if A.dtype != B.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
-                           f"{_type_name(A.dtype)} and B of type {_type_name(B.dtype)} instead.")
+                           f"{_type_name(A.dtype)} and B of type {_type_name(B.dtype)} instead")
 
 
 def _colmajor(A, batch, cols=None):
@@ -208,10 +255,10 @@ def solve(A, B, *, left=True, out=None):
     vec = _is_vector_rhs(A, B)
     Bm = B.unsqueeze(-1) if vec else B
     if not left:
-        if vec:
-            raise RuntimeError(f"{name}: Vector broadcasting of the left hand side is not "
-                               "supported for left=False. In this case linalg.solve is "
-                               "equivalent to B / A.squeeze(-1)")
+        n = A.shape[-1]
+        if vec or Bm.shape[-1] != n:
+            raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation XA = B "
+                               f"({n}x{n} and {Bm.shape[-2]}x{Bm.shape[-1]})")
         return _out(solve(A.mT, B.mT).mT, out)
     if Bm.shape[-2] != A.shape[-1]:
         n = A.shape[-1]
@@ -665,8 +712,14 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
                            "dimensions.")
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    if not (A.dtype.is_floating_point if dtype is None else dtype.is_floating_point):
+        raise RuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_type_name(A.dtype if dtype is None else dtype)}")
     if ord in ("fro", 1, -1, _math.inf, -_math.inf):
         return norm(A, ord, dim, keepdim, out=out, dtype=dtype)
+    if A.dtype in (mt.float16, mt.bfloat16) and dtype is None:
+        low = A.dtype
+        return _out(matrix_norm(A.float(), ord, dim, keepdim).to(low), out)
     if dtype is not None:
         A = A.to(dtype)
     nd = A.dim()
@@ -745,7 +798,18 @@ def multi_dot(tensors, *, out=None):
         ts[-1] = ts[-1].unsqueeze(-1)
     for i, t in enumerate(ts):
         if t.dim() != 2:
+            if i == 0:
+                raise RuntimeError("multi_dot(): the first tensor must be 1D or 2D but got "
+                                   f"{tensors[0].dim()}D")
+            if i == len(ts) - 1:
+                raise RuntimeError("multi_dot(): the last tensor must be 1D or 2D but got "
+                                   f"{tensors[-1].dim()}D")
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    for i in range(len(ts) - 1):
+        if ts[i].shape[1] != ts[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                               f"{list(tensors[i].shape)} and {list(tensors[i + 1].shape)} "
+                               "cannot be multiplied")
     res = ts[0]
     for t in ts[1:]:
         res = mt.matmul(res, t)
@@ -758,6 +822,13 @@ def multi_dot(tensors, *, out=None):
 
 def vecdot(x, y, *, dim=-1, out=None):
     """The dot product of x and y along dim (broadcast), sum(x * y)."""
+    mt = _mt()
+    for t in (x, y):
+        if not isinstance(t, mt.Tensor):
+            raise TypeError(f"linalg.vecdot(): argument must be Tensor, not {type(t).__name__}")
+        if not t.dtype.is_floating_point:
+            raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as "
+                               f"input. Got {_type_name(t.dtype)}")
     return _out((x * y).sum(dim), out)
 
 
@@ -766,6 +837,8 @@ def matrix_exp(A):
     (Higham 2005), the rational part solved with LAPACK's gesv."""
     mt = _mt()
     name = "linalg.matrix_exp"
+    if isinstance(A, mt.Tensor) and A.dtype in (mt.float16, mt.bfloat16):
+        return matrix_exp(A.float()).to(A.dtype)
     _check(A, name)
     n = A.shape[-1]
     if A.numel() == 0:

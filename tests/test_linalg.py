@@ -367,3 +367,29 @@ def test_other_routines_refuse_grad_and_run_empty():
     assert tuple(L.svd(e).U.shape) == (0, 3, 3)
     assert tuple(L.eigh(e).eigenvalues.shape) == (0, 3)
     assert "gesv" in mt._C._lapack_info()
+
+
+FUNCS = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals",
+         "eig", "eigvals", "pinv", "matrix_rank", "lstsq", "matrix_exp", "cond", "matrix_norm",
+         "householder_product", "inv_ex", "cholesky_ex", "vecdot"]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool", "float16", "bfloat16"])
+def test_dtype_errors_match_torch(dtype):
+    # PyTorch's refusal differs per function (class and wording): same here.
+    torch = oracle.torch()
+    for name in FUNCS:
+        def call(lib):
+            x = lib.eye(2, dtype=getattr(lib, dtype))
+            if name in ("solve", "lstsq", "vecdot"):
+                return getattr(lib.linalg, name)(x, x)
+            if name == "householder_product":
+                return lib.linalg.householder_product(x, lib.ones(1, dtype=x.dtype))
+            return getattr(lib.linalg, name)(x)
+
+        mine, theirs = _err(lambda: call(mt)), _err(lambda: call(torch))
+        if theirs[0] is None:  # torch computes it (matrix_exp, matrix_norm in float16)
+            assert mine[0] is None, (name, mine)
+            continue
+        assert mine[1] == theirs[1], (name, mine, theirs)
+        assert issubclass(mine[0], theirs[0]) or mine[0].__name__ == theirs[0].__name__, name
