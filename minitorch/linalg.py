@@ -611,18 +611,20 @@ def eigvals(A, *, out=None):
 
 
 def lstsq(A, B, rcond=None, *, driver=None, out=None):
-    """The least-squares solution of A X = B (gelsy, PyTorch's CPU default):
-    (solution, residuals, rank, singular_values); gelsy computes neither
-    residuals nor singular values, so those are empty, as in PyTorch."""
+    """The least-squares solution of A X = B: (solution, residuals, rank,
+    singular_values), as torch.linalg.lstsq. Drivers: 'gelsy' (the CPU
+    default, complete orthogonal factorisation), 'gelsd' / 'gelss' (SVD:
+    singular values too), 'gels' (QR, full rank assumed: no rank). residuals
+    (squared residual norms) come for m > n and full rank, except from gelsy;
+    the fields a driver does not compute are empty, as in PyTorch."""
     mt = _mt()
     name = "torch.linalg.lstsq"
     _check(A, "linalg.lstsq", square=False)
-    if driver not in (None, "gelsy"):
-        if driver in ("gels", "gelsd", "gelss"):
-            raise NotImplementedError(f"{name}: minitorch implements driver='gelsy' (the CPU "
-                                      f"default) only, not '{driver}'")
+    if driver is None:
+        driver = "gelsy"
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"{name}: parameter `driver` should be one of (gels, gelsy, gelsd, "
-                           f"gelss)")
+                           "gelss)")
     if not isinstance(B, mt.Tensor):
         raise TypeError(f"linalg.lstsq(): argument 'B' must be Tensor, not {type(B).__name__}")
     _same_dtype(name, A, B)
@@ -632,23 +634,44 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
         raise RuntimeError(f"{name}: input.size(-2) should match other.size(-2)")
     m, n = A.shape[-2], A.shape[-1]
     if rcond is None:
-        rcond = mt.finfo(A.dtype).eps * max(m, n) if hasattr(mt, "finfo") else (
-            (1.1920928955078125e-07 if A.dtype == mt.float32 else 2.220446049250313e-16)
-            * max(m, n))
-    batch = mt.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
+        eps = 1.1920928955078125e-07 if A.dtype == mt.float32 else 2.220446049250313e-16
+        rcond = eps * max(m, n)
+    batch = tuple(mt.broadcast_shapes(A.shape[:-2], Bm.shape[:-2]))
     nb = _math.prod(batch)
     k = Bm.shape[-1]
+    rows = max(m, n, 1)
     a = _colmajor(A, batch)
-    b = mt.zeros((nb, k, max(m, n, 1)), dtype=A.dtype)
-    b.view(tuple(batch) + (k, max(m, n, 1)))[..., :m].copy_(Bm.mT)
-    rank = mt.zeros((nb,), dtype=mt.int64)
+    b = mt.zeros((nb, k, rows), dtype=A.dtype)
+    b.view(batch + (k, rows))[..., :m].copy_(Bm.mT)
+    rank = mt.full((nb,), min(m, n), dtype=mt.int64)
+    sv = mt.zeros((nb, min(m, n)), dtype=A.dtype)
+    info = _info(nb)
     if nb > 0 and m > 0 and n > 0:
-        _C._lapack_gelsy(a, b, rank, _info(nb), float(rcond))
-    X = _matrices(b, batch)[..., :n, :]
-    if vec:
-        X = X.squeeze(-1)
+        if driver == "gelsy":
+            _C._lapack_gelsy(a, b, rank, info, float(rcond))
+        elif driver == "gels":
+            _C._lapack_gels(a, b, info)
+            _raise_if(info, name, len(batch) > 0,
+                      lambda v: f"The least squares solution could not be computed because the "
+                                f"input matrix does not have full rank (error code: {v}).")
+        else:
+            _C._lapack_gelsd(a, b, sv, rank, info, float(rcond), driver == "gelsd")
+            _raise_if(info, name, len(batch) > 0,
+                      lambda v: "The algorithm failed to converge because the input matrix is "
+                                "ill-conditioned or has too many repeated singular values "
+                                f"(error code: {v}).")
+    X = _matrices(b, batch)
+    solution = X[..., :n, :]
     empty = mt.empty((0,), dtype=A.dtype)
-    return _rt.linalg_lstsq(X, empty, rank.view(batch), mt.empty((0,), dtype=A.dtype))
+    residuals = empty
+    if m > n and driver != "gelsy" and (driver == "gels" or bool((rank == n).all())):
+        residuals = (X[..., n:, :] ** 2).sum(-2)  # (..., k), also for a vector B
+    if vec:
+        solution = solution.squeeze(-1)
+    rank_out = mt.empty((0,), dtype=mt.int64) if driver == "gels" else rank.view(batch)
+    sv_out = _vectors(sv, batch) if driver in ("gelsd", "gelss") else mt.empty((0,),
+                                                                                 dtype=A.dtype)
+    return _rt.linalg_lstsq(solution, residuals, rank_out, sv_out)
 
 
 def _tolerance(S, A, atol, rtol, name):

@@ -265,13 +265,34 @@ def test_lstsq_live_torch():
     a = rand(2, 6, 4)
     b = rand(2, 6, 3)
     low = np.stack([rand(6, 2) @ rand(2, 4), a[1]])  # rank 2 and rank 4
-    for x in (a, low):
-        r = L.lstsq(T(x), T(b))
-        t = torch.linalg.lstsq(torch.from_numpy(x), torch.from_numpy(b))
-        np.testing.assert_allclose(npy(r.solution), t.solution.numpy(), rtol=1e-8, atol=1e-10)
-        assert npy(r.rank).tolist() == t.rank.numpy().tolist()
-        assert tuple(r.residuals.shape) == tuple(t.residuals.shape)
-        assert tuple(r.singular_values.shape) == tuple(t.singular_values.shape)
+    wide = rand(2, 3, 5)
+    for x, bb in ((a, b), (low, b), (wide, rand(2, 3, 2)), (a, rand(2, 6)), (a[0], rand(6))):
+        for driver in ("gelsy", "gelsd", "gelss", "gels"):
+            if driver == "gels" and x is low:
+                continue  # gels assumes full rank
+            r = L.lstsq(T(x), T(bb), driver=driver)
+            t = torch.linalg.lstsq(torch.from_numpy(x), torch.from_numpy(bb), driver=driver)
+            for mine, theirs, field in zip(r, t, r._fields):
+                assert tuple(mine.shape) == tuple(theirs.shape), (driver, field)
+                np.testing.assert_allclose(npy(mine), theirs.numpy(), rtol=1e-8, atol=1e-10,
+                                           err_msg=f"{driver} {field}")
+
+
+def test_lstsq_drivers_numpy():
+    a = rand(7, 3)
+    b = rand(7, 2)
+    x, res, rank, sv = np.linalg.lstsq(a, b, rcond=None)
+    for driver in ("gelsd", "gelss"):
+        r = L.lstsq(T(a), T(b), driver=driver)
+        np.testing.assert_allclose(npy(r.solution), x, rtol=1e-10)
+        np.testing.assert_allclose(npy(r.residuals), res, rtol=1e-10)
+        np.testing.assert_allclose(npy(r.singular_values), sv, rtol=1e-10)
+        assert r.rank.item() == rank
+    r = L.lstsq(T(a), T(b), driver="gels")
+    np.testing.assert_allclose(npy(r.solution), x, rtol=1e-10)
+    np.testing.assert_allclose(npy(r.residuals), res, rtol=1e-10)
+    with pytest.raises(RuntimeError, match="should be one of"):
+        L.lstsq(T(a), T(b), driver="x")
 
 
 def _err(fn):

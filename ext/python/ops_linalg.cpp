@@ -47,10 +47,14 @@ enum Routine {
   kGesdd,
   kGeev,
   kGelsy,
+  kGelsd,
+  kGelss,
+  kGels,
   kCount
 };
 constexpr const char* kRoutineNames[] = {"gesv",  "getrf", "potrf", "potrs", "geqrf",
-                                         "orgqr", "syevd", "gesdd", "geev",  "gelsy"};
+                                         "orgqr", "syevd", "gesdd", "geev",  "gelsy",
+                                         "gelsd", "gelss", "gels"};
 static_assert(sizeof(kRoutineNames) / sizeof(kRoutineNames[0]) == kCount, "one name per routine");
 
 void* g_fn[2][kCount] = {};  // [0]: s (float32), [1]: d (float64)
@@ -386,6 +390,60 @@ void run_gelsy(Buf a, Buf b, Buf rank, Buf info, double rcond_d) {
   });
 }
 
+// ---- gelsd / gelss: least squares by the SVD (divide and conquer / QR
+// iteration); singular values s (min(m, n)) and the rank per matrix ----
+template <typename T, typename I>
+void run_gelsd(Buf a, Buf b, Buf s, Buf rank, Buf info, double rcond_d, bool dc) {
+  using FnD = void (*)(const I*, const I*, const I*, T*, const I*, T*, const I*, T*, const T*, I*,
+                       T*, const I*, I*, I*);
+  using FnS = void (*)(const I*, const I*, const I*, T*, const I*, T*, const I*, T*, const T*, I*,
+                       T*, const I*, I*);
+  auto fd = reinterpret_cast<FnD>(fn<T>(kGelsd));
+  auto fs = reinterpret_cast<FnS>(fn<T>(kGelss));
+  I m = a.d2, n = a.d1, nrhs = b.d1, lda = std::max<I>(1, m), ldb = std::max<I>(1, b.d2);
+  T rcond = static_cast<T>(rcond_d);
+  I q = -1, inf = 0, rk = 0, iq = 1;
+  T wq = 0, dummy = 0, sdummy[1] = {0};
+  if (dc)
+    fd(&m, &n, &nrhs, &dummy, &lda, &dummy, &ldb, sdummy, &rcond, &rk, &wq, &q, &iq, &inf);
+  else
+    fs(&m, &n, &nrhs, &dummy, &lda, &dummy, &ldb, sdummy, &rcond, &rk, &wq, &q, &inf);
+  I lwork = lwork_of<I>(wq);
+  std::vector<T> work(lwork);
+  std::vector<I> iwork(std::max<I>(1, iq));
+  each(a.batch, [&](int64_t i) {
+    I in = 0, r = 0;
+    if (dc)
+      fd(&m, &n, &nrhs, at<T>(a, i), &lda, at<T>(b, i), &ldb, at<T>(s, i), &rcond, &r, work.data(),
+         &lwork, iwork.data(), &in);
+    else
+      fs(&m, &n, &nrhs, at<T>(a, i), &lda, at<T>(b, i), &ldb, at<T>(s, i), &rcond, &r, work.data(),
+         &lwork, &in);
+    reinterpret_cast<int64_t*>(rank.p)[i] = r;
+    *info_at(info, i) = in;
+  });
+}
+
+// ---- gels: least squares by QR (m >= n) or LQ (m < n), A of full rank ----
+template <typename T, typename I>
+void run_gels(Buf a, Buf b, Buf info) {
+  using Fn = void (*)(const char*, const I*, const I*, const I*, T*, const I*, T*, const I*, T*,
+                      const I*, I*, size_t);
+  auto f = reinterpret_cast<Fn>(fn<T>(kGels));
+  char trans = 'N';
+  I m = a.d2, n = a.d1, nrhs = b.d1, lda = std::max<I>(1, m), ldb = std::max<I>(1, b.d2);
+  I q = -1, inf = 0;
+  T wq = 0, dummy = 0;
+  f(&trans, &m, &n, &nrhs, &dummy, &lda, &dummy, &ldb, &wq, &q, &inf, 1);
+  I lwork = lwork_of<I>(wq);
+  std::vector<T> work(lwork);
+  each(a.batch, [&](int64_t i) {
+    I in = 0;
+    f(&trans, &m, &n, &nrhs, at<T>(a, i), &lda, at<T>(b, i), &ldb, work.data(), &lwork, &in, 1);
+    *info_at(info, i) = in;
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Entry points: _lapack_<routine>(tensors..., flags...) -> None.
 
@@ -509,6 +567,32 @@ PyObject* F_gelsy(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+PyObject* F_gelsd(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *a, *b, *sv, *rank, *info;
+  double rcond;
+  int dc;
+  if (!PyArg_ParseTuple(args, "OOOOOdp:_lapack_gelsd", &a, &b, &sv, &rank, &info, &rcond, &dc))
+    return nullptr;
+  DType d = float_dtype(a);
+  LAPACK_DISPATCH(d, run_gelsd, buf(a, d, 3, "A"), buf(b, d, 3, "B"), buf(sv, d, 2, "S"),
+                  buf(rank, DType::Int64, 1, "rank"), buf(info, DType::Int64, 1, "info"), rcond,
+                  dc != 0);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
+PyObject* F_gels(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *a, *b, *info;
+  if (!PyArg_ParseTuple(args, "OOO:_lapack_gels", &a, &b, &info)) return nullptr;
+  DType d = float_dtype(a);
+  LAPACK_DISPATCH(d, run_gels, buf(a, d, 3, "A"), buf(b, d, 3, "B"),
+                  buf(info, DType::Int64, 1, "info"));
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef linalg_module_functions[] = {
@@ -524,6 +608,8 @@ PyMethodDef linalg_module_functions[] = {
     {"_lapack_gesdd", F_gesdd, METH_VARARGS, nullptr},
     {"_lapack_geev", F_geev, METH_VARARGS, nullptr},
     {"_lapack_gelsy", F_gelsy, METH_VARARGS, nullptr},
+    {"_lapack_gelsd", F_gelsd, METH_VARARGS, nullptr},
+    {"_lapack_gels", F_gels, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 
