@@ -414,3 +414,26 @@ def test_dtype_errors_match_torch(dtype):
             continue
         assert mine[1] == theirs[1], (name, mine, theirs)
         assert issubclass(mine[0], theirs[0]) or mine[0].__name__ == theirs[0].__name__, name
+
+
+def test_non_contiguous_and_negative_stride_inputs():
+    a = rand(4, 4) + 4 * np.eye(4)
+    b = rand(4, 3)
+    views = [mt.from_numpy(a).mT, mt.from_numpy(a[:, ::-1]), mt.from_numpy(a[::-1]),
+             mt.from_numpy(np.asfortranarray(a))]
+    refs = [a.T, a[:, ::-1], a[::-1], a]
+    for v, r in zip(views, refs):
+        np.testing.assert_allclose(npy(L.solve(v, mt.from_numpy(b[::-1]))),
+                                   np.linalg.solve(r, b[::-1]), rtol=1e-10)
+        np.testing.assert_allclose(npy(L.det(v)), np.linalg.det(r), rtol=1e-10)
+        np.testing.assert_allclose(npy(L.svdvals(v)), np.linalg.svd(r, compute_uv=False),
+                                   rtol=1e-10)
+    # an expanded (stride-0) batch
+    e = mt.from_numpy(a).expand(3, 4, 4)
+    np.testing.assert_allclose(npy(L.inv(e)), np.broadcast_to(np.linalg.inv(a), (3, 4, 4)),
+                               rtol=1e-10)
+    # the input is never written
+    t = mt.from_numpy(a.copy())
+    before = npy(t).copy()
+    L.qr(t), L.eigh(t), L.svd(t), L.cholesky(t @ t.mT), L.lstsq(t, mt.from_numpy(b))
+    np.testing.assert_array_equal(npy(t), before)
