@@ -237,10 +237,17 @@ def _solve_raw(A, B, name):
     mt = _mt()
     batch = mt.broadcast_shapes(A.shape[:-2], B.shape[:-2])
     nb = _math.prod(batch)
-    a = _colmajor(A, batch)
     b = _colmajor(B, batch)
     info = _info(nb)
-    _C._lapack_gesv(a, b, info)
+    n = A.shape[-1]
+    if A.mT.is_contiguous():  # already column-major: its copy is a memcpy
+        _C._lapack_gesv(_colmajor(A, batch), b, info)
+    else:
+        # A row-major copy of A is A^T column-major: factor that (no
+        # transposing copy) and solve with the transposed factors.
+        at = _mt().empty((nb, n, n), dtype=A.dtype)
+        at.view(tuple(batch) + (n, n)).copy_(A)
+        _C._lapack_gesv_t(at, b, info)
     _raise_if(info, name, len(batch) > 0,
               lambda v: "The solver failed because the input matrix is singular.")
     return _matrices(b, batch)

@@ -50,11 +50,12 @@ enum Routine {
   kGelsd,
   kGelss,
   kGels,
+  kGetrs,
   kCount
 };
 constexpr const char* kRoutineNames[] = {"gesv",  "getrf", "potrf", "potrs", "geqrf",
                                          "orgqr", "syevd", "gesdd", "geev",  "gelsy",
-                                         "gelsd", "gelss", "gels"};
+                                         "gelsd", "gelss", "gels",  "getrs"};
 static_assert(sizeof(kRoutineNames) / sizeof(kRoutineNames[0]) == kCount, "one name per routine");
 
 void* g_fn[2][kCount] = {};  // [0]: s (float32), [1]: d (float64)
@@ -444,6 +445,27 @@ void run_gels(Buf a, Buf b, Buf info) {
   });
 }
 
+// ---- gesv_t: A X = B given A^T column-major (i.e. A row-major, a plain copy
+// of a contiguous A, no transposition): getrf of A^T, then getrs('T') ----
+template <typename T, typename I>
+void run_gesv_t(Buf at_, Buf b, Buf info) {
+  using Getrf = void (*)(const I*, const I*, T*, const I*, I*, I*);
+  using Getrs = void (*)(const char*, const I*, const I*, const T*, const I*, const I*, T*,
+                         const I*, I*, size_t);
+  auto getrf = reinterpret_cast<Getrf>(fn<T>(kGetrf));
+  auto getrs = reinterpret_cast<Getrs>(fn<T>(kGetrs));
+  char trans = 'T';
+  I n = at_.d2, nrhs = b.d1, lda = std::max<I>(1, n);
+  std::vector<I> piv(std::max<I>(1, n));
+  each(at_.batch, [&](int64_t i) {
+    I inf = 0;
+    getrf(&n, &n, at<T>(at_, i), &lda, piv.data(), &inf);
+    if (inf == 0)
+      getrs(&trans, &n, &nrhs, at<T>(at_, i), &lda, piv.data(), at<T>(b, i), &lda, &inf, 1);
+    *info_at(info, i) = inf;
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Entry points: _lapack_<routine>(tensors..., flags...) -> None.
 
@@ -593,6 +615,17 @@ PyObject* F_gels(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+PyObject* F_gesv_t(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *a, *b, *info;
+  if (!PyArg_ParseTuple(args, "OOO:_lapack_gesv_t", &a, &b, &info)) return nullptr;
+  DType d = float_dtype(a);
+  LAPACK_DISPATCH(d, run_gesv_t, buf(a, d, 3, "A"), buf(b, d, 3, "B"),
+                  buf(info, DType::Int64, 1, "info"));
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef linalg_module_functions[] = {
@@ -610,6 +643,7 @@ PyMethodDef linalg_module_functions[] = {
     {"_lapack_gelsy", F_gelsy, METH_VARARGS, nullptr},
     {"_lapack_gelsd", F_gelsd, METH_VARARGS, nullptr},
     {"_lapack_gels", F_gels, METH_VARARGS, nullptr},
+    {"_lapack_gesv_t", F_gesv_t, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 
