@@ -174,6 +174,23 @@ def _affine_sq_mean_backward(w, x, b):
     return w.grad
 
 
+def _setup_linalg256():
+    """A well-conditioned 256x256 float64 matrix and a 256x256 right-hand side."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((256, 256)) + 16 * np.eye(256)
+    b = rng.standard_normal((256, 256))
+    s = {"np": a, "np2": b, "mt": minitorch.from_numpy(a), "mt2": minitorch.from_numpy(b)}
+    if torch is not None:
+        s["th"], s["th2"] = torch.from_numpy(a), torch.from_numpy(b)
+    return s
+
+
+def _svd_values(svd, a):
+    # The full SVD (U, S, Vh) is computed; S alone is returned so that the
+    # smoke test can compare the libraries (singular vectors differ in sign).
+    return svd(a, False)[1]
+
+
 def _setup_seed_loop():
     """The seed program's data (100x1 float32) in both libraries."""
     rng = np.random.default_rng(0)
@@ -392,6 +409,16 @@ CASES = [
          torch=lambda s: _p(_mlp_step, *s["th"]),
          numpy=None),
     # ---- end nn and optim ----
+    # ---- linalg (issue 11: LAPACK of NumPy's OpenBLAS) ----
+    Case("linalg.solve 256x256 float64 (256 right-hand sides)", _setup_linalg256,
+         minitorch=lambda s: _p(minitorch.linalg.solve, s["mt"], s["mt2"]),
+         torch=lambda s: _p(torch.linalg.solve, s["th"], s["th2"]),
+         numpy=lambda s: _p(np.linalg.solve, s["np"], s["np2"])),
+    Case("linalg.svd 256x256 float64 (full_matrices=False)", _setup_linalg256,
+         minitorch=lambda s: _p(_svd_values, minitorch.linalg.svd, s["mt"]),
+         torch=lambda s: _p(_svd_values, torch.linalg.svd, s["th"]),
+         numpy=lambda s: _p(_svd_values, np.linalg.svd, s["np"])),
+    # ---- end linalg ----
 ]
 
 

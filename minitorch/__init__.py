@@ -172,3 +172,9 @@ def _install_samplers():
 
 
 _install_samplers()
+
+
+# ---- linalg: top-level det, inverse, slogdet, logdet, svd, cholesky_solve, pinverse,
+# matrix_exp and their Tensor methods (minitorch/linalg.py) ----
+linalg._install_top_level()
+# ---- end linalg ----

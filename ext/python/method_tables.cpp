@@ -25,6 +25,10 @@ extern PyMethodDef shape_tensor_methods[], shape_module_functions[];
 extern PyMethodDef matmul_module_functions[];
 // ---- end matmul ----
 
+// ---- linalg (ops_linalg.cpp: LAPACK, Note [NumPy's LAPACK]) ----
+extern PyMethodDef linalg_module_functions[];
+// ---- end linalg ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -48,6 +52,10 @@ const MethodTables kMethodTables[] = {
     // ---- matmul rows ----
     {nullptr, matmul_module_functions},
     // ---- end matmul rows ----
+
+    // ---- linalg rows ----
+    {nullptr, linalg_module_functions},
+    // ---- end linalg rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},
