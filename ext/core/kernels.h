@@ -162,6 +162,16 @@ struct KernelTable {
   // the CPU gemm kernel uses it when set.
   BlasGemm blas;
   // ---- end matmul ----
+
+  // ---- fused optimizer steps (ext/ops/optim.cpp, Note [Fused optimizer steps]) ----
+  // Iterator [param (output), grad, momentum_buffer] (the buffer is the
+  // parameter again when the step has no momentum), one float dtype: updates
+  // param and buffer in place.
+  void (*sgd_step)(const TensorIter& it, const struct SgdStep& s) = nullptr;
+  // Iterator [param (output), grad, exp_avg, exp_avg_sq, max_exp_avg_sq] (the
+  // last is exp_avg_sq again without amsgrad): updates all but grad in place.
+  void (*adam_step)(const TensorIter& it, const struct AdamStep& s) = nullptr;
+  // ---- end fused optimizer steps ----
 };
 
 // The table for a device type (never null; entries may be). The tables are

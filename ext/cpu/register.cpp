@@ -118,6 +118,8 @@ void register_cpu_kernels() {
   cpu::register_ternary(t);
   // ---- end elementwise ----
 
+  cpu::register_optim(t);  // fused optimizer steps
+
   // ---- reductions ----
   t.reduce = cpu::reduce;
   t.scan = cpu::scan;

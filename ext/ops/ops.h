@@ -398,4 +398,17 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
 // The C++ type name PyTorch prints for a dtype ("float", "long int", "c10::Half").
 // ---- end composite ----
 
+// ---- fused optimizer steps (optim.cpp, Note [Fused optimizer steps]) ----
+// One SGD / Adam(W) step over a parameter group, in place. bufs (SGD, used
+// only with momentum) and the Adam state lists hold one tensor per parameter,
+// of its shape, dtype and device; max_exp_avg_sqs only with amsgrad. steps:
+// 0-d float32 CPU tensors, each bumped by one. AdamStep's per-tensor fields
+// (step_size, bc2_sqrt, decay) are worked out here from the step counts.
+void fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                const std::vector<Tensor>& bufs, const SgdStep& s);
+void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                 const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                 const std::vector<Tensor>& max_exp_avg_sqs, const std::vector<Tensor>& steps,
+                 const AdamStep& opts);
+
 }  // namespace mt::ops

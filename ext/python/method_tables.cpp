@@ -29,6 +29,10 @@ extern PyMethodDef matmul_module_functions[];
 extern PyMethodDef linalg_module_functions[];
 // ---- end linalg ----
 
+// ---- optim (ops_optim.cpp: the fused optimizer steps) ----
+extern PyMethodDef optim_module_functions[];
+// ---- end optim ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -56,6 +60,10 @@ const MethodTables kMethodTables[] = {
     // ---- linalg rows ----
     {nullptr, linalg_module_functions},
     // ---- end linalg rows ----
+
+    // ---- optim rows ----
+    {nullptr, optim_module_functions},
+    // ---- end optim rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},

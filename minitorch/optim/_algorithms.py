@@ -1,16 +1,26 @@
 """The optimizers: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam.
 
-Each update follows PyTorch's single-tensor (non-foreach) algorithm, in a
-Python loop over the parameters under ``no_grad``.  The ``foreach``/``fused``
-options are accepted for compatibility and change nothing.  ``'step'`` (and
-NAdam's ``'mu_product'``) are 0-d float32 tensors, as in PyTorch.
+Each update follows PyTorch's single-tensor (non-foreach) algorithm, so the
+results are PyTorch's bit for bit.  SGD, Adam and AdamW run it fused: one C++
+call per parameter group (``_C._fused_sgd_`` / ``_C._fused_adam_``, Note
+[Fused optimizer steps] in ext/core/functors/optim.h) that makes one pass over
+each parameter's elements.  Their Python loops stay as the reference that
+tests/test_optim_fused.py compares the fused path against (``_FUSED = False``
+selects them).  The other optimizers run the Python loop under ``no_grad``.
+The ``foreach``/``fused`` options are accepted for compatibility and change
+nothing.  ``'step'`` (and NAdam's ``'mu_product'``) are 0-d float32 tensors,
+as in PyTorch.
 """
 
 import minitorch
+from minitorch import _C
 
 from .optimizer import Optimizer
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam"]
+
+# False: SGD and Adam(W) run their Python reference loops instead of the fused C++ step.
+_FUSED = True
 
 
 def _check(cond, msg):
@@ -86,6 +96,11 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
@@ -106,6 +121,29 @@ class SGD(Optimizer):
                     p.add_(g, alpha=-lr)
         return loss
 
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        opts = (group["lr"], group["momentum"], group["dampening"], group["weight_decay"],
+                group["nesterov"], group["maximize"])
+        if group["momentum"] == 0:
+            _C._fused_sgd_(params, [p.grad for p in params], None, *opts, False)
+            return
+        # Parameters with a momentum buffer step together; those without get
+        # one, which starts as the (decayed) gradient, in a second call.
+        old, new = [], []
+        for p in params:
+            (new if self.state[p].get("momentum_buffer") is None else old).append(p)
+        if old:
+            _C._fused_sgd_(old, [p.grad for p in old],
+                           [self.state[p]["momentum_buffer"] for p in old], *opts, False)
+        if new:
+            bufs = [minitorch.empty_like(p.grad) for p in new]
+            _C._fused_sgd_(new, [p.grad for p in new], bufs, *opts, True)
+            for p, buf in zip(new, bufs):
+                self.state[p]["momentum_buffer"] = buf
+
 
 class Adam(Optimizer):
     """Adam; with ``decoupled_weight_decay=True`` it is AdamW."""
@@ -124,21 +162,44 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
+    def _init_state(self, p, amsgrad):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            state["exp_avg"] = _zeros(p)
+            state["exp_avg_sq"] = _zeros(p)
+            if amsgrad:
+                state["max_exp_avg_sq"] = _zeros(p)
+        return state
+
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        amsgrad = group["amsgrad"]
+        states = [self._init_state(p, amsgrad) for p in params]
+        beta1, beta2 = group["betas"]
+        _C._fused_adam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                        [s["exp_avg_sq"] for s in states],
+                        [s["max_exp_avg_sq"] for s in states] if amsgrad else None,
+                        [s["step"] for s in states], group["lr"], beta1, beta2, group["eps"],
+                        group["weight_decay"], amsgrad, group["maximize"],
+                        group["decoupled_weight_decay"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
                 wd, amsgrad = group["weight_decay"], group["amsgrad"]
                 for p in _params_with_grad(group):
                     g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar()
-                        state["exp_avg"] = _zeros(p)
-                        state["exp_avg_sq"] = _zeros(p)
-                        if amsgrad:
-                            state["max_exp_avg_sq"] = _zeros(p)
+                    state = self._init_state(p, amsgrad)
                     step = _bump(state)
                     if wd != 0:
                         if group["decoupled_weight_decay"]:

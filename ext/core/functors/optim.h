@@ -1,0 +1,124 @@
+// functors/optim.h: the per-element update rules of the fused optimizers
+// (minitorch.optim's SGD and Adam/AdamW; ext/ops/optim.cpp drives them).
+//
+// Note [Fused optimizer steps]
+// PyTorch's CPU optimizers run their single-tensor algorithm: per parameter,
+// a handful of elementwise ops, each rounding its result to the parameter's
+// dtype. minitorch runs the whole step of a parameter group as one call, one
+// pass over each parameter's elements, yet gives the same bits: a functor
+// below does exactly those ops, in the same order and opmath precision, and
+// rounds to the storage type T (`r`) wherever PyTorch's loop would store an
+// intermediate tensor (a no-op for float32 and float64). The per-tensor
+// scalars (bias corrections, the decoupled decay factor) are worked out in
+// double by the caller, as Python works them out in PyTorch's loop.
+// minitorch/optim/_algorithms.py keeps that loop as the reference that
+// tests/test_optim_fused.py compares against bit for bit. MT_HOST_DEVICE, no
+// throws, no allocation (Note [Kernel functors]), so a CUDA kernel can share
+// them.
+#pragma once
+
+#include <cmath>
+
+#include "common.h"
+
+namespace mt {
+
+// The options of one SGD call (a parameter group), as the Python side holds
+// them. `first`: the momentum buffers start this step (they become the
+// gradient itself, as in PyTorch).
+struct SgdStep {
+  double lr = 0, momentum = 0, dampening = 0, weight_decay = 0;
+  bool nesterov = false, maximize = false, first = false;
+};
+
+// The options of one Adam/AdamW update of one parameter; step_size =
+// lr / (1 - beta1^t) and bc2_sqrt = (1 - beta2^t)^0.5 for that parameter's
+// step count t; decay = 1 - lr * weight_decay (decoupled only).
+struct AdamStep {
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0;
+  double step_size = 0, bc2_sqrt = 0, decay = 1;
+  bool amsgrad = false, maximize = false, decoupled = false;
+};
+
+}  // namespace mt
+
+namespace mt::functors {
+
+// Rounds an opmath value to the storage type and back.
+template <typename T>
+MT_HOST_DEVICE inline opmath_t<T> round_to(opmath_t<T> x) {
+  return static_cast<opmath_t<T>>(static_cast<T>(x));
+}
+
+template <typename T>
+struct SgdUpdate {
+  using M = opmath_t<T>;
+  M lr, momentum, one_minus_dampening, weight_decay;
+  bool has_momentum, nesterov, maximize, first;
+
+  explicit SgdUpdate(const SgdStep& s)
+      : lr(static_cast<M>(s.lr)),
+        momentum(static_cast<M>(s.momentum)),
+        one_minus_dampening(static_cast<M>(1 - s.dampening)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        has_momentum(s.momentum != 0),
+        nesterov(s.nesterov),
+        maximize(s.maximize),
+        first(s.first) {}
+
+  // p, g, buf: one element of the parameter, its gradient, its momentum
+  // buffer (ignored without momentum). Updates p and buf.
+  MT_HOST_DEVICE void operator()(M& p, M g, M& buf) const {
+    if (maximize) g = -g;
+    if (weight_decay != M(0)) g = round_to<T>(g + weight_decay * p);
+    if (has_momentum) {
+      buf = first ? g : round_to<T>(round_to<T>(buf * momentum) + one_minus_dampening * g);
+      g = nesterov ? round_to<T>(g + momentum * buf) : buf;
+    }
+    p = round_to<T>(p + (-lr) * g);
+  }
+};
+
+template <typename T>
+struct AdamUpdate {
+  using M = opmath_t<T>;
+  M decay, one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, neg_step_size, bc2_sqrt;
+  bool amsgrad, maximize, decoupled;
+
+  explicit AdamUpdate(const AdamStep& s)
+      : decay(static_cast<M>(s.decay)),
+        one_minus_beta1(static_cast<M>(1 - s.beta1)),
+        beta2(static_cast<M>(s.beta2)),
+        one_minus_beta2(static_cast<M>(1 - s.beta2)),
+        eps(static_cast<M>(s.eps)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        neg_step_size(static_cast<M>(-s.step_size)),
+        bc2_sqrt(static_cast<M>(s.bc2_sqrt)),
+        amsgrad(s.amsgrad),
+        maximize(s.maximize),
+        decoupled(s.decoupled) {}
+
+  // p, g, m, v, vmax: one element of the parameter, its gradient, exp_avg,
+  // exp_avg_sq and max_exp_avg_sq (ignored without amsgrad).
+  MT_HOST_DEVICE void operator()(M& p, M g, M& m, M& v, M& vmax) const {
+    if (maximize) g = -g;
+    if (weight_decay != M(0)) {
+      if (decoupled)
+        p = round_to<T>(p * decay);
+      else
+        g = round_to<T>(g + weight_decay * p);
+    }
+    m = round_to<T>(lerp(m, g, one_minus_beta1));
+    v = round_to<T>(round_to<T>(v * beta2) + one_minus_beta2 * g * g);
+    M s = v;
+    if (amsgrad) {
+      // maximum(): NaN wins
+      vmax = (vmax != vmax || v != v) ? (vmax != vmax ? vmax : v) : (vmax < v ? v : vmax);
+      s = vmax;
+    }
+    const M denom = round_to<T>(round_to<T>(round_to<T>(std::sqrt(s)) / bc2_sqrt) + eps);
+    p = round_to<T>(p + neg_step_size * m / denom);
+  }
+};
+
+}  // namespace mt::functors

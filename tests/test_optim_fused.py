@@ -1,0 +1,196 @@
+"""The fused optimizer steps (_C._fused_sgd_, _C._fused_adam_; Note [Fused
+optimizer steps]): bit for bit the same as the Python reference loops they
+replace, and within a few ULP of PyTorch's CPU optimizers (recorded through
+the oracle), over
+every option, float dtype, non-contiguous parameters and several groups; and
+their argument checks.
+"""
+
+import numpy as np
+import oracle
+import pytest
+
+import minitorch
+from minitorch import _C, optim
+from minitorch.optim import _algorithms
+
+DTYPES = ["float32", "float64", "float16", "bfloat16"]
+
+CASES = {
+    "sgd_plain": ("SGD", dict(lr=0.1)),
+    "sgd_momentum": ("SGD", dict(lr=0.05, momentum=0.9)),
+    "sgd_all": ("SGD", dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01)),
+    "sgd_nesterov_max": ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1,
+                                     maximize=True)),
+    "adam": ("Adam", dict(lr=0.01)),
+    "adam_all": ("Adam", dict(lr=0.02, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1,
+                              amsgrad=True, maximize=True)),
+    "adamw": ("AdamW", dict(lr=0.01)),
+    "adamw_amsgrad": ("AdamW", dict(lr=0.03, weight_decay=0.2, amsgrad=True)),
+}
+
+STEPS = 6
+
+
+def _data(seed):
+    rng = np.random.default_rng(seed)
+    p1 = rng.standard_normal((3, 4))
+    p2 = rng.standard_normal((5, 2))  # used transposed: a non-contiguous leaf
+    ws = [(rng.standard_normal((3, 4)), rng.standard_normal((2, 5))) for _ in range(STEPS)]
+    return p1, p2, ws
+
+
+def run(lib, case, dtype, seed=0):
+    """Six steps over two groups (the second group's lr halved); the gradient of
+    (p * w).sum() is w, exactly, in every library. Returns float64 arrays of the
+    parameters and their state after each step."""
+    cls_name, kwargs = CASES[case]
+    dt = getattr(lib, dtype)
+    p1_np, p2_np, ws = _data(seed)
+    p1 = lib.tensor(p1_np, dtype=dt).requires_grad_()
+    p2 = lib.tensor(p2_np, dtype=dt).t().detach().requires_grad_()
+    groups = [{"params": [p1]}, {"params": [p2], "lr": kwargs["lr"] / 2}]
+    opt = getattr(lib.optim, cls_name)(groups, **kwargs)
+    out = []
+    for w1, w2 in ws:
+        loss = (p1 * lib.tensor(w1, dtype=dt)).sum() + (p2 * lib.tensor(w2, dtype=dt)).sum()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        for p in (p1, p2):
+            out.append(p.detach().double().numpy().copy())
+    if cls_name == "SGD":
+        keys = ["momentum_buffer"] if kwargs.get("momentum") else []
+    else:
+        keys = ["step", "exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if kwargs.get("amsgrad")
+                                                   else [])
+    for p in (p1, p2):
+        for key in keys:
+            out.append(opt.state[p][key].detach().double().numpy().copy())
+    return out
+
+
+def _reference(case, dtype):
+    _algorithms._FUSED = False
+    try:
+        return run(minitorch, case, dtype)
+    finally:
+        _algorithms._FUSED = True
+
+
+def _assert_bits_equal(got, want):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fused_equals_reference_loop(case, dtype):
+    _assert_bits_equal(run(minitorch, case, dtype), _reference(case, dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fused_equals_torch(case, dtype):
+    # Within a few ULP, not bit for bit: PyTorch's vectorised CPU kernels
+    # (lerp, addcdiv) use fused multiply-adds, minitorch's plain ops do not.
+    torch = oracle.torch()
+    got, want = run(minitorch, case, dtype), run(torch, case, dtype)
+    assert len(got) == len(want)
+    rtol = 1e-6 if dtype == "float32" else 1e-14
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=rtol)
+
+
+def test_step_counts_and_versions():
+    p = minitorch.zeros(3, requires_grad=True)
+    opt = optim.Adam([p], lr=0.1)
+    for k in range(1, 4):
+        p.grad = minitorch.ones(3)
+        v = p._version
+        opt.step()
+        assert opt.state[p]["step"].item() == k
+        assert opt.state[p]["step"].dtype == minitorch.float32
+        assert p._version > v
+    # A parameter without a gradient is skipped, and gets no state.
+    q = minitorch.zeros(2, requires_grad=True)
+    opt2 = optim.SGD([q, p], lr=0.1, momentum=0.9)
+    p.grad = minitorch.ones(3)
+    opt2.step()
+    assert len(opt2.state[q]) == 0
+    np.testing.assert_array_equal(opt2.state[p]["momentum_buffer"].numpy(), np.ones(3))
+
+
+def _sgd_args(params, grads, bufs=None, momentum=0.0):
+    return (params, grads, bufs, 0.1, momentum, 0.0, 0.0, False, False, False)
+
+
+def test_fused_sgd_argument_checks():
+    p = minitorch.zeros(3)
+    g = minitorch.ones(3)
+    with pytest.raises(TypeError, match=r"params\[1\] must be a Tensor, not int"):
+        _C._fused_sgd_(*_sgd_args([p, 3], [g, g]))
+    with pytest.raises(TypeError, match="grads must be a list of Tensors, not Tensor"):
+        _C._fused_sgd_(*_sgd_args([p], g))
+    with pytest.raises(RuntimeError, match="expected 1 grads"):
+        _C._fused_sgd_(*_sgd_args([p], [g, g]))
+    with pytest.raises(RuntimeError, match="grads 0 has shape"):
+        _C._fused_sgd_(*_sgd_args([p], [minitorch.ones(4)]))
+    with pytest.raises(RuntimeError, match="grads 0 has dtype float64"):
+        _C._fused_sgd_(*_sgd_args([p], [minitorch.ones(3, dtype=minitorch.float64)]))
+    with pytest.raises(RuntimeError, match="expected 1 momentum_buffers"):
+        _C._fused_sgd_(*_sgd_args([p], [g], None, momentum=0.9))
+    with pytest.raises(RuntimeError, match="floating point dtype, got int64"):
+        _C._fused_sgd_(*_sgd_args([minitorch.zeros(3, dtype=minitorch.int64)],
+                                  [minitorch.ones(3, dtype=minitorch.int64)]))
+    with pytest.raises(TypeError):
+        _C._fused_sgd_([p], [g])
+    # A bad list changes nothing: all checks run before the first write.
+    q = minitorch.zeros(3)
+    with pytest.raises(RuntimeError, match="grads 1 has shape"):
+        _C._fused_sgd_(*_sgd_args([q, p], [g, minitorch.ones(2)]))
+    np.testing.assert_array_equal(q.numpy(), np.zeros(3))
+    # Grad mode on and a parameter that requires grad: PyTorch's leaf error.
+    leaf = minitorch.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        _C._fused_sgd_(*_sgd_args([leaf], [g]))
+    with minitorch.no_grad():
+        _C._fused_sgd_(*_sgd_args([leaf], [g]))
+    np.testing.assert_allclose(leaf.detach().numpy(), np.full(3, -0.1, np.float32))
+
+
+def test_fused_adam_argument_checks():
+    p = minitorch.zeros(3)
+    z = minitorch.zeros(3)
+    g = minitorch.ones(3)
+    step = minitorch.tensor(0.0)
+    base = dict(lr=0.1, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, ams=False, maxi=False, dec=False)
+
+    def call(params, grads, m, v, vmax, steps, **kw):
+        a = {**base, **kw}
+        _C._fused_adam_(params, grads, m, v, vmax, steps, a["lr"], a["b1"], a["b2"], a["eps"],
+                        a["wd"], a["ams"], a["maxi"], a["dec"])
+
+    with pytest.raises(RuntimeError, match="expected 1 max_exp_avg_sqs"):
+        call([p], [g], [z], [z.clone()], None, [step], ams=True)
+    with pytest.raises(RuntimeError, match="step 0 must be a 0-d float32 CPU tensor"):
+        call([p], [g], [z], [z.clone()], None, [minitorch.tensor([0.0])])
+    with pytest.raises(RuntimeError, match="expected 1 steps"):
+        call([p], [g], [z], [z.clone()], None, [])
+    with pytest.raises(TypeError, match=r"exp_avgs\[0\] must be a Tensor, not NoneType"):
+        call([p], [g], [None], [z.clone()], None, [step])
+    assert step.item() == 0.0  # nothing was bumped
+    call([p], [g], [z], [z.clone()], None, [step])
+    assert step.item() == 1.0
+    # The first Adam step moves each element by lr (m_hat / sqrt(v_hat) = 1).
+    np.testing.assert_allclose(p.numpy(), np.full(3, -0.1, np.float32), rtol=1e-6)
+
+
+def test_read_only_parameter_is_refused():
+    a = np.zeros(3, np.float32)
+    a.flags.writeable = False
+    p = minitorch.from_numpy(a)
+    with pytest.raises(RuntimeError, match="read-only"):
+        _C._fused_sgd_(*_sgd_args([p], [minitorch.ones(3)]))
