@@ -346,7 +346,7 @@ def main(argv=None):
     for i, prog in shrunk.items():
         print(f"  CRASH program {i} (exit {crashes[i]}), shrunk: {json.dumps(prog)}")
     by_kind = Counter()
-    for (name, kind), n in kinds.items():
+    for (_name, kind), n in kinds.items():
         by_kind[kind] += n
     print("  by kind: " + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
     for (name, kind), n in kinds.most_common(40):
