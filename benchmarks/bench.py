@@ -286,6 +286,35 @@ def _mlp_step(model, criterion, optimizer, x, y):
     return loss
 
 
+def _setup_conv(n, cin, cout, hw, backward):
+    """Conv2d(cin, cout, 3, padding=1) with the same weights in both libraries, on an
+    (n, cin, hw, hw) float32 input; backward: the input requires grad too."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, cin, hw, hw), dtype=np.float32)
+    w = rng.standard_normal((cout, cin, 3, 3), dtype=np.float32) * 0.1
+    b = rng.standard_normal(cout, dtype=np.float32) * 0.1
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        m = lib.nn.Conv2d(cin, cout, 3, padding=1)
+        with lib.no_grad():
+            m.weight.copy_(lib.from_numpy(w))
+            m.bias.copy_(lib.from_numpy(b))
+        xt = lib.from_numpy(x.copy())
+        if backward:
+            xt.requires_grad_()
+        s[key] = (m, xt, backward)
+    return s
+
+
+def _conv_call(m, x, backward):
+    y = m(x)
+    if backward:
+        y.sum().backward()
+    return y
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -402,6 +431,16 @@ CASES = [
     Case("Adam.step() over 100 params of 1,000 float32", _setup_adam100,
          minitorch=lambda s: _p(_step_and_first, *s["mt"]),
          torch=lambda s: _p(_step_and_first, *s["th"]),
+         numpy=None),
+    Case("Conv2d(3, 32, 3) forward+backward on 32x3x32x32 float32",
+         lambda: _setup_conv(32, 3, 32, 32, True),
+         minitorch=lambda s: _p(_conv_call, *s["mt"]),
+         torch=lambda s: _p(_conv_call, *s["th"]),
+         numpy=None),
+    Case("Conv2d(64, 64, 3) forward on 8x64x56x56 float32",
+         lambda: _setup_conv(8, 64, 64, 56, False),
+         minitorch=lambda s: _p(_conv_call, *s["mt"]),
+         torch=lambda s: _p(_conv_call, *s["th"]),
          numpy=None),
     Case("MLP 784-256-10 train step (batch 128): forward, CrossEntropyLoss, backward, Adam",
          _setup_mlp_step,

@@ -400,7 +400,9 @@ def test_bilinear():
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
     assert gradcheck(F.bilinear, tuple(mt.from_numpy(a).requires_grad_()
                                        for a in (x1[:2], x2[:2], w, b)))
-    # default init: U(-1/sqrt(in1), 1/sqrt(in1)) for weight and bias
+    # default init: U(-1/sqrt(in1), 1/sqrt(in1)) for weight and bias (seeded: the variance
+    # check's tolerance holds for most seeds, not all)
+    mt.manual_seed(0)
     big = nn.Bilinear(16, 8, 200)
     wv = big.weight.detach().numpy()
     assert np.abs(wv).max() <= 0.25 and np.abs(wv).max() > 0.249

@@ -61,3 +61,36 @@ from .loss_extra import (  # noqa: E402, F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end losses ----
+
+# ---- convolution and pooling (issue 14) ----
+from .conv import (  # noqa: E402, F401
+    Conv1d,
+    Conv2d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+    Fold,
+    Unfold,
+)
+from .pooling import (  # noqa: E402, F401
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    AvgPool3d,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    LPPool2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxPool3d,
+    PixelShuffle,
+    PixelUnshuffle,
+)
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end convolution and pooling ----
