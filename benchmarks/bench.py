@@ -315,6 +315,24 @@ def _conv_call(m, x, backward):
     return y
 
 
+def _setup_lstm():
+    """LSTM(128, 256) (same weights in both libraries) over 32 steps at batch 16."""
+    x = np.random.default_rng(0).standard_normal((32, 16, 128), dtype=np.float32)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        lib.manual_seed(0)
+        s[key] = (lib.nn.LSTM(128, 256), lib.from_numpy(x.copy()).requires_grad_())
+    return s
+
+
+def _lstm_call(m, x):
+    out, _ = m(x)
+    out.sum().backward()
+    return out
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -441,6 +459,10 @@ CASES = [
          lambda: _setup_conv(8, 64, 64, 56, False),
          minitorch=lambda s: _p(_conv_call, *s["mt"]),
          torch=lambda s: _p(_conv_call, *s["th"]),
+         numpy=None),
+    Case("LSTM(128, 256) forward+backward, 32 steps, batch 16", _setup_lstm,
+         minitorch=lambda s: _p(_lstm_call, *s["mt"]),
+         torch=lambda s: _p(_lstm_call, *s["th"]),
          numpy=None),
     Case("MLP 784-256-10 train step (batch 128): forward, CrossEntropyLoss, backward, Adam",
          _setup_mlp_step,

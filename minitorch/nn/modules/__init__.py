@@ -94,3 +94,9 @@ from .pooling import (  # noqa: E402, F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end convolution and pooling ----
+
+# ---- recurrent layers (issue 14) ----
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: E402, F401
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end recurrent layers ----
