@@ -195,6 +195,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input.copy_(out) if inplace else out
 
 # ---- end nn core ----
+from ._functional_attention import *  # noqa: E402, F401, F403  (attention, issue 14)
 from ._functional_conv import *  # noqa: E402, F401, F403  (convolution, pooling, issue 14)
 from ._functional_layers import *  # noqa: E402,F401,F403  (layers block: embedding, norms, pad, ...)
 from ._functional_losses import *  # noqa: E402, F401, F403  (losses, issue 9)

@@ -100,3 +100,16 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: E4
 
 __all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end recurrent layers ----
+
+# ---- attention and Transformer layers (issue 14) ----
+from .transformer import (  # noqa: E402, F401
+    MultiheadAttention,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
+
+__all__ = [n for n in dir() if n[:1].isupper()]
+# ---- end attention ----
