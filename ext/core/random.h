@@ -59,4 +59,12 @@ struct GeneratorState {
 };
 GeneratorState& default_generator();
 
+// The CPU generator random functions draw from: the default one, or the
+// Generator object a call passed as generator= (set for the call's duration
+// by the Python glue, under the GIL; Note [CPU random streams]).
+inline MTEngine* g_cpu_generator_override = nullptr;
+inline MTEngine& cpu_generator() {
+  return g_cpu_generator_override ? *g_cpu_generator_override : default_generator().cpu;
+}
+
 }  // namespace mt

@@ -29,6 +29,10 @@ extern PyMethodDef matmul_module_functions[];
 extern PyMethodDef linalg_module_functions[];
 // ---- end linalg ----
 
+// ---- random (ops_random.cpp: CPU generators, Note [CPU random streams]) ----
+extern PyMethodDef random_module_functions[];
+// ---- end random ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -56,6 +60,10 @@ const MethodTables kMethodTables[] = {
     // ---- linalg rows ----
     {nullptr, linalg_module_functions},
     // ---- end linalg rows ----
+
+    // ---- random rows ----
+    {nullptr, random_module_functions},
+    // ---- end random rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},
