@@ -15,7 +15,7 @@ import minitorch as mt
 torch = oracle.torch()
 
 F = ("float16", "bfloat16", "float32", "float64")
-I = ("uint8", "int8", "int16", "int32", "int64")
+INTS = ("uint8", "int8", "int16", "int32", "int64")
 
 
 def D(t, name):
@@ -32,13 +32,13 @@ CASES = [
     ("exponential_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).exponential_(1.5), F, [(30,)]),
     ("cauchy_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).cauchy_(0.2, 1.3), F, [(30,)]),
     ("log_normal_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).log_normal_(0.2, 0.7), F, [(31,)]),
-    ("geometric_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).geometric_(0.3), F + I, [(30,)]),
-    ("bernoulli_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).bernoulli_(0.3), F + I + ("bool",),
+    ("geometric_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).geometric_(0.3), F + INTS, [(30,)]),
+    ("bernoulli_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).bernoulli_(0.3), F + INTS + ("bool",),
      [(30,)]),
-    ("random_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(), F + I + ("bool",), [(30,)]),
-    ("random_to", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(20), F + I, [(30,)]),
-    ("random_from_to", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(3, 50), F + I, [(30,)]),
-    ("random_from", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(1, None), I + ("bool",),
+    ("random_", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(), F + INTS + ("bool",), [(30,)]),
+    ("random_to", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(20), F + INTS, [(30,)]),
+    ("random_from_to", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(3, 50), F + INTS, [(30,)]),
+    ("random_from", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(1, None), INTS + ("bool",),
      [(30,)]),
     ("random_full64", lambda t, d, s: t.empty(*s, dtype=D(t, d)).random_(-2**63, None),
      ("int64",), [(20,)]),

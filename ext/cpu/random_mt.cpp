@@ -219,7 +219,14 @@ void fill_typed(MTEngine& e, Dist d, T* o, int64_t n, double a, double b, bool d
         } else {
           const float from = static_cast<float>(a);
           const float span = static_cast<float>(b) - from;
-          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(std::fma(u01_float(e), span, from));
+          if constexpr (std::is_same_v<T, float>) {
+            uniforms01(e, o, n);
+            if (from != 0.0f || span != 1.0f)
+              for (int64_t i = 0; i < n; ++i) o[i] = std::fma(o[i], span, from);
+          } else {
+            for (int64_t i = 0; i < n; ++i)
+              o[i] = static_cast<T>(std::fma(u01_float(e), span, from));
+          }
         }
       }
       return;
