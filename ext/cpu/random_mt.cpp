@@ -1,4 +1,26 @@
-// random_mt.cpp: the CPU samplers of random_mt.h (Note [CPU random streams]).
+// random_mt.cpp: the CPU samplers of random_mt.h.
+//
+// Note [CPU random streams]
+// On the CPU every random function draws from an mt19937 engine
+// (core/random_mt.h) exactly as PyTorch 2.13's CPU generator does, so the same
+// seed and call sequence give PyTorch's numbers:
+// - uniforms: float32 and the 16-bit floats keep 24 bits of one 32-bit draw,
+//   float64 53 bits of two (high word first); uniform_(a, b) is one fused
+//   multiply-add in float (PyTorch's build contracts it), plain in double;
+// - normals: a contiguous tensor of 16 or more elements is filled with
+//   uniforms, then Box-Muller over blocks of 16 (8 radii, 8 angles), the
+//   ragged tail redrawing the last 16; float32 uses PyTorch's AVX2 Cephes-style
+//   log/sincos (normal16_avx2, bit-equal in our tests, 2 ulp promised),
+//   float16/bfloat16 draw per block in float; otherwise the scalar double
+//   path with the cached second value, as do log_normal_;
+// - random_/randint: x % range + from on one draw, on two once the range
+//   reaches 2^28; randperm: PyTorch's forward swap for n < 2^32/20;
+//   multinomial: with replacement a CDF binary search per draw, without (or
+//   one sample) the exponential trick (p / Exp(1), then argmax/topk) in
+//   minitorch/_random.py; poisson: PyTorch's transformed-rejection sampler.
+// The Philox generator of core/random.h stays for other devices. Which
+// engine a call draws from is cpu_generator(): the default one, or the
+// Generator passed as generator= (ext/python/ops_random.cpp).
 #include "random_mt.h"
 
 #include <cmath>

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "../core/random.h"
-#include "../cpu/random_mt.h"
 #include "ops.h"
 #include "out_plan.h"
 
@@ -86,16 +85,17 @@ void check_normal(DType dtype) {
 // The CPU stream follows PyTorch's CPU generator draw for draw (Note [CPU
 // random streams], cpu/random_mt.h); t is new and dense, filled in memory
 // order, from the generator of the call (cpu_generator()).
+constexpr int kMtUniform = 0, kMtNormal = 1;  // cpu::rng::Dist
 bool cpu_uniform(const Tensor& t) {
   if (!t->device().is_cpu()) return false;
-  cpu::rng::fill(cpu_generator(), cpu::rng::Dist::Uniform, t->data(), t->numel(), t->dtype(), 0.0,
-                 1.0, true);
+  g_mt_samplers.fill(cpu_generator(), kMtUniform, t->data(), t->numel(), t->dtype(), 0.0, 1.0,
+                     true);
   return true;
 }
 bool cpu_normal(const Tensor& t) {
   if (!t->device().is_cpu()) return false;
-  cpu::rng::fill(cpu_generator(), cpu::rng::Dist::Normal, t->data(), t->numel(), t->dtype(), 0.0,
-                 1.0, t->is_contiguous());
+  g_mt_samplers.fill(cpu_generator(), kMtNormal, t->data(), t->numel(), t->dtype(), 0.0, 1.0,
+                     t->is_contiguous());
   return true;
 }
 }  // namespace
@@ -160,8 +160,8 @@ Tensor randint(int64_t low, int64_t high, const Dims& sizes, DType dtype, Device
   check_random_range(low, high, dtype);
   if (device.is_cpu()) {
     Tensor t = empty(sizes, dtype, device);
-    cpu::rng::fill_from_to(cpu_generator(), t->data(), t->numel(), dtype,
-                           static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
+    g_mt_samplers.from_to(cpu_generator(), t->data(), t->numel(), dtype,
+                          static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
     return t;
   }
   return random_fill(sizes, dtype, device, kernel_table(device.type).randint, "randint", low, high);
@@ -174,8 +174,8 @@ Tensor randint_like(const TensorImpl& like, int64_t low, int64_t high, DType dty
   check_random_range(low, high, dtype);
   Tensor t = empty_like(like, dtype, device, fmt);
   if (device.is_cpu()) {
-    cpu::rng::fill_from_to(cpu_generator(), t->data(), t->numel(), dtype,
-                           static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
+    g_mt_samplers.from_to(cpu_generator(), t->data(), t->numel(), dtype,
+                          static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
     return t;
   }
   return random_fill(t, kernel_table(device.type).randint, "randint", low, high);
@@ -197,7 +197,7 @@ Tensor randperm(int64_t n, DType dtype, Device device) {
   }
   if (device.is_cpu()) {
     Tensor t = empty(Dims{n}, dtype, device);
-    cpu::rng::randperm(cpu_generator(), t->data(), n, dtype);
+    g_mt_samplers.randperm(cpu_generator(), t->data(), n, dtype);
     return t;
   }
   return random_fill(Dims{n}, dtype, device, kernel_table(device.type).randperm, "randperm");
