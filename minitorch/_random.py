@@ -320,14 +320,16 @@ def _check_in_range(dt, lo, hi_inc):
 
 def random_(self, *args, generator=None, **kw):
     """random_(from, to) / random_(to) / random_(): integers drawn uniformly."""
-    if "from" in kw:
+    from_kw = "from" in kw
+    if from_kw:
         args = (kw.pop("from"),) + args
+    to_kw = "to" in kw
     to = kw.pop("to", None)
     if kw:
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
     if len(args) == 2:
         frm, to = args
-    elif len(args) == 1 and to is None and "from" not in kw:
+    elif len(args) == 1 and not to_kw and not from_kw:
         frm, to = 0, args[0]
     elif len(args) == 1:
         frm = args[0]

@@ -165,6 +165,30 @@ def test_generator_objects():
         mt.rand(3, generator=5)
 
 
+def test_random_keyword_forms():
+    for kw in ({"to": 7}, {"from": 3, "to": None}, {"from": 2, "to": 9}):
+        mt.manual_seed(5)
+        torch.manual_seed(5)
+        np.testing.assert_array_equal(mt.empty(20, dtype=mt.int16).random_(**kw).numpy(),
+                                      torch.empty(20, dtype=torch.int16).random_(**kw).numpy())
+
+
+def test_nn_init_and_dropout_honour_generators():
+    g, tg = mt.Generator().manual_seed(9), torch.Generator().manual_seed(9)
+    a, b = mt.empty(4, 6), torch.empty(4, 6)
+    mt.nn.init.uniform_(a, -0.5, 0.5, generator=g)
+    torch.nn.init.uniform_(b, -0.5, 0.5, generator=tg)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    mt.nn.init.normal_(a, 0.0, 0.1, generator=g)
+    torch.nn.init.normal_(b, 0.0, 0.1, generator=tg)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    mt.manual_seed(3)
+    torch.manual_seed(3)
+    x = np.linspace(-1, 1, 60, dtype=np.float32).reshape(3, 20)
+    np.testing.assert_array_equal(mt.nn.functional.dropout(mt.from_numpy(x), 0.4).numpy(),
+                                  torch.nn.functional.dropout(torch.from_numpy(x), 0.4).numpy())
+
+
 def test_fork_rng_restores_state():
     mt.manual_seed(2)
     before = mt.get_rng_state().numpy()
