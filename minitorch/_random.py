@@ -177,6 +177,8 @@ def _walk_order(t):
 
 def _fill_raw(t, draw):
     """Calls ``draw(buffer)`` on a contiguous CPU tensor laid out in t's fill order."""
+    if t.requires_grad and t.is_leaf and _C.is_grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     with no_grad():
         if t.is_contiguous() and t.device.type == "cpu":
             draw(t)

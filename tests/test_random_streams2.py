@@ -253,6 +253,12 @@ def test_errors():
         mt.set_rng_state(mt.zeros(5056, dtype=mt.uint8))
     with pytest.raises(RuntimeError, match="geometric_ expects p"):
         mt.empty(3).geometric_(1.5)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        mt.zeros(3, requires_grad=True).normal_()
+    with pytest.raises(TypeError, match="ByteTensor"):
+        mt.set_rng_state(b"\0" * 5056)
+    with pytest.raises(RuntimeError, match="CPU generators"):
+        mt.Generator("cuda")
 
 
 # ---- a seeded beginner-tutorial program prints the same numbers ----
