@@ -252,7 +252,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Bernoulli draws with probabilities ``input`` (or the float p)."""
-    res = _C.empty_like(input) if out is None else out
+    # a contiguous result (PyTorch's legacy contiguous format), filled in C order
+    res = (_C.empty(*input.shape, dtype=input.dtype) if input.dim() else _C.empty((), dtype=input.dtype)) \
+        if out is None else out
     if out is not None and tuple(out.shape) != tuple(input.shape):
         out.resize_(*input.shape)
     if p is None:
