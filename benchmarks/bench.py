@@ -74,6 +74,9 @@ class Case:
     # "call": time the callables in this process. "subprocess": the library
     # entries are Python source run by a fresh interpreter (see Import cases).
     kind: str = "call"
+    # False for the random rows: each library draws its own numbers (NumPy's
+    # differ), so tests/test_bench_smoke.py compares only their shapes.
+    same_values: bool = True
 
 
 # ---- inputs ----------------------------------------------------------------
@@ -480,6 +483,23 @@ CASES = [
          torch=lambda s: _p(_svd_values, torch.linalg.svd, s["th"]),
          numpy=lambda s: _p(_svd_values, np.linalg.svd, s["np"])),
     # ---- end linalg ----
+    # ---- random (issue 11: PyTorch's CPU streams, Note [CPU random streams]) ----
+    Case("randn(1_000_000) float32", _nothing,
+         minitorch=lambda s: _p(minitorch.randn, 1_000_000),
+         torch=lambda s: _p(torch.randn, 1_000_000),
+         numpy=lambda s: _p(np.random.default_rng(0).standard_normal, 1_000_000, np.float32),
+         same_values=False),
+    Case("rand(1_000_000) float32", _nothing,
+         minitorch=lambda s: _p(minitorch.rand, 1_000_000),
+         torch=lambda s: _p(torch.rand, 1_000_000),
+         numpy=lambda s: _p(np.random.default_rng(0).random, 1_000_000, np.float32),
+         same_values=False),
+    Case("randperm(100_000)", _nothing,
+         minitorch=lambda s: _p(minitorch.randperm, 100_000),
+         torch=lambda s: _p(torch.randperm, 100_000),
+         numpy=lambda s: _p(np.random.default_rng(0).permutation, 100_000),
+         same_values=False),
+    # ---- end random ----
 ]
 
 

@@ -89,48 +89,6 @@ int = int32  # noqa: A001
 long = int64
 
 
-class Generator:
-    """The default generator's handle, as returned by ``manual_seed``."""
-
-    def manual_seed(self, seed):
-        manual_seed(seed)
-        return self
-
-    def initial_seed(self):
-        return _C.initial_seed()
-
-    def seed(self):
-        return _C.seed()
-
-    def get_state(self):
-        return _C._get_rng_state()
-
-    def set_state(self, state):
-        _C._set_rng_state(state)
-        return self
-
-
-default_generator = Generator()
-
-
-def manual_seed(seed):
-    """Seeds the default generator; the same seed gives the same random tensors."""
-    import builtins
-
-    _C._manual_seed(builtins.int(seed))
-    return default_generator
-
-
-def get_rng_state():
-    """The default generator's state (an opaque tuple here, a ByteTensor in PyTorch)."""
-    return _C._get_rng_state()
-
-
-def set_rng_state(state):
-    """Restores a state returned by ``get_rng_state``."""
-    _C._set_rng_state(state)
-
-
 def is_tensor(obj):
     """True if ``obj`` is a minitorch Tensor."""
     return isinstance(obj, _C.TensorBase)
@@ -168,11 +126,11 @@ from .serialization import load, save  # noqa: E402,F401
 def _install_samplers():
     from ._random import _install
 
-    _install(Tensor)
+    _install(Tensor, globals())
 
 
 _install_samplers()
-
+from . import random  # noqa: E402,F401
 
 # ---- linalg: top-level det, inverse, slogdet, logdet, svd, cholesky_solve, pinverse,
 # matrix_exp and their Tensor methods (minitorch/linalg.py) ----

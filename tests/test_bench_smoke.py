@@ -81,6 +81,8 @@ def test_bench_cases_compute_the_same_thing():
             continue
         for lib, got in results.items():
             assert got.shape == ref.shape, (case.name, lib, got.shape, ref.shape)
+            if not getattr(case, "same_values", True):
+                continue  # random rows: each library its own numbers
             # float32 sums over up to 4M elements differ by summation order
             tol = 1e-3 * max(1.0, float(np.max(np.abs(ref))) if ref.size else 1.0)
             np.testing.assert_allclose(got, ref, rtol=1e-4, atol=tol,

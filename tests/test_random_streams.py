@@ -128,5 +128,7 @@ def test_error_cases():
         m.empty(3).normal_(0.0, -1.0)
     with pytest.raises(NotImplementedError):
         m.zeros(3, dtype=m.int64).normal_()
-    with pytest.raises(RuntimeError, match="invalid CPU generator state"):
+    with pytest.raises(TypeError, match="ByteTensor"):
         m.set_rng_state((0, 0, b"short"))
+    with pytest.raises(RuntimeError, match="CPUGeneratorImplState of size 5056"):
+        m.set_rng_state(m.zeros(10, dtype=m.uint8))

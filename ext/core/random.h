@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "dtype.h"
 #include "random_mt.h"
 
 namespace mt {
@@ -58,5 +59,25 @@ struct GeneratorState {
   }
 };
 GeneratorState& default_generator();
+
+// The CPU generator random functions draw from: the default one, or the
+// Generator object a call passed as generator= (set for the call's duration
+// by the Python glue, under the GIL; Note [CPU random streams]).
+inline MTEngine* g_cpu_generator_override = nullptr;
+
+// The CPU backend's samplers for those streams (ext/cpu/random_mt.h), set
+// when it registers its kernels; ext/ops reaches them only through here.
+// fill's `dist` is a cpu::rng::Dist.
+struct MTSamplers {
+  void (*fill)(MTEngine& e, int dist, char* out, int64_t n, DType dt, double a, double b,
+               bool dense) = nullptr;
+  void (*from_to)(MTEngine& e, char* out, int64_t n, DType dt, uint64_t range,
+                  int64_t base) = nullptr;
+  void (*randperm)(MTEngine& e, char* out, int64_t n, DType dt) = nullptr;
+};
+inline MTSamplers g_mt_samplers;
+inline MTEngine& cpu_generator() {
+  return g_cpu_generator_override ? *g_cpu_generator_override : default_generator().cpu;
+}
 
 }  // namespace mt

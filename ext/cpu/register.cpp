@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "cpu.h"
+#include "../core/random.h"
+#include "random_mt.h"
 
 namespace mt {
 namespace {
@@ -107,6 +109,15 @@ void register_cpu_kernels() {
   t.normal = cpu::normal;
   t.randint = cpu::randint;
   t.randperm = cpu::randperm;
+  static_assert(static_cast<int>(cpu::rng::Dist::Uniform) == 0 &&
+                    static_cast<int>(cpu::rng::Dist::Normal) == 1,
+                "ext/ops/factory.cpp names these two");
+  g_mt_samplers.fill = [](MTEngine& e, int dist, char* out, int64_t n, DType dt, double a, double b,
+                          bool dense) {
+    cpu::rng::fill(e, static_cast<cpu::rng::Dist>(dist), out, n, dt, a, b, dense);
+  };
+  g_mt_samplers.from_to = cpu::rng::fill_from_to;
+  g_mt_samplers.randperm = cpu::rng::randperm;
 
   // ---- elementwise ----
   cpu::register_unary(t);

@@ -82,66 +82,21 @@ void check_normal(DType dtype) {
                 info(dtype).torch_name, "'");
 }
 
-// The CPU stream for float32/float64 follows PyTorch's CPU generator draw
-// for draw (see core/random_mt.h); t is new and dense, filled in memory order.
+// The CPU stream follows PyTorch's CPU generator draw for draw (Note [CPU
+// random streams], cpu/random_mt.h); t is new and dense, filled in memory
+// order, from the generator of the call (cpu_generator()).
+constexpr int kMtUniform = 0, kMtNormal = 1;  // cpu::rng::Dist
 bool cpu_uniform(const Tensor& t) {
   if (!t->device().is_cpu()) return false;
-  MTEngine& e = default_generator().cpu;
-  int64_t n = t->numel();
-  if (t->dtype() == DType::Float32) {
-    float* p = reinterpret_cast<float*>(t->data());
-    for (int64_t i = 0; i < n; ++i) p[i] = e.uniform_float();
-    return true;
-  }
-  if (t->dtype() == DType::Float64) {
-    double* p = reinterpret_cast<double*>(t->data());
-    for (int64_t i = 0; i < n; ++i) p[i] = e.uniform_double();
-    return true;
-  }
-  return false;
-}
-
-// Box-Muller over blocks of 16 uniforms: the first 8 give the radii, the
-// last 8 the angles; a ragged tail redraws the last 16 elements.
-template <typename T>
-void normal_block16(T* d) {
-  for (int j = 0; j < 8; ++j) {
-    T u1 = 1 - d[j];
-    T u2 = d[j + 8];
-    T r = std::sqrt(-2 * std::log(u1));
-    T theta = static_cast<T>(2.0 * M_PI) * u2;
-    d[j] = r * std::cos(theta);
-    d[j + 8] = r * std::sin(theta);
-  }
-}
-template <typename T, typename U>
-void normal_fill_cpu(T* p, int64_t n, U uniform) {
-  if (n >= 16) {
-    for (int64_t i = 0; i < n; ++i) p[i] = uniform();
-    for (int64_t i = 0; i + 16 <= n; i += 16) normal_block16(p + i);
-    if (n % 16 != 0) {
-      T* tail = p + n - 16;
-      for (int i = 0; i < 16; ++i) tail[i] = uniform();
-      normal_block16(tail);
-    }
-  } else {
-    MTEngine& e = default_generator().cpu;
-    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(e.normal_double());
-  }
+  g_mt_samplers.fill(cpu_generator(), kMtUniform, t->data(), t->numel(), t->dtype(), 0.0, 1.0,
+                     true);
+  return true;
 }
 bool cpu_normal(const Tensor& t) {
   if (!t->device().is_cpu()) return false;
-  MTEngine& e = default_generator().cpu;
-  int64_t n = t->numel();
-  if (t->dtype() == DType::Float32) {
-    normal_fill_cpu(reinterpret_cast<float*>(t->data()), n, [&] { return e.uniform_float(); });
-    return true;
-  }
-  if (t->dtype() == DType::Float64) {
-    normal_fill_cpu(reinterpret_cast<double*>(t->data()), n, [&] { return e.uniform_double(); });
-    return true;
-  }
-  return false;
+  g_mt_samplers.fill(cpu_generator(), kMtNormal, t->data(), t->numel(), t->dtype(), 0.0, 1.0,
+                     t->is_contiguous());
+  return true;
 }
 }  // namespace
 
@@ -203,6 +158,12 @@ Tensor randint(int64_t low, int64_t high, const Dims& sizes, DType dtype, Device
   MT_CHECK(low < high, "random_ expects 'from' to be less than 'to', but got from=", low,
            " >= to=", high);
   check_random_range(low, high, dtype);
+  if (device.is_cpu()) {
+    Tensor t = empty(sizes, dtype, device);
+    g_mt_samplers.from_to(cpu_generator(), t->data(), t->numel(), dtype,
+                          static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
+    return t;
+  }
   return random_fill(sizes, dtype, device, kernel_table(device.type).randint, "randint", low, high);
 }
 
@@ -211,8 +172,13 @@ Tensor randint_like(const TensorImpl& like, int64_t low, int64_t high, DType dty
   MT_CHECK(low < high, "random_ expects 'from' to be less than 'to', but got from=", low,
            " >= to=", high);
   check_random_range(low, high, dtype);
-  return random_fill(empty_like(like, dtype, device, fmt), kernel_table(device.type).randint,
-                     "randint", low, high);
+  Tensor t = empty_like(like, dtype, device, fmt);
+  if (device.is_cpu()) {
+    g_mt_samplers.from_to(cpu_generator(), t->data(), t->numel(), dtype,
+                          static_cast<uint64_t>(high) - static_cast<uint64_t>(low), low);
+    return t;
+  }
+  return random_fill(t, kernel_table(device.type).randint, "randint", low, high);
 }
 
 Tensor randperm(int64_t n, DType dtype, Device device) {
@@ -228,6 +194,11 @@ Tensor randperm(int64_t n, DType dtype, Device device) {
       MT_CHECK(!Scalar::from_int(n - 1).overflows<T>(), "value cannot be converted to type ",
                info(dtype).name, " without overflow");
     });
+  }
+  if (device.is_cpu()) {
+    Tensor t = empty(Dims{n}, dtype, device);
+    g_mt_samplers.randperm(cpu_generator(), t->data(), n, dtype);
+    return t;
   }
   return random_fill(Dims{n}, dtype, device, kernel_table(device.type).randperm, "randperm");
 }

@@ -33,6 +33,10 @@ extern PyMethodDef linalg_module_functions[];
 extern PyMethodDef optim_module_functions[];
 // ---- end optim ----
 
+// ---- random (ops_random.cpp: CPU generators, Note [CPU random streams]) ----
+extern PyMethodDef random_module_functions[];
+// ---- end random ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -64,6 +68,10 @@ const MethodTables kMethodTables[] = {
     // ---- optim rows ----
     {nullptr, optim_module_functions},
     // ---- end optim rows ----
+
+    // ---- random rows ----
+    {nullptr, random_module_functions},
+    // ---- end random rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},
