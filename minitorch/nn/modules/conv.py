@@ -7,6 +7,7 @@ from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+from .sparse import _factory
 
 
 def _ntuple(v, n):
@@ -60,11 +61,7 @@ class _ConvNd(Module):
         else:
             pads = [p for p in reversed(self.padding) for _ in range(2)]
         self._reversed_padding_repeated_twice = pads
-        kw = {}
-        if dtype is not None:
-            kw["dtype"] = dtype
-        if device is not None:
-            kw["device"] = device
+        kw = _factory(device, dtype)
         if self.transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
@@ -121,32 +118,17 @@ class Conv1d(_ConvNd):
 
     _d = 1
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
-
 
 class Conv2d(_ConvNd):
     """2-D convolution over (N, C_in, H, W): weight (C_out, C_in / groups, kh, kw)."""
 
     _d = 2
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
-
 
 class Conv3d(_ConvNd):
     """3-D convolution over (N, C_in, D, H, W)."""
 
     _d = 3
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
 
 
 class _ConvTransposeNd(_ConvNd):

@@ -14,19 +14,11 @@ from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+from .sparse import _factory
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
-
-def _factory(device, dtype):
-    kw = {}
-    if dtype is not None:
-        kw["dtype"] = dtype
-    if device is not None:
-        kw["device"] = device
-    return kw
 
 
 def _lstm_cell(gi, h, c, w_hh, b_hh, w_hr):
