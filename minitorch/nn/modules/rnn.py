@@ -186,7 +186,10 @@ class RNNBase(Module):
                 k = layer * dirs + direction
                 h = h0[k]
                 c = c0[k] if is_lstm else None
-                gi_all = F.linear(layer_in, w_ih, b_ih)  # (seq, batch, gates)
+                # (seq, batch, gates), split once: unbind's backward stacks the steps'
+                # gradients in one pass (indexing per step would add a full-size
+                # gradient per step)
+                gi_all = F.linear(layer_in, w_ih, b_ih).unbind(0)
                 steps = range(seq - 1, -1, -1) if direction == 1 else range(seq)
                 out_t = [None] * seq
                 for t in steps:
