@@ -97,6 +97,33 @@ Tensor clone(const Tensor& t) {
 
 Tensor contiguous(const Tensor& t) { return t->is_contiguous() ? t : clone(t); }
 
+// Note [Preserve format]: the user-facing clone() (and pickling, in Python)
+// keeps a dense tensor's strides, PyTorch's memory_format=preserve_format: a
+// transpose clones as a transpose, so a program that checks strides or
+// is_contiguous() after clone sees what PyTorch gives. A non-dense input
+// (a slice with gaps, an expanded or flipped view) clones contiguous. The
+// internal clone(t) above stays contiguous: kernels and autograd rely on it.
+Tensor clone(const Tensor& t, MemoryFormat fmt) {
+  Dims st = fmt == MemoryFormat::Preserve ? preserved_strides(*t) : format_strides(t->sizes(), fmt);
+  Tensor out = empty_strided_dense(t->sizes(), st, t->dtype(), t->device());
+  copy_(out, t);
+  return out;
+}
+
+Tensor contiguous(const Tensor& t, MemoryFormat fmt) {
+  // PyTorch checks preserve_format as contiguous_format, and refuses it only
+  // when a copy would be needed.
+  if (fmt == MemoryFormat::Contiguous || (fmt == MemoryFormat::Preserve && t->is_contiguous()))
+    return contiguous(t);
+  MT_CHECK(fmt != MemoryFormat::Preserve,
+           "preserve memory format is unsupported by the contiguous operator");
+  const Dims want = format_strides(t->sizes(), fmt);
+  bool same = true;  // size-1 dims may have any stride
+  for (int64_t d = 0; d < t->dim() && same; ++d)
+    same = t->sizes()[d] == 1 || t->strides()[d] == want[d];
+  return same ? t : clone(t, fmt);
+}
+
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy) {
   if (!copy && dtype == t->dtype() && device == t->device()) return t;
   check_device(device);
