@@ -161,33 +161,6 @@ channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
 
 
-def _memory_format_name(fmt):
-    if not isinstance(fmt, memory_format):
-        raise TypeError(f"memory_format must be minitorch.memory_format, not {type(fmt).__name__}")
-    return fmt._name
-
-
-def is_contiguous(t, memory_format):
-    """``Tensor.is_contiguous(memory_format=...)`` for a format other than
-    contiguous_format: contiguous in that layout (size-1 dimensions may have
-    any stride, as in PyTorch)."""
-    name = _memory_format_name(memory_format)
-    if name in ("contiguous_format", "preserve_format"):  # PyTorch treats both alike here
-        return _C.TensorBase.is_contiguous(t)
-    rank = 4 if name == "channels_last" else 5
-    if t.dim() != rank:
-        return False
-    order = (1, 3, 2, 0) if rank == 4 else (1, 4, 3, 2, 0)
-    sizes, strides = t.shape, t.stride()
-    expected = 1
-    for d in order:
-        if sizes[d] != 1:
-            if strides[d] != expected:
-                return False
-            expected *= sizes[d]
-    return True
-
-
 # ---- finfo / iinfo ----
 
 def _g(x):

@@ -180,13 +180,6 @@ class Tensor(_C.TensorBase):
 
         return tensor_type(self, dtype, non_blocking, **kwargs)
 
-    def is_contiguous(self, memory_format=None):
-        if memory_format is None:
-            return _C.TensorBase.is_contiguous(self)
-        from ._legacy import is_contiguous
-
-        return is_contiguous(self, memory_format)
-
     def ndimension(self):
         return self.dim()
 

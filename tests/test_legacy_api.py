@@ -452,6 +452,17 @@ def test_contiguous_and_is_contiguous(kind, fmt):
     same_as_torch(fn)
 
 
+@pytest.mark.parametrize("arg", ["int", "str", "none", "positional"])
+def test_is_contiguous_argument(arg):
+    def fn(L):
+        x = L.zeros(2, 3, 4, 5).permute(0, 2, 3, 1)
+        if arg == "positional":
+            return x.is_contiguous(L.channels_last)
+        return x.is_contiguous(memory_format={"int": 3, "str": "channels_last",
+                                              "none": None}[arg])
+    same_as_torch(fn)
+
+
 def test_contiguous_channels_last_returns_self_when_already():
     x = mt.zeros(2, 3, 4, 5).contiguous(memory_format=mt.channels_last)
     assert x.contiguous(memory_format=mt.channels_last) is x

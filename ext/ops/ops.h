@@ -78,6 +78,9 @@ Tensor contiguous(const Tensor& t);
 // see Note [Preserve format] in copy.cpp.
 Tensor clone(const Tensor& t, MemoryFormat fmt);
 Tensor contiguous(const Tensor& t, MemoryFormat fmt);
+// Tensor.is_contiguous(memory_format=...): preserve_format checks as
+// contiguous_format (as PyTorch); size-1 dims may have any stride.
+bool is_contiguous_as(const TensorImpl& t, MemoryFormat fmt);
 // Returns t itself when nothing changes and copy is false.
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy);
 // The single element of a one-element tensor, as a Scalar of its category.
