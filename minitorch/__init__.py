@@ -113,9 +113,12 @@ def numel(input):
 
 
 def clone(input, *, memory_format=None):
-    """A copy of ``input`` with its own memory."""
+    """A copy of ``input`` with its own memory (by default with its strides
+    when it is dense: PyTorch's preserve_format)."""
     _check_tensor("clone", input)
-    return input.clone()
+    if memory_format is None:
+        return input.clone()
+    return input.clone(memory_format=memory_format)
 
 # subpackages of the nn issue (one import line each)
 from . import optim, utils  # noqa: E402,F401
@@ -136,3 +139,24 @@ from . import random  # noqa: E402,F401
 # matrix_exp and their Tensor methods (minitorch/linalg.py) ----
 linalg._install_top_level()
 # ---- end linalg ----
+
+# ---- legacy API: typed tensor classes, default device / tensor type, memory
+# formats, finfo / iinfo, testing (minitorch/_legacy.py, docs/legacy-api.md) ----
+from . import testing  # noqa: E402,F401
+from ._legacy import TYPED_CLASSES as _TYPED_CLASSES  # noqa: E402
+from ._legacy import (  # noqa: E402,F401
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    finfo,
+    get_default_device,
+    iinfo,
+    memory_format,
+    preserve_format,
+    set_default_device,
+    set_default_tensor_type,
+)
+
+globals().update(_TYPED_CLASSES)
+# ---- end legacy API ----
+

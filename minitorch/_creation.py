@@ -18,6 +18,14 @@ def _resolve_device(device, default):
     return device
 
 
+def _default_device(device):
+    """device, or the default device (set_default_device) when it is None."""
+    if device is None:
+        d = _C._get_default_device()
+        return None if d == "cpu" else d
+    return device
+
+
 def _is_cpu(device):
     if device is None:
         return True
@@ -38,6 +46,7 @@ def as_tensor(data, dtype=None, device=None):
     requested dtype on the requested device; copies otherwise."""
     if isinstance(data, Tensor):
         return data.to(dtype=dtype or data.dtype, device=_resolve_device(device, data.device))
+    device = _default_device(device)
     if isinstance(data, np.ndarray) and _is_cpu(device):
         try:
             t = _C.from_numpy(data)
@@ -117,6 +126,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
             # a fresh alias: flipping requires_grad on `obj` itself would change the caller's tensor
             out = _require_grad(out.detach() if out is t else out)
         return out
+    device = _default_device(device)
     if isinstance(obj, _NP_SCALAR):
         if copy is False:
             raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform "

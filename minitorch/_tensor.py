@@ -11,42 +11,64 @@ from . import _C
 from ._ops_elementwise import _array_wrap, _tensor_array_ufunc
 
 
-def _rebuild_tensor(data, dtype_name, shape, requires_grad):
-    t = _C._frombytes(data, getattr(_C, dtype_name), shape)
+def _rebuild_tensor(data, dtype_name, shape, requires_grad, perm=None):
+    # perm: the dims in memory order when the pickled tensor was a dense
+    # permutation (a transpose); `data` then holds the bytes in that order.
+    if perm is None:
+        t = _C._frombytes(data, getattr(_C, dtype_name), shape)
+    else:
+        t = _C._frombytes(data, getattr(_C, dtype_name), tuple(shape[d] for d in perm))
+        t = t.permute(tuple(perm.index(d) for d in range(len(perm))))
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def _legacy_new(args, device):
-    """The tensor PyTorch's legacy ``Tensor(...)`` constructor makes from ``args``."""
+def _legacy_new(args, device, dtype=None):
+    """The tensor PyTorch's legacy ``Tensor(...)`` constructor makes from ``args``
+    (a typed class like ``LongTensor`` passes its dtype; ``Tensor`` the default
+    one). The default device does not apply, as in PyTorch."""
     import numbers
 
     from ._device import Size
 
+    typed = dtype is not None
+    dtype = dtype or _C.get_default_dtype()
+    device = "cpu" if device is None else device
     if not args:
-        return _C.empty(0, device=device)
+        return _C.empty(0, dtype=dtype, device=device)
     if len(args) == 1:
         (data,) = args
         if isinstance(data, _C.TensorBase):
+            if typed and data.dtype != dtype:
+                raise TypeError(f"expected {_TYPE_NAMES()[dtype]} (got "
+                                f"{_TYPE_NAMES()[data.dtype]})")
             return data.detach()  # an alias, whatever its dtype (as PyTorch)
         if isinstance(data, Size):
-            return _C.empty(data, device=device)
+            return _C.empty(data, dtype=dtype, device=device)
         if isinstance(data, np.ndarray):
             from ._creation import as_tensor
 
-            # shares when the array already has the default dtype
-            return as_tensor(data, dtype=_C.get_default_dtype(), device=device)
+            # shares when the array already has that dtype
+            return as_tensor(data, dtype=dtype, device=device)
         if isinstance(data, (str, bytes)) or (isinstance(data, numbers.Number)
                                               and not isinstance(data, numbers.Integral)):
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
     if all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
-        return _C.empty(args, device=device)  # Tensor(2, 3): sizes, uninitialised
+        return _C.empty(args, dtype=dtype, device=device)  # Tensor(2, 3): sizes, uninitialised
     if len(args) == 1:
-        return _C.tensor(args[0], dtype=_C.get_default_dtype(), device=device)
+        return _C.tensor(args[0], dtype=dtype, device=device)
     raise TypeError("new() received an invalid combination of arguments - expected "
                     "(*sizes), (sequence), (ndarray) or (Tensor), got "
                     f"({', '.join(type(a).__name__ for a in args)})")
+
+
+def _contiguous_strides(shape):
+    out, step = [], 1
+    for n in reversed(shape):
+        out.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(out))
 
 
 class Tensor(_C.TensorBase):
@@ -83,9 +105,16 @@ class Tensor(_C.TensorBase):
         return id(self)
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild_tensor,
-                (_C._tobytes(self.detach()), self.dtype.__reduce__(), tuple(self.shape),
-                 self.requires_grad))
+        # A dense non-contiguous tensor (a transpose) keeps its strides, as
+        # clone() does (Note [Preserve format] in ext/ops/copy.cpp).
+        t = self.detach()
+        perm = None
+        if t.stride() != _contiguous_strides(t.shape):
+            t = t.clone()
+            perm = sorted(range(t.dim()), key=lambda d: -t.stride(d))
+            t = t.permute(perm)
+        args = (_C._tobytes(t), self.dtype.__reduce__(), tuple(self.shape), self.requires_grad)
+        return (_rebuild_tensor, args if perm is None else args + (perm,))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:
@@ -144,10 +173,12 @@ class Tensor(_C.TensorBase):
                             f"{type(other).__name__}")
         return self.to(other.dtype)
 
-    def type(self, dtype=None):
-        if dtype is None:
-            return f"minitorch.{_LEGACY_NAMES[self.dtype]}"
-        return self.to(dtype)
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """The legacy type name (``'torch.FloatTensor'``), or this tensor
+        converted to a type name, typed class or dtype (see minitorch/_legacy.py)."""
+        from ._legacy import tensor_type
+
+        return tensor_type(self, dtype, non_blocking, **kwargs)
 
     def ndimension(self):
         return self.dim()
@@ -163,21 +194,20 @@ class Tensor(_C.TensorBase):
     def layout(self):
         return "strided"
 
-    def new(self, *args):
-        return Tensor(*args).to(self.dtype)
+    def new(self, *args, device=None):
+        """The legacy constructor with this tensor's dtype and device: sizes
+        (uninitialised), a Size, a sequence, or a tensor of the same dtype (an alias)."""
+        return _legacy_new(args, self.device if device is None else device, self.dtype)
 
 
-_LEGACY_NAMES = {}
+def _TYPE_NAMES():  # noqa: N802
+    from ._legacy import _BY_DTYPE
+
+    return {dt: f"minitorch.{cls.__name__}" for dt, cls in _BY_DTYPE.items()}
 
 
 def _register():
     _C._set_tensor_class(Tensor)
-    # Legacy type names ("FloatTensor") from the dtypes' C++ names.
-    for k in ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
-              "uint8", "bool"):
-        dt = getattr(_C, k)
-        _LEGACY_NAMES[dt] = dt._torch_name + "Tensor"
-
 
 
 _register()

@@ -160,8 +160,11 @@ def test_data_setter_goes_through_set():
     src = mt.arange(5.0)
     t.data = src
     assert t.data_ptr() == src.data_ptr() and t.shape == (5,)
+    t.data = mt.arange(3)  # another dtype: swapped too, as in PyTorch (test_legacy_api.py)
+    assert t.dtype == mt.int64 and t.tolist() == [0, 1, 2]
+    g = mt.zeros(2, requires_grad=True)
     with pytest.raises(RuntimeError):
-        t.data = mt.arange(3)
+        g.data = mt.arange(3)  # requires grad: floating-point data only
 
 
 @pytest.mark.parametrize("shape,mshape", [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (2, 3)),

@@ -55,6 +55,8 @@ void copy_(const Tensor& dst, const Tensor& src);
 void fill_(const Tensor& dst, Scalar value);
 Tensor clone(const Tensor& t);
 Tensor contiguous(const Tensor& t);
+Tensor clone(const Tensor& t, ops::MemoryFormat fmt);
+Tensor contiguous(const Tensor& t, ops::MemoryFormat fmt);
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy);
 Tensor view(const Tensor& t, const Dims& sizes);
 Tensor reshape(const Tensor& t, const Dims& sizes);

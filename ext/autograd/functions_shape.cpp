@@ -159,6 +159,16 @@ Tensor contiguous(const Tensor& t) {
       "CloneBackward0", pass_backward, t, [&] { return ops::contiguous(t); }, no_fill);
 }
 
+Tensor clone(const Tensor& t, ops::MemoryFormat fmt) {
+  return record_view(
+      "CloneBackward0", pass_backward, t, [&] { return ops::clone(t, fmt); }, no_fill);
+}
+
+Tensor contiguous(const Tensor& t, ops::MemoryFormat fmt) {
+  return record_view(
+      "CloneBackward0", pass_backward, t, [&] { return ops::contiguous(t, fmt); }, no_fill);
+}
+
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy) {
   return record_view(
       "ToCopyBackward0", pass_backward, t, [&] { return ops::to(t, dtype, device, copy); },

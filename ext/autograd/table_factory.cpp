@@ -102,7 +102,10 @@ struct Call {
     if (out()) return ops::factory_out_dtype(*out(), dtype_arg());
     return has(kDtype) ? v(kDtype).dtype : fallback;
   }
-  Device device(Device fallback = Device{}) const {
+  // device=, else out's, else `fallback` (the *_like input's) or the default
+  // device (set_default_device).
+  Device device() const { return device(a.default_device); }
+  Device device(Device fallback) const {
     if (has(kDevice)) return a.device;
     return out() ? out()->device() : fallback;
   }

@@ -197,8 +197,18 @@ Result diag_embed(const OpDef&, OpArgs& a) {
 
 // ---- Tensor methods that are ops ----
 
-Result contiguous(const OpDef&, OpArgs& a) { return {ag::contiguous(self_of(a))}; }
-Result clone(const OpDef&, OpArgs& a) { return {ag::clone(self_of(a))}; }
+// contiguous / clone (self, *, memory_format=None): clone preserves a dense
+// layout by default (Note [Preserve format]).
+ops::MemoryFormat format_arg(const OpArgs& a, ops::MemoryFormat fallback) {
+  return a.has(1) ? static_cast<ops::MemoryFormat>(a.v[1].i) : fallback;
+}
+Result contiguous(const OpDef&, OpArgs& a) {
+  if (!a.has(1)) return {ag::contiguous(self_of(a))};
+  return {ag::contiguous(self_of(a), format_arg(a, ops::MemoryFormat::Contiguous))};
+}
+Result clone(const OpDef&, OpArgs& a) {
+  return {ag::clone(self_of(a), format_arg(a, ops::MemoryFormat::Preserve))};
+}
 Result detach(const OpDef&, OpArgs& a) { return {ag::detach(self_of(a))}; }
 
 // fill_(Tensor value) / fill_(Scalar value)

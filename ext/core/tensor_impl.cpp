@@ -104,7 +104,12 @@ void check_view_fits(const Dims& sizes, const Dims& strides, int64_t offset, DTy
 }
 
 void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset) {
-  check_view_fits(sizes, strides, offset, dtype_, storage->nbytes());
+  set(std::move(storage), std::move(sizes), std::move(strides), offset, dtype_);
+}
+
+void TensorImpl::set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset, DType dtype) {
+  check_view_fits(sizes, strides, offset, dtype, storage->nbytes());
+  dtype_ = dtype;
   storage_ = std::move(storage);
   sizes_ = std::move(sizes);
   strides_ = std::move(strides);

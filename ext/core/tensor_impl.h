@@ -71,6 +71,9 @@ class TensorImpl : public RefCounted {
   // Re-points this tensor (set_, resize_). Checks that the new view fits the
   // storage; on failure nothing changes.
   void set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset);
+  // The same, also changing the dtype (`t.data = other`: PyTorch swaps the
+  // tensor's data, dtype and shape together).
+  void set(Ptr<Storage> storage, Dims sizes, Dims strides, int64_t offset, DType dtype);
   // resize_: keeps the data pointer when the storage is big enough, grows it
   // otherwise (RuntimeError if it is borrowed or exported; nothing changes).
   void resize(const Dims& sizes);

@@ -8,6 +8,7 @@
 // location through several elements (a stride-0, expanded dim) is refused, as
 // PyTorch does: which write would win is undefined. fill_ writes one value,
 // so it accepts such a destination.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -96,6 +97,56 @@ Tensor clone(const Tensor& t) {
 }
 
 Tensor contiguous(const Tensor& t) { return t->is_contiguous() ? t : clone(t); }
+
+// Note [Preserve format]: the user-facing clone() (and pickling, in Python)
+// keeps a dense tensor's strides, PyTorch's memory_format=preserve_format: a
+// transpose clones as a transpose, so a program that checks strides or
+// is_contiguous() after clone sees what PyTorch gives. A non-dense input
+// (a slice with gaps, an expanded or flipped view) clones contiguous. The
+// internal clone(t) above stays contiguous: kernels and autograd rely on it.
+Tensor clone(const Tensor& t, MemoryFormat fmt) {
+  if (fmt == MemoryFormat::Preserve && t->is_contiguous()) {
+    // the common case without building the strides; a size-1 dim's odd
+    // stride is kept, as PyTorch does
+    bool plain = true;
+    int64_t step = 1;
+    for (int64_t d = t->dim() - 1; d >= 0 && plain; --d) {
+      plain = t->strides()[d] == step;
+      step *= std::max<int64_t>(t->sizes()[d], 1);
+    }
+    if (plain) return clone(t);
+  }
+  Dims st = fmt == MemoryFormat::Preserve ? preserved_strides(*t) : format_strides(t->sizes(), fmt);
+  Tensor out = empty_strided_dense(t->sizes(), st, t->dtype(), t->device());
+  copy_(out, t);
+  return out;
+}
+
+Tensor contiguous(const Tensor& t, MemoryFormat fmt) {
+  // PyTorch checks preserve_format as contiguous_format, and refuses it only
+  // when a copy would be needed.
+  if (fmt == MemoryFormat::Contiguous || (fmt == MemoryFormat::Preserve && t->is_contiguous()))
+    return contiguous(t);
+  MT_CHECK(fmt != MemoryFormat::Preserve,
+           "preserve memory format is unsupported by the contiguous operator");
+  format_strides(t->sizes(), fmt);  // checks the rank
+  return is_contiguous_as(*t, fmt) ? t : clone(t, fmt);
+}
+
+bool is_contiguous_as(const TensorImpl& t, MemoryFormat fmt) {
+  if (fmt == MemoryFormat::Contiguous || fmt == MemoryFormat::Preserve) return t.is_contiguous();
+  static const int64_t order2d[] = {1, 3, 2, 0}, order3d[] = {1, 4, 3, 2, 0};
+  const bool is3d = fmt == MemoryFormat::ChannelsLast3d;
+  if (t.dim() != (is3d ? 5 : 4)) return false;
+  int64_t expected = 1;  // PyTorch's walk: C fastest, then W, H(, D), N
+  for (int64_t i = 0; i < t.dim(); ++i) {
+    const int64_t d = is3d ? order3d[i] : order2d[i];
+    if (t.sizes()[d] == 1) continue;
+    if (t.strides()[d] != expected) return false;
+    expected *= t.sizes()[d];
+  }
+  return true;
+}
 
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy) {
   if (!copy && dtype == t->dtype() && device == t->device()) return t;

@@ -156,7 +156,8 @@ struct OpArgs {
   TensorImpl* self = nullptr;  // the receiver (methods)
   ops::ElemOut out;            // out= tensor, or the receiver for in-place forms
   DType default_float = DType::Float32;
-  Device device;  // the Device parameter's value
+  Device default_device;  // set_default_device: factories without device= use it
+  Device device;          // the Device parameter's value
 
   bool has(int i) const { return given >> i & 1u; }
   // Parameter i's TensorList (allow_none: a `Tensor?[]`, None items null).

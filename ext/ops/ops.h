@@ -74,6 +74,13 @@ void copy_(const Tensor& dst, const Tensor& src);
 void fill_(const Tensor& dst, Scalar value);
 Tensor clone(const Tensor& t);
 Tensor contiguous(const Tensor& t);
+// Tensor.clone(memory_format=...) and Tensor.contiguous(memory_format=...):
+// see Note [Preserve format] in copy.cpp.
+Tensor clone(const Tensor& t, MemoryFormat fmt);
+Tensor contiguous(const Tensor& t, MemoryFormat fmt);
+// Tensor.is_contiguous(memory_format=...): preserve_format checks as
+// contiguous_format (as PyTorch); size-1 dims may have any stride.
+bool is_contiguous_as(const TensorImpl& t, MemoryFormat fmt);
 // Returns t itself when nothing changes and copy is false.
 Tensor to(const Tensor& t, DType dtype, Device device, bool copy);
 // The single element of a one-element tensor, as a Scalar of its category.
@@ -120,7 +127,7 @@ void set_(const Tensor& self);
 void set_(const Tensor& self, const Tensor& source);
 void set_(const Tensor& self, const Tensor& source, int64_t offset, const Dims& sizes,
           const Dims& strides);
-// t.data = source: source's storage and view (same dtype only).
+// t.data = source: source's storage, view and dtype.
 void set_data(const Tensor& self, const Tensor& source);
 Dims infer_size(const Dims& sizes, int64_t numel);
 // minitorch.broadcast_shapes: the shape all `shapes` broadcast to, with

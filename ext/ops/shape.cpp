@@ -337,12 +337,13 @@ void set_(const Tensor& self, const Tensor& source, int64_t offset, const Dims& 
   self->set(source->storage(), sizes, strides, offset);
 }
 void set_data(const Tensor& self, const Tensor& source) {
-  MT_CHECK(source->dtype() == self->dtype(), "assigning .data of a different dtype (",
-           info(source->dtype()).name, " to ", info(self->dtype()).name,
-           ") is not supported; use .to() instead");
+  MT_CHECK(!self->requires_grad() || is_floating(source->dtype()),
+           "data set to a tensor that requires gradients must be floating point or complex "
+           "dtype");
   // The old storage is only dereferenced, never freed under an exported
   // array (Note [Storage export]).
-  set_geometry(self, source);
+  self->set(source->storage(), source->sizes(), source->strides(), source->offset(),
+            source->dtype());
 }
 
 Tensor squeeze_dims(const Tensor& t, const Dims& dims) {

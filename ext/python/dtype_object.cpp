@@ -14,6 +14,7 @@ PyObject* g_dtypes[kNumDTypes] = {};
 PyObject* g_device_class = nullptr;
 PyObject* g_cpu_device = nullptr;
 DType g_default_dtype = DType::Float32;
+Device g_default_device;  // set_default_device; factories read it per call
 
 PyObject* DType_repr(PyObject* self) {
   return PyUnicode_FromFormat("minitorch.%s", info(reinterpret_cast<PyDType*>(self)->dtype).name);
@@ -58,6 +59,8 @@ PyMethodDef dtype_methods[] = {
 PyObject* dtype_object(DType d) { return g_dtypes[static_cast<int>(d)]; }
 DType default_dtype() { return g_default_dtype; }
 void set_default_dtype(DType d) { g_default_dtype = d; }
+Device default_device() { return g_default_device; }
+void set_default_device(Device d) { g_default_device = d; }
 
 // Creates the dtype type and one object per dtype, added to the module as
 // _C.float32 etc. Returns false with an error set on failure.

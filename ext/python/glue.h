@@ -109,6 +109,9 @@ PyObject* dtype_object(DType d);  // borrowed
 inline bool is_dtype(PyObject* o) { return Py_TYPE(o) == DTypeType; }
 DType default_dtype();
 void set_default_dtype(DType d);
+// minitorch.set_default_device: the device of factory results without device=.
+Device default_device();
+void set_default_device(Device d);
 // Python device object for d (new reference).
 PyObject* device_object(Device d);
 // Parses a device argument: None (-> cpu), str, int, or minitorch.device.

@@ -49,7 +49,8 @@ PyObject* F_tensor(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
                      1) < 0)
       return nullptr;
   }
-  Tensor t = tensor_from_data(a[0], parse_optional_dtype(a[1]), parse_device_arg(a[2]));
+  Device dev = a[2] && a[2] != Py_None ? parse_device_arg(a[2]) : default_device();
+  Tensor t = tensor_from_data(a[0], parse_optional_dtype(a[1]), dev);
   return finish(std::move(t), a[3]);
   MT_END(nullptr)
 }
@@ -132,6 +133,21 @@ PyObject* F_set_rng_state(PyObject*, PyObject* state) {
 
 PyObject* F_get_default_dtype(PyObject*, PyObject*) {
   return Py_NewRef(dtype_object(default_dtype()));
+}
+
+// _get_default_device() -> its text ('cpu', 'cuda:1'); _set_default_device(d)
+// takes what device= takes (minitorch/_legacy.py wraps both).
+PyObject* F_get_default_device(PyObject*, PyObject*) {
+  MT_BEGIN
+  return PyUnicode_FromString(default_device().str().c_str());
+  MT_END(nullptr)
+}
+
+PyObject* F_set_default_device(PyObject*, PyObject* d) {
+  MT_BEGIN
+  set_default_device(parse_device_arg(d));
+  Py_RETURN_NONE;
+  MT_END(nullptr)
 }
 
 PyObject* F_set_default_dtype(PyObject*, PyObject* d) {
@@ -314,6 +330,8 @@ PyMethodDef module_functions[] = {
     {"_get_rng_state", F_get_rng_state, METH_NOARGS, nullptr},
     {"_set_rng_state", F_set_rng_state, METH_O, nullptr},
     {"get_default_dtype", F_get_default_dtype, METH_NOARGS, nullptr},
+    {"_get_default_device", F_get_default_device, METH_NOARGS, nullptr},
+    {"_set_default_device", F_set_default_device, METH_O, nullptr},
     {"set_default_dtype", F_set_default_dtype, METH_O, nullptr},
     {"_broadcast_shapes", F_broadcast_shapes, METH_O, nullptr},
     {"_parse_device", F_parse_device, METH_O, nullptr},

@@ -59,6 +59,7 @@ PyObject* call(const OpBinding& b, Form f, PyObject* self, PyObject* const* args
   MT_BEGIN
   OpArgs a;
   a.default_float = default_dtype();
+  a.default_device = default_device();
   if (nargs || kwnames || !parse_no_args(b, f, self, &a))
     parse_op_args(b, f, self, args, nargs, kwnames, &a);
   Result r = b.def->impl(*b.def, a);

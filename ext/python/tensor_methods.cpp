@@ -3,6 +3,8 @@
 // Python (item, tolist, numpy), set_, the new_* factories and
 // requires_grad_. The methods that are ops (view, to, fill_, ...) are rows of
 // ext/autograd/table_shape.cpp. Pure-Python methods live in minitorch/_tensor.py.
+#include <cstring>
+
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -45,8 +47,29 @@ PyObject* T_storage_offset(PyObject* self, PyObject*) {
 PyObject* T_element_size(PyObject* self, PyObject*) {
   return PyLong_FromLongLong(impl_of(self)->itemsize());
 }
-PyObject* T_is_contiguous(PyObject* self, Args, Py_ssize_t, PyObject*) {
-  return PyBool_FromLong(impl_of(self)->is_contiguous());
+// is_contiguous(memory_format=contiguous_format). The memory_format objects
+// are minitorch/_legacy.py's; their str() ends in the format's name.
+PyObject* T_is_contiguous(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
+  MT_BEGIN
+  if (!nargs && !kw) return PyBool_FromLong(impl_of(self)->is_contiguous());
+  static const char* names[] = {"memory_format", nullptr};
+  PyObject* a[1];
+  parse_args({"is_contiguous", names, 0, 0}, args, nargs, kw, a);  // keyword-only
+  if (!a[0]) return PyBool_FromLong(impl_of(self)->is_contiguous());
+  if (std::strcmp(Py_TYPE(a[0])->tp_name, "memory_format") != 0) {
+    PyErr_Format(PyExc_TypeError,
+                 "is_contiguous(): argument 'memory_format' must be minitorch.memory_format, "
+                 "not %s",
+                 Py_TYPE(a[0])->tp_name);
+    return nullptr;
+  }
+  py::Ref text = py::check(PyObject_Str(a[0]));
+  const char* str = PyUnicode_AsUTF8(text.get());
+  if (!str) return nullptr;
+  const char* dot = std::strrchr(str, '.');
+  auto fmt = static_cast<ops::MemoryFormat>(ag::parse_memory_format(dot ? dot + 1 : str));
+  return PyBool_FromLong(ag::is_contiguous_as(*impl_of(self), fmt));
+  MT_END(nullptr)
 }
 PyObject* T_data_ptr(PyObject* self, PyObject*) {
   return PyLong_FromVoidPtr(impl_of(self)->data());

@@ -272,7 +272,7 @@ class ModuleDict(Module):
 
 def _param_line(p, by_dtype):
     # ParameterList names the dtype (minitorch.float32), ParameterDict the tensor
-    # type (minitorch.FloatTensor), as PyTorch's two reprs do
+    # type (torch.FloatTensor, from Tensor.type()), as PyTorch's two reprs do
     size_str = "x".join(str(int(s)) for s in p.shape)
     kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
     device = "" if p.device.type == "cpu" else f" ({p.device.type}:{p.device.index})"
