@@ -7,7 +7,9 @@
 // heaviside wants one dtype; predicates write bool.
 // A 0-d CPU tensor whose dtype differs from the compute dtype becomes a
 // Scalar operand instead of being cast, which is also how PyTorch reads
-// it (the original value, in opmath precision).
+// it. With a float16 / bfloat16 compute dtype PyTorch's mul and div read
+// the number in opmath precision (float) and every other op first rounds it
+// to the compute dtype (rounded_operand: float16 [0.] < 1e-45 is False).
 #include <cstring>
 #include <type_traits>
 
@@ -193,6 +195,20 @@ void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor, const 
 namespace {
 // Ops and dtypes for which the general path below would do nothing but
 // allocate the result and run the kernel (no checks, no promotion rule).
+// A number operand as the kernel of compute dtype dt must see it: rounded to
+// float16 / bfloat16 when dt is one (their kernels compute in float). The
+// Scalar is kept as it is when rounding does not change it, so integer
+// operands stay integers for kernels that look at the kind.
+Scalar rounded_operand(BinaryOp op, const Scalar& s, DType dt) {
+  if (s.is_bool() || (dt != DType::Float16 && dt != DType::BFloat16)) return s;
+  if (op == BinaryOp::Mul || op == BinaryOp::Div) return s;
+  const double v = s.to_double();
+  const double r = dt == DType::Float16 ? static_cast<double>(static_cast<float>(Half(v)))
+                                        : static_cast<double>(static_cast<float>(BFloat16(v)));
+  if (r == v || (r != r && v != v)) return s;
+  return Scalar::from_double(r);
+}
+
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
   if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
   if (!is_floating(dt) && (op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
@@ -226,7 +242,7 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
       } else {
         check_divisor(op, dt, b0.tensor, &other.scalar);
         args.scalar_pos = a0.tensor ? 1 : 0;
-        args.operand = other.scalar;
+        args.operand = rounded_operand(op, other.scalar, dt);
         k(TensorIter::build({r.get()}, {x}, true), args);
       }
       return r;
@@ -285,11 +301,11 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;
-    args.operand = opnd[1].scalar;
+    args.operand = rounded_operand(op, opnd[1].scalar, common);
     k(TensorIter::build({plan.target.get()}, {held[0].get()}, true), args);
   } else if (!opnd[0].tensor) {
     args.scalar_pos = 0;
-    args.operand = opnd[0].scalar;
+    args.operand = rounded_operand(op, opnd[0].scalar, common);
     k(TensorIter::build({plan.target.get()}, {held[1].get()}, true), args);
   } else {
     k(TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get()}, true), args);

@@ -244,11 +244,13 @@ Tensor squeeze(const Tensor& t, std::optional<int64_t> dim) {
 Tensor flip(const Tensor& t, const Dims& dims) {
   Dims sz = t->sizes(), st = t->strides();
   int64_t off = t->offset();
-  std::vector<bool> seen(t->dim(), false);
+  // A 0-d tensor takes dim 0 / -1 (once) and is its own flip.
+  std::vector<bool> seen(std::max<int64_t>(t->dim(), 1), false);
   for (int64_t d : dims) {
     d = wrap_dim(d, t->dim());
-    MT_CHECK(!seen[d], "dims has duplicates, original flip dims size=", dims.size());
+    MT_CHECK(!seen[d], "dim ", d, " appears multiple times in the list of dims");
     seen[d] = true;
+    if (t->dim() == 0) continue;
     if (sz[d] > 0) off += (sz[d] - 1) * st[d];
     st[d] = -st[d];
   }
@@ -363,8 +365,8 @@ Tensor squeeze_dims(const Tensor& t, const Dims& dims) {
 }
 
 Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
-  if (t->dim() == 0) return reshape(t, Dims{1});
   int64_t s = wrap_dim(start_dim, t->dim()), e = wrap_dim(end_dim, t->dim());
+  if (t->dim() == 0) return reshape(t, Dims{1});
   MT_CHECK(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim");
   if (s == e) return t;  // PyTorch returns the input itself
   Dims shape;

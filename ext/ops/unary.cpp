@@ -77,7 +77,12 @@ DType compute_dtype(UnaryOp op, const Tensor& x, DType default_float, const Elem
       int n = 1;
       if (args.flags & 1) o[n++] = o[1];
       if (args.flags & 2) o[n++] = o[2];
-      return result_type(o, n, default_float);
+      const DType r = result_type(o, n, default_float);
+      // PyTorch converts each bound to the result dtype, checked (int8
+      // clamp(max=300) raises rather than wrapping the bound to 44).
+      if (args.flags & 1) check_scalar_converts(args.s[0], r);
+      if (args.flags & 2) check_scalar_converts(args.s[1], r);
+      return r;
     }
     default:
       break;
