@@ -130,6 +130,9 @@ DIM_OPS = {
     "index_select": lambda L, t, d: t.index_select(d, L.tensor([], dtype=L.int64)),
     "index_select0": lambda L, t, d: t.index_select(d, L.tensor([0])),
     "index_fill": lambda L, t, d: t.index_fill(d, L.tensor([], dtype=L.int64), 1.0),
+    "index_add": lambda L, t, d: t.index_add(d, L.tensor([], dtype=L.int64), t),
+    "index_copy": lambda L, t, d: t.index_copy(d, L.tensor([], dtype=L.int64), t),
+    "index_add0": lambda L, t, d: t.index_add(d, L.tensor([0]), t),
     "flatten": lambda L, t, d: t.flatten(d),
     "flatten_to": lambda L, t, d: t.flatten(0, d),
     "unflatten": lambda L, t, d: t.unflatten(d, (1, -1)),
@@ -142,11 +145,8 @@ DIM_OPS = {
     "cosine_similarity": lambda L, t, d: L.nn.functional.cosine_similarity(t, t, dim=d),
 }
 
-# Still differing in class, left for item 2 of the issue: the checks of
-# index_add_ / index_copy_ on 0-d and mismatched sources, and a bad dim on an
-# empty input for cummax / cummin (PyTorch returns before looking at it).
-KNOWN = {("index_add", "0d", 0), ("index_add", "0d", -1), ("cummax", "e0", 1),
-         ("cummin", "e0", 1)}
+# Cases that still differ (none today; add with the reason).
+KNOWN = set()
 
 KINDS = {"0d": lambda L: L.tensor(5.0), "e0": lambda L: L.zeros(0),
          "e20": lambda L: L.zeros(2, 0), "full": lambda L: L.arange(6.0).reshape(2, 3)}
@@ -400,3 +400,38 @@ def test_mT_of_zero_dim_warns_and_is_identity():
     t = mt.tensor(5.0)
     with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
         assert t.mT is t
+
+
+@pytest.mark.parametrize("expr", [
+    "x[:2**63]", "x[2**63:]", "x[-2**70:]", "x[:2**64, 1:2**100]", "x[-2**64:-2**63]",
+    "x[:, :2**70]",
+    "L.zeros(0) & L.zeros(0)", "L.zeros(0, dtype=L.float16) | L.zeros(0, dtype=L.float16)",
+    "L.zeros(0) << 1", "L.zeros(0).bitwise_not()", "L.zeros(0, dtype=L.int64) & 1",
+    "L.zeros(3)[L.tensor([], dtype=L.float32)]", "L.zeros(3)[[]]", "L.zeros(3)[L.tensor([0.0])]",
+    "x.view(L.int8)", "x.view(L.int64)", "x.view(L.float16)", "x.t().view(L.float16)",
+    "L.zeros(3).view(L.float64)", "L.zeros(4)[::2].view(L.float64)", "L.tensor(1.0).view(L.float16)",
+    "L.zeros(4).view(L.float64)", "L.zeros(2, 4).view(L.int64)", "L.zeros(5)[1:].view(L.float64)",
+    "L.zeros(2, 5)[:, 1:].view(L.float64)", "L.zeros(3, 2)[:, :].view(L.uint8).stride()",
+    "L.zeros(4, 4)[1:, :2].view(L.int16).stride()", "L.zeros(4, 4)[1:, :2].view(L.int16).storage_offset()",
+    "L.arange(4.0).view(L.float64)", "L.arange(4, dtype=L.int16).view(L.uint8)",
+    "L.full((2,), 2**70)", "L.zeros(2, dtype=L.int64).fill_(2**64)", "L.zeros(2) + 2**70",
+    "x.clamp(max=2**70)", "L.tensor([2**70])",
+])
+def test_slices_bitwise_view_dtype_overflow_like_torch(expr):
+    same_as_torch(lambda L: eval(expr, {"L": L, "x": L.arange(6.0).reshape(2, 3)}),
+                  message="view" in expr)
+
+
+@pytest.mark.parametrize("value, index", [
+    ("L.tensor([1, 2])", "L.tensor([0, 1])"), ("L.tensor([1.0, 2.0], dtype=L.float64)", "L.tensor([0, 1])"),
+    ("L.tensor([1, 2])", "slice(0, 2)"), ("L.tensor([True, False])", "L.tensor([True, False, True])"),
+    ("L.tensor(5)", "L.tensor([0, 1])"), ("L.tensor(5.0, dtype=L.float64)", "0"),
+    ("L.tensor([5], dtype=L.int32)", "(L.tensor([0]),)"), ("L.tensor([1.0, 2.0])", "L.tensor([0, 1])"),
+    ("7", "L.tensor([0, 1])"),
+])
+def test_indexed_assignment_dtype_like_torch(value, index):
+    def run(L):
+        y = L.zeros(3)
+        y[eval(index)] = eval(value)
+        return y
+    same_as_torch(run, message=True)

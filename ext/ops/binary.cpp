@@ -209,6 +209,16 @@ Scalar rounded_operand(BinaryOp op, const Scalar& s, DType dt) {
   return Scalar::from_double(r);
 }
 
+// An empty result never reaches the kernel, which refuses floating dtypes
+// for the bitwise ops; PyTorch refuses them for every size, so check here.
+void check_empty_bitwise(BinaryOp op, DType dt) {
+  const bool bitwise = op == BinaryOp::BitwiseAnd || op == BinaryOp::BitwiseOr ||
+                       op == BinaryOp::BitwiseXor || op == BinaryOp::Lshift ||
+                       op == BinaryOp::Rshift;
+  MT_CHECK_KIND(NotImplementedError, !bitwise || !is_floating(dt), "\"", kBinaryNames[op_index(op)],
+                "\" not implemented for '", info(dt).torch_name, "'");
+}
+
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
   if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
   if (!is_floating(dt) && (op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
@@ -233,7 +243,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                   : category(other_dt) <= category(dt);
     if (same && plain(op, dt, other_dt, args)) {
       Tensor r = TensorImpl::empty_like_layout(*x, writes_bool(op) ? DType::Bool : dt);
-      if (r->numel() == 0) return r;
+      if (r->numel() == 0) {
+        check_empty_bitwise(op, dt);
+        return r;
+      }
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
       if (y) {
@@ -290,7 +303,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                            : opnd[1].tensor && opnd[1].tensor->sizes() == shape ? opnd[1].tensor
                                                                                 : nullptr;
   elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out, like);
-  if (plan.target->numel() == 0) return elem::finish(plan);
+  if (plan.target->numel() == 0) {
+    check_empty_bitwise(op, common);
+    return elem::finish(plan);
+  }
   for (int i = 0; i < 2; ++i) {
     if (!opnd[i].tensor) continue;
     if (!held[i]) held[i] = Tensor(const_cast<TensorImpl*>(opnd[i].tensor));

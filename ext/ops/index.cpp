@@ -336,6 +336,14 @@ void index_scatter_op(const char* op, const Tensor& self_in, int64_t dim, const 
   MT_CHECK_KIND(IndexError, !copy || source_in->dim() > 0 || index->numel() == 1, op,
                 "(): When source is scalar, index should have one element (got ", index->numel(),
                 ")");
+  // index_add_ reads source.size(dim) of a 0-d source unless one index
+  // goes with it, and wants a 0-d source only for a 0-d self (PyTorch's).
+  MT_CHECK_KIND(IndexError, copy || source_in->dim() > 0 || index->numel() == 1,
+                "Dimension specified as 0 but tensor has no dimensions");
+  MT_CHECK(copy || source_in->dim() > 0 || self_in->dim() == 0,
+           "source tensor shape must match self tensor shape, excluding the specified "
+           "dimension. Got self.shape = ",
+           self_in->sizes(), " source.shape = ", source_in->sizes());
   Tensor self = at_least_1d(self_in), source = at_least_1d(source_in);
   dim = wrap_dim(dim, self->dim());
   MT_CHECK_KIND(IndexError, !copy || source->dim() == self->dim(), op,

@@ -273,7 +273,8 @@ ReduceArgs var_args(double correction, bool take_sqrt) {
 
 std::pair<Tensor, Tensor> cum_max_min(const char* name, ReduceKind kind, const Tensor& t,
                                       int64_t dim, const Tensor& values, const Tensor& indices) {
-  int64_t d = wrap_dim(dim, t->dim());
+  // PyTorch returns for an empty input before it looks at dim.
+  int64_t d = t->numel() == 0 ? 0 : wrap_dim(dim, t->dim());
   check_out_dtype(values, t->dtype());
   check_out_dtype(indices, DType::Int64);
   Tensor v = plan_out(values, t->sizes(), t->dtype(), t->device());

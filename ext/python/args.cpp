@@ -56,8 +56,8 @@ bool to_scalar(PyObject* o, Scalar* out) {
   if (PyLong_CheckExact(o) || (PyLong_Check(o))) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (overflow) {
-      PyErr_Format(PyExc_RuntimeError, "Overflow when unpacking long");
+    if (overflow) {  // PyTorch's class and words for a number beyond int64
+      PyErr_SetString(PyExc_OverflowError, "int too big to convert");
       throw py::PythonError{};
     }
     if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
