@@ -435,3 +435,15 @@ def test_indexed_assignment_dtype_like_torch(value, index):
         y[eval(index)] = eval(value)
         return y
     same_as_torch(run, message=True)
+
+
+@pytest.mark.parametrize("expr", [
+    "L.arange(2**70)", "L.full((1,), -2**70)", "x.sum(2**70)", "x.sum((2**70,))", "x.view(2**70)",
+    "x.view(2, 2**70)", "x[2**70]", "x.clamp(min=-2**70)", "x.masked_fill(x > 1, 2**70)",
+    "L.tensor(2**70)", "x.pow(2**70)", "x * 2**64", "x.index_fill(0, L.tensor([0]), 2**70)",
+    "x.add(1, alpha=2**70)", "L.linspace(0, 2**70, 3)", "x.expand(2**70, 3)", "x.roll(2**70, 0)",
+    "x.roll((2**70,), 0)", "x.narrow(0, 2**70, 1)", "x.topk(2**70)", "L.eye(2**70)",
+    "x.repeat(2**70)", "x.unsqueeze(2**70)", "x.permute(0, 2**70)", "x.amax((0, 2**70))",
+])
+def test_python_int_overflow_class_like_torch(expr):
+    same_as_torch(lambda L: eval(expr, {"L": L, "x": L.arange(6.0).reshape(2, 3)}))

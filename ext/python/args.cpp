@@ -139,8 +139,9 @@ int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
 }  // namespace
 
 Dims int_list_arg(PyObject* o, const char* what) {
-  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o)))
-    return Dims{list_item(o, what, 0)};
+  // A bare int beyond int64 is PyTorch's ValueError; inside a sequence its
+  // TypeError "failed to unpack the object at pos ...".
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{int_arg(o, what)};
   if (is_tensor(o)) {
     PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
     throw py::PythonError{};
