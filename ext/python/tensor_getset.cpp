@@ -54,7 +54,7 @@ PyObject* G_requires_grad(PyObject* self, void*) {
 int S_requires_grad(PyObject* self, PyObject* value, void*) {
   MT_BEGIN
   if (!value) {
-    PyErr_SetString(PyExc_TypeError, "cannot delete requires_grad");
+    PyErr_SetString(PyExc_RuntimeError, "requires_grad must be a bool");  // PyTorch's
     return -1;
   }
   if (!PyBool_Check(value)) {
