@@ -193,8 +193,6 @@ void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor, const 
 }  // namespace
 
 namespace {
-// Ops and dtypes for which the general path below would do nothing but
-// allocate the result and run the kernel (no checks, no promotion rule).
 // A number operand as the kernel of compute dtype dt must see it: rounded to
 // float16 / bfloat16 when dt is one (their kernels compute in float). The
 // Scalar is kept as it is when rounding does not change it, so integer
@@ -219,6 +217,8 @@ void check_empty_bitwise(BinaryOp op, DType dt) {
                 "\" not implemented for '", info(dt).torch_name, "'");
 }
 
+// Ops and dtypes for which the general path below would do nothing but
+// allocate the result and run the kernel (no checks, no promotion rule).
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
   if (args.flags != 0 || op == BinaryOp::IsClose || op == BinaryOp::Lerp) return false;
   if (!is_floating(dt) && (op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Pow ||
