@@ -15,8 +15,8 @@ class device:
         if not isinstance(type, str):
             raise TypeError(f"device() expects a str, got {type.__class__.__name__}")
         if ":" in type and index is not None:
-            raise ValueError("device(): type (string) must not include an index because index "
-                             f"was passed explicitly: {type}")
+            raise RuntimeError("type (string) must not include an index because index "
+                               f"was passed explicitly: {type}")  # PyTorch's class
         if index is not None and (not isinstance(index, int) or index < 0):
             raise RuntimeError(f"Device index must not be negative, got {index}")
         # The string (with an explicit index appended) is parsed by ext/core's parser.

@@ -100,7 +100,8 @@ def to_torch_index(idx):
 def test_advanced_indexing_matches_torch(idx):
     for t, tt in layouts(A):
         want = tt[to_torch_index(idx)]
-        for form in (idx, tuple(mt.tensor(i) if isinstance(i, list) else i for i in idx),
+        for form in (idx, tuple(mt.tensor(i, dtype=mt.int64) if isinstance(i, list) else i
+                                for i in idx),
                      tuple(np.array(i, dtype=np.int64) if isinstance(i, list) else i for i in idx)):
             r = t[form]
             assert r.shape == tuple(want.shape)
@@ -211,14 +212,16 @@ def test_setitem_advanced():
         n = t.numpy().copy()
         t[[0, 1], :, [1, 2]] = 5.0
         n[[0, 1], :, [1, 2]] = 5.0
-        t[:, [2, 0]] = mt.tensor([[1.0], [2.0]]).unsqueeze(0)   # broadcast value
+        # (values of the destination's dtype: PyTorch's index_put requires it)
+        t[:, [2, 0]] = mt.tensor([[1.0], [2.0]], dtype=t.dtype).unsqueeze(0)   # broadcast value
         n[:, [2, 0]] = np.array([[1.0], [2.0]])[None]
         m = n > 10
         t[mt.tensor(m)] = -1.0
         n[m] = -1.0
-        t[0, [True, False, True]] = mt.tensor([3.0, 4.0, 5.0, 6.0])
+        t[0, [True, False, True]] = mt.tensor([3.0, 4.0, 5.0, 6.0], dtype=t.dtype)
         n[0, [True, False, True]] = [3.0, 4.0, 5.0, 6.0]
-        t[1, mt.tensor([[0], [2]]), mt.tensor([[1, 3]])] = mt.tensor([[10.0, 11.0], [12.0, 13.0]])
+        t[1, mt.tensor([[0], [2]]), mt.tensor([[1, 3]])] = mt.tensor([[10.0, 11.0], [12.0, 13.0]],
+                                                                     dtype=t.dtype)
         n[1, [[0], [2]], [[1, 3]]] = [[10.0, 11.0], [12.0, 13.0]]
         t[True] = t[True]  # value aliasing the destination
         np.testing.assert_array_equal(t.numpy(), n)
@@ -226,7 +229,12 @@ def test_setitem_advanced():
 
 def test_setitem_dtype_conversion_and_duplicates():
     t = mt.zeros(4, dtype=mt.int64)
-    t[[0, 1]] = mt.tensor([1.7, -2.2])  # converted to int64 (truncation), as PyTorch
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes "
+                       "match, got Long for the destination and Float for the source"):
+        t[[0, 1]] = mt.tensor([1.7, -2.2])  # PyTorch's index_put wants equal dtypes
+    assert t.tolist() == [0, 0, 0, 0]
+    t[[0, 1]] = 1.7  # a number converts (truncation), as PyTorch
+    t[1:2] = mt.tensor([-2.2])  # and so does a basic index's value
     assert t.tolist() == [1, -2, 0, 0]
     t[[3, 3, 3]] = mt.tensor([5, 6, 7])  # duplicates: the last write wins (deterministic here)
     assert t[3].item() == 7

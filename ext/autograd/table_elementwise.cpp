@@ -213,6 +213,8 @@ constexpr uint8_t kFMI = kFunction | kMethod | kInPlace;
 constexpr uint8_t kUnaryAll = kFunction | kFunctionInPlace | kMethod | kInPlace;
 constexpr uint8_t kFM = kFunction | kMethod;
 constexpr uint8_t kN = kNumberOperands;
+constexpr uint8_t kNT = kArrayOperands;                 // Tensor-only in PyTorch
+constexpr uint8_t kNO = kArrayOperands | kNumberOther;  // a number only as `other`
 
 #define MT_U(op) static_cast<int>(UnaryOp::op)
 #define MT_B(op) static_cast<int>(BinaryOp::op)
@@ -225,12 +227,14 @@ constexpr uint8_t kN = kNumberOperands;
    MT_U(Op),  unary,                                      \
    nullptr}
 // A plain binary op: name(Tensor input, Tensor other, *, Tensor? out=None).
-#define MT_BINARY(name, Op, variants, aliases, ufuncs)                 \
+#define MT_BINARY_F(name, Op, variants, aliases, ufuncs, flags)        \
   {name,     name "(Tensor input, Tensor other, *, Tensor? out=None)", \
-   variants, kN,                                                       \
+   variants, flags,                                                    \
    aliases,  ufuncs,                                                   \
    MT_B(Op), binary,                                                   \
    nullptr}
+#define MT_BINARY(name, Op, variants, aliases, ufuncs) \
+  MT_BINARY_F(name, Op, variants, aliases, ufuncs, kN)
 
 }  // namespace
 
@@ -313,23 +317,23 @@ const OpDef kElementwiseOps[] = {
     MT_BINARY("true_divide", Div, kFMI, "", "true_divide"),
     MT_BINARY("floor_divide", DivFloor, kFMI, "", "floor_divide"),
     MT_BINARY("remainder", Remainder, kFMI, "", "remainder"),
-    MT_BINARY("fmod", Fmod, kFMI, "", "fmod"),
+    MT_BINARY_F("fmod", Fmod, kFMI, "", "fmod", kNO),
     {"pow", "pow(Tensor input, Tensor exponent, *, Tensor? out=None)", kFMI, kN, "", "power",
      MT_B(Pow), binary, nullptr},
-    MT_BINARY("atan2", Atan2, kFMI, "arctan2", "arctan2"),
-    MT_BINARY("maximum", Maximum, kFM, "", "maximum"),
-    MT_BINARY("minimum", Minimum, kFM, "", "minimum"),
-    MT_BINARY("fmax", Fmax, kFM, "", "fmax"),
-    MT_BINARY("fmin", Fmin, kFM, "", "fmin"),
-    MT_BINARY("eq", Eq, kFMI, "", "equal"),
-    MT_BINARY("ne", Ne, kFMI, "not_equal", "not_equal"),
-    MT_BINARY("lt", Lt, kFMI, "less", "less"),
-    MT_BINARY("le", Le, kFMI, "less_equal", "less_equal"),
-    MT_BINARY("gt", Gt, kFMI, "greater", "greater"),
-    MT_BINARY("ge", Ge, kFMI, "greater_equal", "greater_equal"),
-    MT_BINARY("logical_and", LogicalAnd, kFMI, "", "logical_and"),
-    MT_BINARY("logical_or", LogicalOr, kFMI, "", "logical_or"),
-    MT_BINARY("logical_xor", LogicalXor, kFMI, "", "logical_xor"),
+    MT_BINARY_F("atan2", Atan2, kFMI, "arctan2", "arctan2", kNT),
+    MT_BINARY_F("maximum", Maximum, kFM, "", "maximum", kNT),
+    MT_BINARY_F("minimum", Minimum, kFM, "", "minimum", kNT),
+    MT_BINARY_F("fmax", Fmax, kFM, "", "fmax", kNT),
+    MT_BINARY_F("fmin", Fmin, kFM, "", "fmin", kNT),
+    MT_BINARY_F("eq", Eq, kFMI, "", "equal", kNO),
+    MT_BINARY_F("ne", Ne, kFMI, "not_equal", "not_equal", kNO),
+    MT_BINARY_F("lt", Lt, kFMI, "less", "less", kNO),
+    MT_BINARY_F("le", Le, kFMI, "less_equal", "less_equal", kNO),
+    MT_BINARY_F("gt", Gt, kFMI, "greater", "greater", kNO),
+    MT_BINARY_F("ge", Ge, kFMI, "greater_equal", "greater_equal", kNO),
+    MT_BINARY_F("logical_and", LogicalAnd, kFMI, "", "logical_and", kNT),
+    MT_BINARY_F("logical_or", LogicalOr, kFMI, "", "logical_or", kNT),
+    MT_BINARY_F("logical_xor", LogicalXor, kFMI, "", "logical_xor", kNT),
     MT_BINARY("bitwise_and", BitwiseAnd, kFMI, "", "bitwise_and"),
     MT_BINARY("bitwise_or", BitwiseOr, kFMI, "", "bitwise_or"),
     MT_BINARY("bitwise_xor", BitwiseXor, kFMI, "", "bitwise_xor"),

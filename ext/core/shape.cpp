@@ -70,6 +70,12 @@ int64_t wrap_dim(int64_t dim, int64_t ndim) {
   return dim < 0 ? dim + n : dim;
 }
 
+int64_t wrap_dim_strict(int64_t dim, int64_t ndim) {
+  MT_CHECK_KIND(IndexError, ndim > 0, "Dimension specified as ", dim,
+                " but tensor has no dimensions");
+  return wrap_dim(dim, ndim);
+}
+
 Dims broadcast_shapes(const Dims& a, const Dims& b) {
   int64_t n = std::max(a.size(), b.size());
   Dims out(n);

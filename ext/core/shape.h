@@ -31,6 +31,11 @@ bool is_contiguous(const Dims& sizes, const Dims& strides);
 void reachable_range(const Dims& sizes, const Dims& strides, int64_t* lo, int64_t* hi);
 // Wraps a possibly negative dim into [0, ndim); IndexError as PyTorch words it.
 int64_t wrap_dim(int64_t dim, int64_t ndim);
+// wrap_dim for ops where a 0-d tensor has no dim to name (PyTorch's
+// wrap_scalar=false: size(d), stride(d), roll, index_add...): on a 0-d
+// tensor every dim is an IndexError "Dimension specified as 0 but tensor has
+// no dimensions".
+int64_t wrap_dim_strict(int64_t dim, int64_t ndim);
 // Broadcast two shapes (NumPy rules); RuntimeError naming both otherwise.
 Dims broadcast_shapes(const Dims& a, const Dims& b);
 

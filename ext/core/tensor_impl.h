@@ -58,8 +58,16 @@ class TensorImpl : public RefCounted {
   const Dims& sizes() const { return sizes_; }
   const Dims& strides() const { return strides_; }
   int64_t dim() const { return sizes_.size(); }
-  int64_t size(int64_t d) const { return sizes_[wrap_dim(d, dim())]; }
-  int64_t stride(int64_t d) const { return strides_[wrap_dim(d, dim())]; }
+  // A 0-d tensor accepts dim 0 and -1 (as wrap_dim does) and reads as one
+  // element of size 1 and stride 1 there; it has no sizes_ entry to read.
+  int64_t size(int64_t d) const {
+    int64_t i = wrap_dim(d, dim());
+    return sizes_.empty() ? 1 : sizes_[i];
+  }
+  int64_t stride(int64_t d) const {
+    int64_t i = wrap_dim(d, dim());
+    return strides_.empty() ? 1 : strides_[i];
+  }
   int64_t offset() const { return offset_; }
   int64_t numel() const { return numel_; }
   DType dtype() const { return dtype_; }

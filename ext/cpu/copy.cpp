@@ -2,7 +2,8 @@
 //
 // copy: iterator operands [dst, src] of any dtypes, any strides. Same-dtype
 // contiguous runs become memcpy; the rest convert element by element through
-// static_cast (16-bit floats through float).
+// static_cast (16-bit floats through float), floating -> integer through
+// convert_value (Note [Float to integer casts]).
 #include <cstring>
 
 #include "cpu.h"
@@ -30,11 +31,11 @@ void copy(const TensorIter& it) {
         if (s[0] == sizeof(D) && s[1] == sizeof(S)) {
           D* dd = reinterpret_cast<D*>(d);
           const S* xx = reinterpret_cast<const S*>(x);
-          for (int64_t i = 0; i < n; ++i) dd[i] = static_cast<D>(static_cast<opmath_t<S>>(xx[i]));
+          for (int64_t i = 0; i < n; ++i) dd[i] = convert_value<D>(static_cast<opmath_t<S>>(xx[i]));
         } else {
           for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<D*>(d + i * s[0]) =
-                static_cast<D>(static_cast<opmath_t<S>>(*reinterpret_cast<const S*>(x + i * s[1])));
+            *reinterpret_cast<D*>(d + i * s[0]) = convert_value<D>(
+                static_cast<opmath_t<S>>(*reinterpret_cast<const S*>(x + i * s[1])));
         }
       });
     });

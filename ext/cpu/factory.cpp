@@ -14,7 +14,15 @@ void arange(char* out, int64_t n, DType dt, double start, double step) {
   dispatch(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* o = reinterpret_cast<T*>(out);
-    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(start + static_cast<double>(i) * step);
+    for (int64_t i = 0; i < n; ++i) {
+      const double v = start + static_cast<double>(i) * step;
+      // Integers wrap through int64 (uint8 arange from -2 gives 254, as
+      // PyTorch), not a double -> uint8 cast, which is undefined below 0.
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        o[i] = static_cast<T>(float_to_int<int64_t>(v));
+      else
+        o[i] = static_cast<T>(v);
+    }
   });
 }
 
@@ -34,7 +42,7 @@ void linspace(char* out, int64_t n, DType dt, double start, double end) {
       double v = i < half ? start + step * static_cast<double>(i)
                           : end - step * static_cast<double>(n - 1 - i);
       if constexpr (std::is_integral_v<T>)
-        o[i] = static_cast<T>(static_cast<int64_t>(v));
+        o[i] = static_cast<T>(float_to_int<int64_t>(v));
       else
         o[i] = static_cast<T>(v);
     }

@@ -382,8 +382,8 @@ struct ClampScalar {
   M operator()(M x) const {
     if constexpr (is_fp<T>) {
       if (x != x) return x;
-      if (has_lo && !(x >= lo)) x = lo;
-      if (has_hi && !(x <= hi)) x = hi;
+      if (has_lo && !(x >= lo)) x = lo;  // a NaN lo makes x NaN, which stays
+      if (has_hi && !(x <= hi) && x == x) x = hi;
     } else {
       if (has_lo && x < lo) x = lo;
       if (has_hi && x > hi) x = hi;

@@ -7,7 +7,9 @@
 // heaviside wants one dtype; predicates write bool.
 // A 0-d CPU tensor whose dtype differs from the compute dtype becomes a
 // Scalar operand instead of being cast, which is also how PyTorch reads
-// it (the original value, in opmath precision).
+// it. With a float16 / bfloat16 compute dtype PyTorch's mul and div read
+// the number in opmath precision (float) and every other op first rounds it
+// to the compute dtype (rounded_operand: float16 [0.] < 1e-45 is False).
 #include <cstring>
 #include <type_traits>
 
@@ -191,6 +193,30 @@ void check_divisor(BinaryOp op, DType compute, const TensorImpl* divisor, const 
 }  // namespace
 
 namespace {
+// A number operand as the kernel of compute dtype dt must see it: rounded to
+// float16 / bfloat16 when dt is one (their kernels compute in float). The
+// Scalar is kept as it is when rounding does not change it, so integer
+// operands stay integers for kernels that look at the kind.
+Scalar rounded_operand(BinaryOp op, const Scalar& s, DType dt) {
+  if (s.is_bool() || (dt != DType::Float16 && dt != DType::BFloat16)) return s;
+  if (op == BinaryOp::Mul || op == BinaryOp::Div) return s;
+  const double v = s.to_double();
+  const double r = dt == DType::Float16 ? static_cast<double>(static_cast<float>(Half(v)))
+                                        : static_cast<double>(static_cast<float>(BFloat16(v)));
+  if (r == v || (r != r && v != v)) return s;
+  return Scalar::from_double(r);
+}
+
+// An empty result never reaches the kernel, which refuses floating dtypes
+// for the bitwise ops; PyTorch refuses them for every size, so check here.
+void check_empty_bitwise(BinaryOp op, DType dt) {
+  const bool bitwise = op == BinaryOp::BitwiseAnd || op == BinaryOp::BitwiseOr ||
+                       op == BinaryOp::BitwiseXor || op == BinaryOp::Lshift ||
+                       op == BinaryOp::Rshift;
+  MT_CHECK_KIND(NotImplementedError, !bitwise || !is_floating(dt), "\"", kBinaryNames[op_index(op)],
+                "\" not implemented for '", info(dt).torch_name, "'");
+}
+
 // Ops and dtypes for which the general path below would do nothing but
 // allocate the result and run the kernel (no checks, no promotion rule).
 bool plain(BinaryOp op, DType dt, DType other_dt, const ElemArgs& args) {
@@ -217,7 +243,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                   : category(other_dt) <= category(dt);
     if (same && plain(op, dt, other_dt, args)) {
       Tensor r = TensorImpl::empty_like_layout(*x, writes_bool(op) ? DType::Bool : dt);
-      if (r->numel() == 0) return r;
+      if (r->numel() == 0) {
+        check_empty_bitwise(op, dt);
+        return r;
+      }
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
       if (y) {
@@ -226,7 +255,7 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
       } else {
         check_divisor(op, dt, b0.tensor, &other.scalar);
         args.scalar_pos = a0.tensor ? 1 : 0;
-        args.operand = other.scalar;
+        args.operand = rounded_operand(op, other.scalar, dt);
         k(TensorIter::build({r.get()}, {x}, true), args);
       }
       return r;
@@ -274,7 +303,10 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                            : opnd[1].tensor && opnd[1].tensor->sizes() == shape ? opnd[1].tensor
                                                                                 : nullptr;
   elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out, like);
-  if (plan.target->numel() == 0) return elem::finish(plan);
+  if (plan.target->numel() == 0) {
+    check_empty_bitwise(op, common);
+    return elem::finish(plan);
+  }
   for (int i = 0; i < 2; ++i) {
     if (!opnd[i].tensor) continue;
     if (!held[i]) held[i] = Tensor(const_cast<TensorImpl*>(opnd[i].tensor));
@@ -285,11 +317,11 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;
-    args.operand = opnd[1].scalar;
+    args.operand = rounded_operand(op, opnd[1].scalar, common);
     k(TensorIter::build({plan.target.get()}, {held[0].get()}, true), args);
   } else if (!opnd[0].tensor) {
     args.scalar_pos = 0;
-    args.operand = opnd[0].scalar;
+    args.operand = rounded_operand(op, opnd[0].scalar, common);
     k(TensorIter::build({plan.target.get()}, {held[1].get()}, true), args);
   } else {
     k(TensorIter::build({plan.target.get()}, {held[0].get(), held[1].get()}, true), args);

@@ -9,6 +9,7 @@
 // PyTorch does: which write would win is undefined. fill_ writes one value,
 // so it accepts such a destination.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -49,10 +50,24 @@ bool has_internal_overlap(const Tensor& t) {
 // double cast to an integer type is undefined behaviour in C++.
 void check_fill_value(const Scalar& v, DType dt) {
   bool bad = dispatch(dt, [&](auto tag) { return v.overflows<typename decltype(tag)::type>(); });
-  MT_CHECK(!bad, "value cannot be converted to type ", info(dt).name, " without overflow");
+  MT_CHECK(!bad, "value cannot be converted to type ", overflow_type_name(dt), " without overflow");
 }
 
 }  // namespace
+
+const char* overflow_type_name(DType dt) {
+  static constexpr std::array<const char*, kNumDTypes> names = {
+      "bool",    "uint8_t",   "int8_t",        "int16_t", "int",
+      "int64_t", "c10::Half", "c10::BFloat16", "float",   "double"};
+  static_assert(kNumDTypes == 10, "add the new dtype's name to overflow_type_name");
+  return names[static_cast<int>(dt)];
+}
+
+void check_scalar_converts(const Scalar& v, DType dt) {
+  bool bad =
+      dispatch(dt, [&](auto tag) { return v.overflows_checked<typename decltype(tag)::type>(); });
+  MT_CHECK(!bad, "value cannot be converted to type ", overflow_type_name(dt), " without overflow");
+}
 
 void copy_(const Tensor& dst, const Tensor& src0) {
   Tensor src = src0;

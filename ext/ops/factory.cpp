@@ -26,12 +26,41 @@ Tensor full(const Dims& sizes, Scalar value, DType dtype, Device device) {
   return t;
 }
 
+namespace {
+// True for the integer dtypes, whose arange / linspace / logspace PyTorch
+// computes from the arguments converted (truncated) to integers first.
+bool int_range_dtype(DType dtype) { return !is_floating(dtype) && dtype != DType::Bool; }
+
+// linspace / logspace check their ends' conversion to an integer dtype as
+// PyTorch does (an integral value counts as the Python int it most likely
+// was: uint8 takes -1 but not -2.7), then truncate them.
+double checked_int_end(double v, DType dtype) {
+  check_scalar_converts(v == std::trunc(v) && std::abs(v) < 9.2e18
+                            ? Scalar::from_int(static_cast<int64_t>(v))
+                            : Scalar::from_double(v),
+                        dtype);
+  return std::trunc(v);
+}
+}  // namespace
+
 Tensor arange(double start, double end, double step, DType dtype, Device device) {
-  MT_CHECK(step != 0, "step must be nonzero");
   MT_CHECK(std::isfinite(start) && std::isfinite(end), "unsupported range: ", start, " -> ", end);
-  MT_CHECK((step > 0 && end >= start) || (step < 0 && end <= start),
+  // PyTorch's integer arange: int64 computes size and values from the
+  // truncated arguments; narrower integer types take the size from the
+  // arguments as given and the values from truncated start and step
+  // (arange(0, 5, 0.5, dtype=int32) is ten zeros).
+  const double given_step = step;
+  double n_start = start, n_end = end, n_step = step;
+  if (int_range_dtype(dtype)) {
+    start = std::trunc(start), step = std::trunc(step);
+    if (dtype == DType::Int64) n_start = start, n_end = std::trunc(end), n_step = step;
+  }
+  // (ValueError only where int64 truncated a nonzero step to 0, as PyTorch.)
+  MT_CHECK_KIND(ValueError, n_step != 0 || given_step == 0, "step must be nonzero");
+  MT_CHECK(n_step != 0, "step must be nonzero");
+  MT_CHECK((n_step > 0 && n_end >= n_start) || (n_step < 0 && n_end <= n_start),
            "upper bound and lower bound inconsistent with step sign");
-  double n = std::ceil((end - start) / step);
+  double n = std::ceil((n_end - n_start) / n_step);
   MT_CHECK(n >= 0 && n < 9.2e18, "invalid size, possible overflow?");
   Tensor t = empty(Dims{static_cast<int64_t>(n)}, dtype, device);
   need(kernel_table(device.type).arange, "arange", device)(t->data(), t->numel(), dtype, start,
@@ -41,6 +70,8 @@ Tensor arange(double start, double end, double step, DType dtype, Device device)
 
 Tensor linspace(double start, double end, int64_t steps, DType dtype, Device device) {
   MT_CHECK(steps >= 0, "number of steps must be non-negative");
+  if (int_range_dtype(dtype))
+    start = checked_int_end(start, dtype), end = checked_int_end(end, dtype);
   Tensor t = empty(Dims{steps}, dtype, device);
   if (steps > 0)
     need(kernel_table(device.type).linspace, "linspace", device)(t->data(), steps, dtype, start,
@@ -204,6 +235,8 @@ Tensor randperm(int64_t n, DType dtype, Device device) {
 }
 
 Tensor logspace(double start, double end, int64_t steps, double base, DType dtype, Device device) {
+  if (int_range_dtype(dtype))
+    start = checked_int_end(start, dtype), end = checked_int_end(end, dtype);
   Tensor x = linspace(start, end, steps, DType::Float64, Device{});
   Tensor p =
       binary(BinaryOp::Pow, {nullptr, Scalar::from_double(base)}, {x.get(), {}}, DType::Float64);

@@ -257,9 +257,13 @@ void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Te
 }
 
 Tensor gather(const Tensor& self_in, int64_t dim, const Tensor& index_in) {
-  MT_CHECK(index_in->dtype() == DType::Int64, "gather(): Expected dtype int64 for index");
+  // PyTorch's order: the dim, then an empty index gives an empty result
+  // without further checks, then the index dtype (int32 or int64).
+  dim = wrap_dim(dim, self_in->dim());
+  if (index_in->numel() == 0) return empty(index_in->sizes(), self_in->dtype(), self_in->device());
+  MT_CHECK(index_in->dtype() == DType::Int64 || index_in->dtype() == DType::Int32,
+           "gather(): Expected dtype int32/int64 for index");
   Tensor self = at_least_1d(self_in), index = at_least_1d(index_in);
-  dim = wrap_dim(dim, self->dim());
   check_gather_shapes("gather", self, dim, index, nullptr);
   Tensor out = empty(index->sizes(), self->dtype(), self->device());
   Tensor acc = zeros_int64(index->sizes(), self->device());
@@ -271,11 +275,14 @@ Tensor gather(const Tensor& self_in, int64_t dim, const Tensor& index_in) {
 
 void scatter_(const Tensor& self_in, int64_t dim, const Tensor& index_in, const Tensor& src_in,
               ScatterOp op) {
-  MT_CHECK(index_in->dtype() == DType::Int64, "scatter(): Expected dtype int64 for index");
+  // PyTorch's order, as gather's; an empty index writes nothing.
+  dim = wrap_dim(dim, self_in->dim());
   MT_CHECK(src_in->dtype() == self_in->dtype(),
            "scatter(): Expected self.dtype to be equal to src.dtype");
+  if (index_in->numel() == 0) return;
+  MT_CHECK(index_in->dtype() == DType::Int64 || index_in->dtype() == DType::Int32,
+           "scatter(): Expected dtype int32/int64 for index");
   Tensor self = at_least_1d(self_in), index = at_least_1d(index_in), src = at_least_1d(src_in);
-  dim = wrap_dim(dim, self->dim());
   MT_CHECK(src->dim() == self->dim(),
            "Index tensor must have the same number of dimensions as "
            "src tensor");
@@ -300,11 +307,13 @@ void scatter_value_(const Tensor& self, int64_t dim, const Tensor& index, Scalar
 
 Tensor index_select(const Tensor& self_in, int64_t dim, const Tensor& index) {
   check_index_vector(index, "index_select");
-  MT_CHECK_KIND(IndexError, self_in->dim() > 0 || index->numel() == 1,
-                "index_select(): Index to scalar can have only 1 value, got ", index->numel(),
-                " value(s)");
+  dim = wrap_dim(dim, self_in->dim());
+  MT_CHECK(self_in->dim() > 0 || index->numel() == 1,
+           "index_select(): Index to scalar can have only 1 value, got ", index->numel(),
+           " value(s)");
   Tensor self = at_least_1d(self_in);
-  dim = wrap_dim(dim, self->dim());
+  MT_CHECK(self->dim() == 1 || index->numel() == 0 || self->sizes()[dim] > 0,
+           "index_select(): self indexing axis dim should be positive");
   Dims shape = self->sizes();
   shape[dim] = index->numel();
   Tensor out = empty(shape, self->dtype(), self->device());
@@ -321,10 +330,31 @@ void index_scatter_op(const char* op, const Tensor& self_in, int64_t dim, const 
   MT_CHECK(source_in->dtype() == self_in->dtype(), op, "(): self (",
            info(self_in->dtype()).torch_name, ") and source (", info(source_in->dtype()).torch_name,
            ") must have the same scalar type");
+  // index_copy_ raises IndexError with PyTorch's words for a wrong number
+  // of indices or dims; index_add_ RuntimeError.
+  const bool copy = sop == ScatterOp::Assign;
+  MT_CHECK_KIND(IndexError, !copy || source_in->dim() > 0 || index->numel() == 1, op,
+                "(): When source is scalar, index should have one element (got ", index->numel(),
+                ")");
+  // index_add_ reads source.size(dim) of a 0-d source unless one index
+  // goes with it, and wants a 0-d source only for a 0-d self (PyTorch's).
+  MT_CHECK_KIND(IndexError, copy || source_in->dim() > 0 || index->numel() == 1,
+                "Dimension specified as 0 but tensor has no dimensions");
+  MT_CHECK(copy || source_in->dim() > 0 || self_in->dim() == 0,
+           "source tensor shape must match self tensor shape, excluding the specified "
+           "dimension. Got self.shape = ",
+           self_in->sizes(), " source.shape = ", source_in->sizes());
   Tensor self = at_least_1d(self_in), source = at_least_1d(source_in);
   dim = wrap_dim(dim, self->dim());
+  MT_CHECK_KIND(IndexError, !copy || source->dim() == self->dim(), op,
+                "(): When source and destination are not scalars, their dimensionality must "
+                "match. Source dimensionality (",
+                source->dim(), "), destination dimensionality (", self->dim(), ")");
   MT_CHECK(source->dim() == self->dim(), op, "(): source (", source->sizes(), ") and self (",
            self->sizes(), ") must have the same number of dimensions");
+  MT_CHECK_KIND(IndexError, !copy || source->sizes()[dim] == index->numel(), op,
+                "(): Number of indices (", index->numel(),
+                ") should be equal to source.size(dim) (", source->sizes()[dim], ")");
   MT_CHECK(source->sizes()[dim] == index->numel(), op, "(): Number of indices (", index->numel(),
            ") should be equal to source.size(dim) (", source->sizes()[dim], ")");
   for (int64_t d = 0; d < self->dim(); ++d)
@@ -347,12 +377,15 @@ void index_copy_(const Tensor& self, int64_t dim, const Tensor& index, const Ten
 }
 
 void index_fill_(const Tensor& self_in, int64_t dim, const Tensor& index, Scalar value) {
+  MT_CHECK_KIND(IndexError, index->dtype() == DType::Int64,
+                "index_fill_(): Expected dtype int64 for index.");
   check_index_vector(index, "index_fill_");
   Tensor self = at_least_1d(self_in);
   dim = wrap_dim(dim, self->dim());
   Dims shape = self->sizes();
   shape[dim] = index->numel();
   Tensor off = vector_offsets(self, index, shape, dim, true);
+  check_scalar_converts(value, self->dtype());
   Tensor v = full(Dims{}, value, self->dtype(), self->device());
   self->prepare_write();
   scatter_into(restride_dim(self, shape, dim), v->view(shape, Dims(shape.size(), 0), 0), off,
@@ -366,6 +399,7 @@ void masked_fill_(const Tensor& self, const Tensor& mask, Scalar value) {
            info(mask->dtype()).name);
   MT_CHECK(broadcastable_to(mask->sizes(), self->sizes()), "masked_fill_: the mask of shape ",
            mask->sizes(), " cannot be broadcast to the shape of self ", self->sizes());
+  check_scalar_converts(value, self->dtype());
   Tensor m = unalias(on_device(mask, self->device()), self);
   self->prepare_write();
   if (self->numel() == 0) return;

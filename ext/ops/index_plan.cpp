@@ -36,9 +36,7 @@ int64_t consumed_dims(const IndexItem& it) {
 }  // namespace
 
 IndexItem index_item_from_tensor(const Tensor& index) {
-  Tensor t = index;
-  // x[[]] (an empty float list or tensor) indexes with an empty int64 index, as PyTorch.
-  if (t->numel() == 0 && is_floating(t->dtype())) t = to(t, DType::Int64, t->device(), false);
+  const Tensor& t = index;  // (x[[]] is an int64 index already: the glue converts it)
   MT_CHECK_KIND(IndexError, !is_floating(t->dtype()),
                 "tensors used as indices must be long, int, byte or bool tensors");
   IndexItem it;

@@ -102,9 +102,12 @@ Tensor roll(const Tensor& t, const Dims& shifts, const Dims& dims) {
   }
   MT_CHECK(shifts.size() == dims.size(),
            "shifts and dimensions must align. shifts: ", shifts.size(), ", dims:", dims.size());
+  // As PyTorch: an empty tensor is returned before its dims are looked at; a
+  // 0-d tensor has no dim to roll along.
+  if (t->numel() == 0) return clone(t);
   Tensor cur = t;
   for (int64_t i = 0; i < dims.size(); ++i)
-    cur = roll_one(cur, shifts[i], wrap_dim(dims[i], t->dim()));
+    cur = roll_one(cur, shifts[i], wrap_dim_strict(dims[i], t->dim()));
   return cur;
 }
 
@@ -163,6 +166,9 @@ Tensor tile(const Tensor& t, const Dims& reps) {
 
 Tensor repeat_interleave(const Tensor& t, int64_t repeats, std::optional<int64_t> dim) {
   MT_CHECK(repeats >= 0, "repeats can not be negative");
+  // PyTorch's class and words for a dim given with a 0-d input.
+  MT_CHECK_KIND(IndexError, !dim || t->dim() > 0,
+                "Dimension out of range (expected to be in range of [-1, 0], but got 1)");
   Tensor x = dim ? t : reshape(t, Dims{-1});
   int64_t d = dim ? wrap_dim(*dim, x->dim()) : 0;
   if (x->dim() == 0) x = reshape(x, Dims{1});
@@ -250,10 +256,12 @@ Tensor diag(const Tensor& t, int64_t k) {
 }
 
 Tensor diag_embed(const Tensor& t, int64_t offset, int64_t dim1, int64_t dim2) {
-  MT_CHECK(t->dim() >= 1, "diag_embed(): input must have at least 1 dimension");
+  // PyTorch's order: the dims first (a 0-d input has one: IndexError for
+  // the default -2), so a 0-d input can only fail on them.
   int64_t nd = t->dim() + 1;
   int64_t d1 = wrap_dim(dim1, nd), d2 = wrap_dim(dim2, nd);
   MT_CHECK(d1 != d2, "diagonal dimensions cannot be identical ", dim1, ", ", dim2);
+  MT_CHECK(t->dim() >= 1, "diag_embed(): input must have at least 1 dimension");
   int64_t n = t->sizes()[t->dim() - 1] + (offset >= 0 ? offset : -offset);
   Dims shape(t->sizes().begin(), t->sizes().end() - 1);
   shape.insert(std::min(d1, d2), n);

@@ -34,6 +34,13 @@ enum Flag : uint8_t {
   // Tensor parameters also take Python/NumPy numbers and ndarrays (the
   // elementwise families; NUMPY_BRIDGE.md lists this as a difference).
   kNumberOperands = 1,
+  // PyTorch's Tensor-only signatures (maximum, atan2, logical_and, ...):
+  // Tensor parameters take ndarrays (as kNumberOperands) but no numbers, a
+  // TypeError as in PyTorch, so code written against minitorch runs there.
+  kArrayOperands = 2,
+  // With kArrayOperands: parameters other than `input` take numbers too
+  // (eq(t, 1) is PyTorch's Scalar overload; eq(1, t) has none).
+  kNumberOther = 4,
 };
 
 // TensorList: `Tensor[]`, a list or tuple of tensors (OpArgs::tensor_list);

@@ -72,6 +72,12 @@ void resize_out(const Tensor& out, const Dims& sizes);
 // dst[...] = src broadcast to dst's shape, converting dtype. In place on dst.
 void copy_(const Tensor& dst, const Tensor& src);
 void fill_(const Tensor& dst, Scalar value);
+// RuntimeError "value cannot be converted to type int8_t without overflow"
+// when v does not survive c10's checked conversion to dt (Scalar::
+// overflows_checked): masked_fill, index_fill and clamp's scalar bounds.
+void check_scalar_converts(const Scalar& v, DType dt);
+// The C type PyTorch names in that message ("int8_t", "int", "c10::Half").
+const char* overflow_type_name(DType dt);
 Tensor clone(const Tensor& t);
 Tensor contiguous(const Tensor& t);
 // Tensor.clone(memory_format=...) and Tensor.contiguous(memory_format=...):

@@ -23,13 +23,14 @@ const char* tname(DType d) { return info(d).torch_name; }
 Dims reduce_mask(const TensorImpl& t, const OptDims& dim) {
   const int64_t nd = t.dim();
   if (!dim || dim->empty()) return Dims(nd, 1);
-  Dims mask(nd, 0);
+  // A 0-d tensor accepts dim 0 / -1 (once) and has nothing to reduce.
+  Dims mask(std::max<int64_t>(nd, 1), 0);
   for (int64_t d : *dim) {
     int64_t w = wrap_dim(d, nd);
-    if (nd == 0) continue;  // a 0-d tensor accepts dim 0 / -1 and has nothing to reduce
     MT_CHECK(!mask[w], "dim ", w, " appears multiple times in the list of dims");
     mask[w] = 1;
   }
+  if (nd == 0) return Dims{};
   return mask;
 }
 
@@ -245,7 +246,8 @@ Tensor arg_max_min(const char* name, ReduceKind kind, const Tensor& t, std::opti
 
 Tensor all_any(const char* name, ReduceKind kind, const Tensor& t, const OptDims& dim, bool keepdim,
                const Tensor& out) {
-  Dims mask = reduce_mask(*t, dim);
+  // dim=() reduces no dim here (as NumPy), unlike sum's dim=() which is all.
+  Dims mask = dim && dim->empty() ? Dims(t->dim(), 0) : reduce_mask(*t, dim);
   DType rdt = t->dtype() == DType::UInt8 ? DType::UInt8 : DType::Bool;
   MT_CHECK(!out || out->dtype() == rdt, name,
            " only supports bool tensor for result, got: ", tname(out->dtype()));
@@ -271,7 +273,8 @@ ReduceArgs var_args(double correction, bool take_sqrt) {
 
 std::pair<Tensor, Tensor> cum_max_min(const char* name, ReduceKind kind, const Tensor& t,
                                       int64_t dim, const Tensor& values, const Tensor& indices) {
-  int64_t d = wrap_dim(dim, t->dim());
+  // PyTorch returns for an empty input before it looks at dim.
+  int64_t d = t->numel() == 0 ? 0 : wrap_dim(dim, t->dim());
   check_out_dtype(values, t->dtype());
   check_out_dtype(indices, DType::Int64);
   Tensor v = plan_out(values, t->sizes(), t->dtype(), t->device());
@@ -481,6 +484,14 @@ Tensor vector_norm(const Tensor& t, double ord, const OptDims& dim, bool keepdim
   DType rdt = dtype ? *dtype : t->dtype();
   check_out_dtype(out, rdt);
   Tensor src = rdt == t->dtype() ? t : to(t, rdt, t->device(), false);
+  // One element per result: its norm is |x| for every ord but 0, which
+  // PyTorch computes as such, so float32 [1e30] has norm 1e30 where x*x
+  // would overflow.
+  int64_t per_out = 1;
+  for (int64_t d = 0; d < t->dim(); ++d)
+    if (mask[d]) per_out *= t->sizes()[d];
+  if (!out && per_out == 1 && t->numel() > 0 && ord != 0)
+    return reshape(unary(UnaryOp::Abs, src, rdt), reduced_shape(t->sizes(), mask, keepdim));
   ReduceArgs a = args_of(ReduceKind::Norm);
   a.p = ord;
   return reduce1("linalg.vector_norm", a, src, mask, keepdim, rdt, out);

@@ -244,11 +244,13 @@ Tensor squeeze(const Tensor& t, std::optional<int64_t> dim) {
 Tensor flip(const Tensor& t, const Dims& dims) {
   Dims sz = t->sizes(), st = t->strides();
   int64_t off = t->offset();
-  std::vector<bool> seen(t->dim(), false);
+  // A 0-d tensor takes dim 0 / -1 (once) and is its own flip.
+  std::vector<bool> seen(std::max<int64_t>(t->dim(), 1), false);
   for (int64_t d : dims) {
     d = wrap_dim(d, t->dim());
-    MT_CHECK(!seen[d], "dims has duplicates, original flip dims size=", dims.size());
+    MT_CHECK(!seen[d], "dim ", d, " appears multiple times in the list of dims");
     seen[d] = true;
+    if (t->dim() == 0) continue;
     if (sz[d] > 0) off += (sz[d] - 1) * st[d];
     st[d] = -st[d];
   }
@@ -280,12 +282,41 @@ Dims broadcast_shapes(const std::vector<Dims>& shapes) {
 
 Tensor alias(const Tensor& t) { return t->view(t->sizes(), t->strides(), t->offset()); }
 
+// Another item size (PyTorch's rules): the last dim must be contiguous and
+// is split (smaller items) or merged (larger items, which needs the last
+// size, the offset and the other strides divisible by the ratio).
 Tensor view_dtype(const Tensor& t, DType d) {
-  MT_CHECK(itemsize_of(d) == t->itemsize(),
-           "view(dtype): only dtypes of the same size are "
-           "supported here (",
-           info(t->dtype()).name, " -> ", info(d).name, ")");
-  return make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d);
+  const int64_t from = t->itemsize(), to = itemsize_of(d);
+  if (from == to) return make<TensorImpl>(t->storage(), t->sizes(), t->strides(), t->offset(), d);
+  const char* a = info(t->dtype()).torch_name;
+  const char* b = info(d).torch_name;
+  MT_CHECK(t->dim() > 0, "self.dim() cannot be 0 to view ", a, " as ", b,
+           " (different element sizes)");
+  const int64_t last = t->dim() - 1;
+  MT_CHECK(t->strides()[last] == 1, "self.stride(-1) must be 1 to view ", a, " as ", b,
+           " (different element sizes), but got ", t->strides()[last]);
+  Dims sz = t->sizes(), st = t->strides();
+  int64_t off = t->offset();
+  if (from > to) {
+    const int64_t r = from / to;
+    for (int64_t i = 0; i < last; ++i) st[i] *= r;
+    sz[last] *= r;
+    off *= r;
+  } else {
+    const int64_t r = to / from;
+    MT_CHECK(sz[last] % r == 0, "self.size(-1) must be divisible by ", r, " to view ", a, " as ", b,
+             " (different element sizes), but got ", sz[last]);
+    MT_CHECK(off % r == 0, "self.storage_offset() must be divisible by ", r, " to view ", a, " as ",
+             b, " (different element sizes), but got ", off);
+    for (int64_t i = 0; i < last; ++i) {
+      MT_CHECK(st[i] % r == 0, "self.stride(", i, ") must be divisible by ", r, " to view ", a,
+               " as ", b, " (different element sizes), but got ", st[i]);
+      st[i] /= r;
+    }
+    sz[last] /= r;
+    off /= r;
+  }
+  return make<TensorImpl>(t->storage(), sz, st, off, d);
 }
 
 // ---- in-place metadata changes ----
@@ -364,8 +395,8 @@ Tensor squeeze_dims(const Tensor& t, const Dims& dims) {
 }
 
 Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
-  if (t->dim() == 0) return reshape(t, Dims{1});
   int64_t s = wrap_dim(start_dim, t->dim()), e = wrap_dim(end_dim, t->dim());
+  if (t->dim() == 0) return reshape(t, Dims{1});
   MT_CHECK(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim");
   if (s == e) return t;  // PyTorch returns the input itself
   Dims shape;

@@ -43,12 +43,10 @@ ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, boo
   dim = wrap_dim(dim, self->dim());
   int64_t len = self->dim() == 0 ? 1 : self->sizes()[dim];
   MT_CHECK(k >= 0 && k <= len, "selected index k out of range");
-  if (self->dim() == 0) {
-    if (k == 1)
-      return {clone(self), full(Dims{}, Scalar::from_int(0), DType::Int64, self->device())};
-    return {empty(Dims{0}, self->dtype(), self->device()),
-            empty(Dims{0}, DType::Int64, self->device())};
-  }
+  // A 0-d input gives 0-d results for k = 0 as for k = 1 (PyTorch's shape;
+  // it returns the element both times).
+  if (self->dim() == 0)
+    return {clone(self), full(Dims{}, Scalar::from_int(0), DType::Int64, self->device())};
   Tensor src = dim_last_copy(self, dim);
   Dims shape = src->sizes();
   shape[shape.size() - 1] = k;
@@ -64,8 +62,9 @@ ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, boo
 ValuesIndices kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim) {
   dim = wrap_dim(dim, self->dim());
   int64_t len = self->dim() == 0 ? 1 : self->sizes()[dim];
-  MT_CHECK_KIND(IndexError, k >= 1 && k <= len,
-                "kthvalue(): selected number k out of range for dimension ", dim);
+  MT_CHECK_KIND(IndexError, len > 0, "kthvalue(): Expected reduction dim ", dim,
+                " to have non-zero size.");
+  MT_CHECK(k >= 1 && k <= len, "kthvalue(): selected number k out of range for dimension ", dim);
   ValuesIndices t = topk(self, k, dim, false, true);
   if (self->dim() == 0) return t;
   Tensor v = clone(select(t.values, dim, k - 1)), i = clone(select(t.indices, dim, k - 1));
@@ -93,8 +92,11 @@ UniqueResult unique(const Tensor& self, std::optional<int64_t> dim) {
       need(kt.sort, "unique", dev)(data->data(), reinterpret_cast<int64_t*>(perm->data()),
                                    self->dtype(), 1, n, false);
   } else {
-    MT_CHECK(self->dim() > 0, "unique(dim=", *dim, "): the input must have at least one dimension");
-    int64_t d = wrap_dim(*dim, self->dim());
+    int64_t d = wrap_dim_strict(*dim, self->dim());
+    for (int64_t i = 0; i < self->dim(); ++i)
+      MT_CHECK(i == d || self->sizes()[i] != 0,
+               "There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+               "applied");
     Tensor moved = contiguous(movedim(self, Dims{d}, Dims{0}));
     moved_shape = moved->sizes();
     n = moved_shape[0];

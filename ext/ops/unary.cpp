@@ -77,7 +77,12 @@ DType compute_dtype(UnaryOp op, const Tensor& x, DType default_float, const Elem
       int n = 1;
       if (args.flags & 1) o[n++] = o[1];
       if (args.flags & 2) o[n++] = o[2];
-      return result_type(o, n, default_float);
+      const DType r = result_type(o, n, default_float);
+      // PyTorch converts each bound to the result dtype, checked (int8
+      // clamp(max=300) raises rather than wrapping the bound to 44).
+      if (args.flags & 1) check_scalar_converts(args.s[0], r);
+      if (args.flags & 2) check_scalar_converts(args.s[1], r);
+      return r;
     }
     default:
       break;
@@ -94,7 +99,12 @@ Tensor unary(UnaryOp op, const Tensor& x, DType default_float, const ElemArgs& a
   Tensor in = elem::cast(x, ct);
   elem::OutPlan plan =
       elem::plan_out(x->sizes(), kernel_dtype, kernel_dtype, x->device(), out, x.get());
-  if (plan.target->numel() == 0) return elem::finish(plan);
+  if (plan.target->numel() == 0) {
+    // The kernel refuses floating bitwise_not; PyTorch does so for every size.
+    MT_CHECK_KIND(NotImplementedError, op != UnaryOp::BitwiseNot || !is_floating(kernel_dtype),
+                  "\"bitwise_not\" not implemented for '", info(kernel_dtype).torch_name, "'");
+    return elem::finish(plan);
+  }
   elem::separate_from_out(in, plan);
   const Device d = x->device();
   need(kernel_table(d.type).unary[op_index(op)], kUnaryNames[op_index(op)], d)(

@@ -71,9 +71,11 @@ bool convert(const Param& p, const std::string& fname, uint8_t flags, PyObject* 
         v->tensor = impl_of(o);
         return true;
       }
-      if (!(flags & optable::kNumberOperands)) return false;
+      const bool numbers = (flags & optable::kNumberOperands) ||
+                           ((flags & optable::kNumberOther) && p.name != "input");
+      if (!numbers && !(flags & optable::kArrayOperands)) return false;
       Scalar s;
-      if (to_scalar(o, &s)) {
+      if (numbers && to_scalar(o, &s)) {
         v->tensor = nullptr;
         v->set_scalar(s);
         return true;

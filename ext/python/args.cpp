@@ -56,8 +56,8 @@ bool to_scalar(PyObject* o, Scalar* out) {
   if (PyLong_CheckExact(o) || (PyLong_Check(o))) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (overflow) {
-      PyErr_Format(PyExc_RuntimeError, "Overflow when unpacking long");
+    if (overflow) {  // PyTorch's class and words for a number beyond int64
+      PyErr_SetString(PyExc_OverflowError, "int too big to convert");
       throw py::PythonError{};
     }
     if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
@@ -139,8 +139,9 @@ int64_t list_item(PyObject* o, const char* what, Py_ssize_t pos) {
 }  // namespace
 
 Dims int_list_arg(PyObject* o, const char* what) {
-  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o)))
-    return Dims{list_item(o, what, 0)};
+  // A bare int beyond int64 is PyTorch's ValueError; inside a sequence its
+  // TypeError "failed to unpack the object at pos ...".
+  if (PyLong_Check(o) || (is_numpy_scalar(o) && PyIndex_Check(o))) return Dims{int_arg(o, what)};
   if (is_tensor(o)) {
     PyErr_Format(PyExc_TypeError, "%s must be tuple of ints, not Tensor", what);
     throw py::PythonError{};

@@ -225,6 +225,11 @@ PyObject* F_set_grad_enabled(PyObject*, PyObject* v) {
 PyObject* F_get_num_threads(PyObject*, PyObject*) { return PyLong_FromLong(num_threads()); }
 PyObject* F_set_num_threads(PyObject*, PyObject* n) {
   MT_BEGIN
+  if (!PyIndex_Check(n)) {  // PyTorch's class and words
+    PyErr_Format(PyExc_RuntimeError, "set_num_threads expects an int, but got %s",
+                 Py_TYPE(n)->tp_name);
+    return nullptr;
+  }
   int64_t v = int_arg(n, "set_num_threads(): argument 'int'");
   MT_CHECK(v > 0, "set_num_threads expects a positive integer");
   set_num_threads(static_cast<int>(v));

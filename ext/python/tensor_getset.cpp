@@ -54,7 +54,7 @@ PyObject* G_requires_grad(PyObject* self, void*) {
 int S_requires_grad(PyObject* self, PyObject* value, void*) {
   MT_BEGIN
   if (!value) {
-    PyErr_SetString(PyExc_TypeError, "cannot delete requires_grad");
+    PyErr_SetString(PyExc_RuntimeError, "requires_grad must be a bool");  // PyTorch's
     return -1;
   }
   if (!PyBool_Check(value)) {
@@ -147,6 +147,14 @@ PyObject* G_T(PyObject* self, void*) {
 PyObject* G_mT(PyObject* self, void*) {
   MT_BEGIN
   Tensor t(impl_of(self));
+  if (t->dim() == 0) {  // PyTorch: deprecated, the identity, and a warning
+    if (PyErr_WarnEx(PyExc_UserWarning,
+                     "Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                     "these cases.",
+                     1) < 0)
+      return nullptr;
+    return Py_NewRef(self);
+  }
   MT_CHECK(t->dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got ",
            t->dim(), "-D tensor.");
   return wrap(ag::transpose(t, -2, -1));

@@ -6,6 +6,8 @@
 // bounds, bools) and returns the basic-indexing view plus the advanced
 // indices, which ag::index (getitem) or ag::index_put_ (setitem) apply.
 // Basic-only indexing returns a view; advanced indexing copies.
+#include <limits>
+
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -61,6 +63,21 @@ bool sequence_as_tuple(PyObject* o) {
 
 // Converts one Python index item to plain C++; the rules that apply to it
 // (dtype checks, bools, ellipsis, bounds) are ext/ops' (ops::basic_index).
+// A slice's start or stop: an int beyond int64 clamps (as Python's lists,
+// NumPy and PyTorch do); anything else is read as an index argument.
+int64_t slice_bound(PyObject* o) {
+  if (PyLong_Check(o) && !PyBool_Check(o)) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow)
+      return overflow > 0 ? std::numeric_limits<int64_t>::max()
+                          : std::numeric_limits<int64_t>::min();
+    if (v == -1 && PyErr_Occurred()) throw py::PythonError{};
+    return v;
+  }
+  return int_arg(o, "slice indices");
+}
+
 IndexItem classify(PyObject* o, Device device) {
   IndexItem it;
   if (o == Py_None) return it;
@@ -71,8 +88,8 @@ IndexItem classify(PyObject* o, Device device) {
   if (PySlice_Check(o)) {
     auto* sl = reinterpret_cast<PySliceObject*>(o);
     it.kind = Kind::Slice;
-    if (sl->start != Py_None) it.start = int_arg(sl->start, "slice indices");
-    if (sl->stop != Py_None) it.stop = int_arg(sl->stop, "slice indices");
+    if (sl->start != Py_None) it.start = slice_bound(sl->start);
+    if (sl->stop != Py_None) it.stop = slice_bound(sl->stop);
     it.step = sl->step == Py_None ? 1 : int_arg(sl->step, "slice indices");
     return it;
   }
@@ -88,8 +105,13 @@ IndexItem classify(PyObject* o, Device device) {
   }
   if (is_tensor(o)) return ag::index_item_from_tensor(Tensor(impl_of(o)));
   if (is_ndarray(o) || PyList_Check(o) || PyTuple_Check(o) ||
-      (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !is_numpy_scalar(o)))
-    return ag::index_item_from_tensor(tensor_from_data(o, std::nullopt, device));
+      (PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !is_numpy_scalar(o))) {
+    Tensor t = tensor_from_data(o, std::nullopt, device);
+    // x[[]]: an empty sequence (read as float) is an empty int64 index, as
+    // PyTorch; an empty float tensor stays an IndexError there.
+    if (t->numel() == 0 && is_floating(t->dtype())) t = ag::to(t, DType::Int64, device, false);
+    return ag::index_item_from_tensor(t);
+  }
   bad_index(o);
 }
 
@@ -160,6 +182,11 @@ int M_ass_subscript(PyObject* self, PyObject* index, PyObject* value) {
   Tensor v;
   if (is_tensor(value)) {
     v = Tensor(impl_of(value));
+    // PyTorch's index_put wants the value's dtype (a basic index converts).
+    MT_CHECK(!r.has_adv || v->dtype() == dst->dtype(),
+             "Index put requires the source and destination dtypes match, got ",
+             info(dst->dtype()).torch_name, " for the destination and ",
+             info(v->dtype()).torch_name, " for the source.");
   } else if (to_scalar(value, &sv)) {
     if (!r.has_adv && !grad) {
       ag::fill_(dst, sv);

@@ -21,7 +21,8 @@ PyObject* T_size(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[1];
   parse_args({"size", names, 1, 0}, args, nargs, kw, a);
   TensorImpl* t = impl_of(self);
-  if (a[0] && a[0] != Py_None) return PyLong_FromLongLong(t->size(int_arg(a[0], "dim")));
+  if (a[0] && a[0] != Py_None)
+    return PyLong_FromLongLong(t->size(wrap_dim_strict(int_arg(a[0], "dim"), t->dim())));
   py::Ref shape = py::check(sizes_to_tuple(t->sizes()));
   if (SizeClass) return PyObject_CallOneArg(SizeClass, shape.get());
   return shape.release();
@@ -34,7 +35,8 @@ PyObject* T_stride(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   PyObject* a[1];
   parse_args({"stride", names, 1, 0}, args, nargs, kw, a);
   TensorImpl* t = impl_of(self);
-  if (a[0] && a[0] != Py_None) return PyLong_FromLongLong(t->stride(int_arg(a[0], "dim")));
+  if (a[0] && a[0] != Py_None)
+    return PyLong_FromLongLong(t->stride(wrap_dim_strict(int_arg(a[0], "dim"), t->dim())));
   return sizes_to_tuple(t->strides());
   MT_END(nullptr)
 }

@@ -105,6 +105,17 @@ PyObject* N_unary(PyObject* self) {
   MT_END(nullptr)
 }
 
+// `~`: PyTorch refuses floating tensors with a TypeError (bitwise_not
+// itself raises NotImplementedError from its kernel).
+PyObject* N_invert(PyObject* self) {
+  MT_BEGIN
+  Tensor t(impl_of(self));
+  MT_CHECK_KIND(TypeError, !is_floating(t->dtype()),
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+  return wrap(ag::unary(UnaryOp::BitwiseNot, t, default_dtype()));
+  MT_END(nullptr)
+}
+
 PyObject* N_positive(PyObject* self) {
   MT_BEGIN
   return wrap(ag::positive(Tensor(impl_of(self))));
@@ -172,7 +183,7 @@ const PyType_Slot tensor_operator_slots[] = {
     {Py_nb_negative, slot_fn(N_unary<UnaryOp::Neg>)},
     {Py_nb_positive, slot_fn(N_positive)},
     {Py_nb_absolute, slot_fn(N_unary<UnaryOp::Abs>)},
-    {Py_nb_invert, slot_fn(N_unary<UnaryOp::BitwiseNot>)},
+    {Py_nb_invert, slot_fn(N_invert)},
     {Py_tp_richcompare, slot_fn(Tensor_richcompare)},
     {0, nullptr},
 };
