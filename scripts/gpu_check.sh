@@ -85,14 +85,15 @@ def timeit(lib, fn, reps=20):
 def rows(lib):
     n = 64 * 2**20
     a = lib.ones(n, device="cuda"); b = lib.ones(n, device="cuda")
-    p = lib.ones(4096, 16384, device="cuda").t()
+    p = lib.ones(4096, 16384, device="cuda").t()  # permuted: meets a row-major operand
+    q = lib.ones(16384, 4096, device="cuda")
     m = lib.ones(4096, 4096, device="cuda")
     mb = m.to(lib.bfloat16)
     s = lib.ones(3, device="cuda")
     return {
         "add 64M f32": timeit(lib, lambda: a + b),
         "sum 64M f32": timeit(lib, lambda: a.sum()),
-        "add permuted 64M": timeit(lib, lambda: p + p),
+        "add permuted 64M": timeit(lib, lambda: p + q),
         "matmul 4096 f32": timeit(lib, lambda: m @ m, 5),
         "matmul 4096 bf16": timeit(lib, lambda: mb @ mb, 5),
         "add 3 elems (host time)": timeit(lib, lambda: s + s, 2000),

@@ -83,13 +83,19 @@ __global__ void reduce_kernel(const char* in, char* out, ReduceLayout L, int64_t
   const int64_t begin = c * chunk;
   const int64_t end = begin + chunk < inner_numel ? begin + chunk : inner_numel;
   A acc = Folder<A, K>::identity();
-  for (int64_t i = begin + threadIdx.x; i < end; i += kReduceBlock) {
-    int64_t off = in_off, r = i;
-    for (int d = 0; d < L.n_inner; ++d) {
-      off += (r % L.inner[d]) * L.inner_in[d];
-      r /= L.inner[d];
+  if (L.n_inner <= 1) {  // one reduced dim (or none): no index arithmetic
+    const int64_t step = L.n_inner == 1 ? L.inner_in[0] : 0;
+    for (int64_t i = begin + threadIdx.x; i < end; i += kReduceBlock)
+      acc = Folder<A, K>::fold(acc, static_cast<A>(load<T>(in + in_off + i * step)));
+  } else {
+    for (int64_t i = begin + threadIdx.x; i < end; i += kReduceBlock) {
+      int64_t off = in_off, r = i;
+      for (int d = 0; d < L.n_inner; ++d) {
+        off += (r % L.inner[d]) * L.inner_in[d];
+        r /= L.inner[d];
+      }
+      acc = Folder<A, K>::fold(acc, static_cast<A>(load<T>(in + off)));
     }
-    acc = Folder<A, K>::fold(acc, static_cast<A>(load<T>(in + off)));
   }
   shared[threadIdx.x] = acc;
   __syncthreads();

@@ -153,6 +153,19 @@ def test_unary_matches_cpu(name, dtype):
     same(fn(x.t().cuda()), fn(x.t()))
 
 
+@pytest.mark.parametrize("dtype", [mt.float32, mt.float16, mt.int64])
+def test_ternary_matches_cpu(dtype):
+    x, lo, hi = rand((5, 6), dtype, 11), rand((6,), dtype, 12), rand((5, 1), dtype, 13)
+    cond = rand((5, 6), mt.bool, 14)
+    same(mt.where(cond.cuda(), x.cuda(), lo.cuda()), mt.where(cond, x, lo), exact=True)
+    same(mt.clamp(x.cuda(), lo.cuda(), hi.cuda()), mt.clamp(x, lo, hi), exact=True)
+    same(mt.addcmul(x.cuda(), lo.cuda(), hi.cuda(), value=2), mt.addcmul(x, lo, hi, value=2))
+    if dtype.is_floating_point:
+        same(mt.lerp(x.cuda(), hi.cuda(), lo.cuda()), mt.lerp(x, hi, lo))
+        same(mt.addcdiv(x.cuda(), lo.cuda(), hi.cuda() + 10, value=0.5),
+             mt.addcdiv(x, lo, hi + 10, value=0.5))
+
+
 def test_in_place_and_alpha():
     a, b = rand((4, 4), mt.float32, 5), rand((4, 4), mt.float32, 6)
     g = a.cuda()
