@@ -19,6 +19,11 @@ void register_unary(KernelTable& t);
 void register_ternary(KernelTable& t);
 void reduce(const ReducePlan& plan, const ReduceArgs& args);
 void gemm(const GemmArgs& g);
+int64_t nonzero_count(const TensorIter& it);
+bool index_offsets(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
+                   int64_t* bad_index);
+void index_gather(const TensorIter& it);
+void masked_fill(const TensorIter& it, Scalar value);
 
 const char* register_backend(BackendApi* api) {
   if (api == nullptr || api->abi != kBackendAbi || api->kernel_table_size != sizeof(KernelTable) ||
@@ -38,6 +43,10 @@ const char* register_backend(BackendApi* api) {
   register_ternary(t);
   t.reduce = reduce;
   t.gemm = gemm;
+  t.nonzero_count = nonzero_count;
+  t.index_offsets = index_offsets;
+  t.index_gather = index_gather;
+  t.masked_fill = masked_fill;
 
   CudaHooks& h = *api->cuda_hooks;
   h.unavailable = unavailable;

@@ -166,6 +166,29 @@ def test_ternary_matches_cpu(dtype):
              mt.addcdiv(x, lo, hi + 10, value=0.5))
 
 
+@pytest.mark.parametrize("dtype", [mt.float32, mt.float16, mt.int64, mt.bool])
+def test_indexing_reads_match_cpu(dtype):
+    x = rand((6, 7), dtype, 15)
+    idx = mt.tensor([4, 0, -1, 2, 2])
+    g, gi = x.cuda(), idx.cuda()
+    same(g[gi], x[idx], exact=True)
+    same(g[:, gi], x[:, idx], exact=True)
+    same(mt.index_select(g, 1, gi), mt.index_select(x, 1, idx), exact=True)
+    gidx = mt.tensor([[0, 1], [6, 5]])
+    same(mt.gather(g[:2], 1, gidx.cuda()), mt.gather(x[:2], 1, gidx), exact=True)
+    mask = rand((6, 7), mt.bool, 16)
+    same(g.masked_fill(mask.cuda(), 1), x.masked_fill(mask, 1), exact=True)
+    with pytest.raises(IndexError):
+        g[mt.tensor([7]).cuda()]
+
+
+def test_integer_division_by_zero_is_refused_on_cuda():
+    a = mt.tensor([7, 8, 9]).cuda()
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        a // mt.tensor([1, 0, 1]).cuda()
+    assert (a // mt.tensor([2, 3, 4]).cuda()).tolist() == [3, 2, 2]
+
+
 def test_in_place_and_alpha():
     a, b = rand((4, 4), mt.float32, 5), rand((4, 4), mt.float32, 6)
     g = a.cuda()
