@@ -259,7 +259,7 @@ def test_cuda_kernel_table_is_registered():
     for slot in ("allocator.alloc", "allocator.free", "copy", "copy_bytes", "fill", "arange",
                  "linspace", "binary.add", "binary.mul", "binary.eq", "unary.exp", "reduce",
                  "gemm", "ternary.where", "ternary.clamp", "ternary.addcmul", "nonzero_count", "index_offsets",
-                 "index_gather", "masked_fill"):
+                 "index_gather", "index_scatter", "masked_fill"):
         assert slot not in missing
 
 

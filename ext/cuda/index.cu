@@ -1,8 +1,15 @@
 // index.cu: CUDA kernels of the index family (Note [Index offsets] in
 // ext/ops/index.cpp; operand layouts in ext/core/kernels.h): index_offsets,
-// index_gather, masked_fill and nonzero_count (which ext/ops also uses to
-// refuse integer division by zero before a kernel runs). index_scatter,
-// nonzero and the sort family are NotImplementedError on CUDA for now.
+// index_gather, index_scatter, masked_fill and nonzero_count (which ext/ops
+// also uses to refuse integer division by zero before a kernel runs). nonzero
+// and the sort family are NotImplementedError on CUDA for now.
+//
+// index_scatter runs in parallel: with duplicate offsets, Assign keeps one of
+// the written values (which one is not fixed, as in PyTorch's CUDA
+// index_put_), and Add sums them with atomics (exact for integers; for floats
+// the order, hence the last bits, may vary). Add is there for float32,
+// float64, int32 and int64; the other dtypes and Multiply/Maximum/Minimum are
+// NotImplementedError on CUDA for now.
 //
 // index_offsets: iterator [acc int64 (output), index (integer)]; an index
 // out of range is not an error inside the kernel: the first thread to see
@@ -13,6 +20,7 @@
 // nonzero_count: iterator [input] (its one "output" operand), any dtype and
 // layout; returns how many elements are nonzero (NaN counts), waiting for
 // the GPU. Integer counting, so the result is exact whatever the order.
+#include "../core/functors/common.h"
 #include "elementwise.cuh"
 
 namespace mt::cuda {
@@ -50,6 +58,26 @@ struct GatherElem {
   __device__ void operator()(char* const* p) const {
     const int64_t off = *reinterpret_cast<const int64_t*>(p[2]);
     *reinterpret_cast<U*>(p[0]) = *reinterpret_cast<const U*>(p[1] + off * int64_t(sizeof(U)));
+  }
+};
+
+template <typename U>
+struct ScatterAssignElem {
+  __device__ void operator()(char* const* p) const {
+    const int64_t off = *reinterpret_cast<const int64_t*>(p[2]);
+    *reinterpret_cast<U*>(p[0] + off * int64_t(sizeof(U))) = *reinterpret_cast<const U*>(p[1]);
+  }
+};
+
+// dst[off] += alpha * src; A is the type atomicAdd takes for T.
+template <typename T, typename A>
+struct ScatterAddElem {
+  T alpha;
+  __device__ void operator()(char* const* p) const {
+    const int64_t off = *reinterpret_cast<const int64_t*>(p[2]);
+    const T x = *reinterpret_cast<const T*>(p[1]);
+    atomicAdd(reinterpret_cast<A*>(p[0] + off * int64_t(sizeof(T))),
+              static_cast<A>(functors::wrapping_mul(alpha, x)));
   }
 };
 
@@ -120,7 +148,33 @@ void index_gather(const TensorIter& it) {
   });
 }
 
+void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha) {
+  using Op = KernelTable::ScatterOp;
+  const DType dt = it.dtype(0);
+  if (op == Op::Assign) {
+    dispatch_bits(itemsize_of(dt), [&](auto tag) {
+      using U = typename decltype(tag)::type;
+      launch_elementwise<3>(it, ScatterAssignElem<U>{});
+    });
+    return;
+  }
+  MT_CHECK_KIND(NotImplementedError,
+                op == Op::Add && (dt == DType::Float32 || dt == DType::Float64 ||
+                                  dt == DType::Int32 || dt == DType::Int64),
+                "this scatter reduction is not implemented for CUDA tensors of dtype ",
+                info(dt).name, " yet");
+  if (dt == DType::Float32)
+    launch_elementwise<3>(it, ScatterAddElem<float, float>{alpha.to<float>()});
+  else if (dt == DType::Float64)
+    launch_elementwise<3>(it, ScatterAddElem<double, double>{alpha.to<double>()});
+  else if (dt == DType::Int32)
+    launch_elementwise<3>(it, ScatterAddElem<int32_t, int>{alpha.to<int32_t>()});
+  else  // two's-complement addition: the unsigned atomic adds int64 exactly
+    launch_elementwise<3>(it, ScatterAddElem<int64_t, unsigned long long>{alpha.to<int64_t>()});
+}
+
 void masked_fill(const TensorIter& it, Scalar value) {
+  MT_CHECK(it.dtype(1) == DType::Bool, "masked_fill: mask must be bool");
   dispatch(it.dtype(0), [&](auto tag) {
     using T = typename decltype(tag)::type;
     launch_elementwise<2>(it, MaskedFillElem<T>{value.to<T>()});

@@ -23,6 +23,7 @@ int64_t nonzero_count(const TensorIter& it);
 bool index_offsets(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
                    int64_t* bad_index);
 void index_gather(const TensorIter& it);
+void index_scatter(const TensorIter& it, KernelTable::ScatterOp op, Scalar alpha);
 void masked_fill(const TensorIter& it, Scalar value);
 
 const char* register_backend(BackendApi* api) {
@@ -46,6 +47,7 @@ const char* register_backend(BackendApi* api) {
   t.nonzero_count = nonzero_count;
   t.index_offsets = index_offsets;
   t.index_gather = index_gather;
+  t.index_scatter = index_scatter;
   t.masked_fill = masked_fill;
 
   CudaHooks& h = *api->cuda_hooks;

@@ -182,6 +182,24 @@ def test_indexing_reads_match_cpu(dtype):
         g[mt.tensor([7]).cuda()]
 
 
+@pytest.mark.parametrize("dtype", [mt.float32, mt.float64, mt.int32, mt.int64, mt.float16])
+def test_indexed_writes_match_cpu(dtype):
+    x, v = rand((6, 7), dtype, 17), rand((3, 7), dtype, 18)
+    idx = mt.tensor([5, 0, 2])  # no duplicates: Assign is deterministic
+    g = x.cuda()
+    g[idx.cuda()] = v.cuda()
+    want = x.clone()
+    want[idx] = v
+    same(g, want, exact=True)
+    dup = mt.tensor([1, 1, 4])
+    if dtype == mt.float16:
+        with pytest.raises(NotImplementedError):
+            x.cuda().index_add_(0, dup.cuda(), v.cuda())
+        return
+    same(x.cuda().index_add_(0, dup.cuda(), v.cuda(), alpha=2),
+         x.clone().index_add_(0, dup, v, alpha=2))
+
+
 def test_integer_division_by_zero_is_refused_on_cuda():
     a = mt.tensor([7, 8, 9]).cuda()
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
