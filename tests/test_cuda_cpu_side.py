@@ -257,7 +257,7 @@ def test_cuda_module_needs_no_symbol_of_C():
 def test_cuda_kernel_table_is_registered():
     missing = set(mt._C._missing_kernels("cuda"))
     for slot in ("allocator.alloc", "allocator.free", "copy", "copy_bytes", "fill", "arange",
-                 "linspace", "binary.add", "binary.mul", "binary.eq", "unary.exp", "reduce",
+                 "linspace", "softmax", "binary.add", "binary.mul", "binary.eq", "unary.exp", "reduce",
                  "gemm", "ternary.where", "ternary.clamp", "ternary.addcmul", "nonzero_count", "index_offsets",
                  "index_gather", "index_scatter", "masked_fill"):
         assert slot not in missing

@@ -1,7 +1,7 @@
 // reduce.cu: CUDA reductions of the sum family (sum, nansum, mean, prod) and
 // amax/amin (KernelTable::reduce; other kinds are NotImplementedError for
-// now). The CUDA twin of ext/cpu/reduce.cpp, with the same accumulation
-// types: int64 for integers and bool, float for float16/bfloat16, the type
+// now), and softmax / log_softmax (KernelTable::softmax). The CUDA twin of ext/cpu/reduce.cpp, with
+// the same accumulation types: int64 for integers and bool, float for float16/bfloat16, the type
 // itself for float32/float64. out[0] has the input's dtype, or int64 for
 // the sum/prod of an integral input (Note [Reduction plan]).
 //
@@ -191,7 +191,76 @@ void run_int64_or_same(const ReducePlan& p, const char* name, bool mean = false)
   MT_THROW(RuntimeError, name, ": output dtype must match the input dtype");
 }
 
+// softmax / log_softmax: one block per line (outer position) along the one
+// inner dim: the line's max, then the sum of exp(x - max) in opmath, then
+// the outputs. A NaN anywhere in the line makes the line NaN, as on the CPU.
+template <class T>
+__global__ void softmax_kernel(const char* in, char* out, ReduceLayout L, int64_t n, int64_t si,
+                               int64_t so, bool take_log) {
+  using A = opmath_t<T>;
+  __shared__ A shared[kReduceBlock];
+  int64_t in_off = 0, out_off = 0, rem = blockIdx.x;
+  for (int d = 0; d < L.n_outer; ++d) {
+    const int64_t idx = rem % L.outer[d];
+    rem /= L.outer[d];
+    in_off += idx * L.outer_in[d];
+    out_off += idx * L.outer_out[d];
+  }
+  const char* x = in + in_off;
+  char* y = out + out_off;
+  A m = -std::numeric_limits<A>::infinity();
+  for (int64_t i = threadIdx.x; i < n; i += kReduceBlock) {
+    const A v = load<T>(x + i * si);
+    if (v > m || v != v) m = v;
+  }
+  shared[threadIdx.x] = m;
+  __syncthreads();
+  for (int s = kReduceBlock / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) {
+      const A o = shared[threadIdx.x + s];
+      if (o > shared[threadIdx.x] || o != o) shared[threadIdx.x] = o;
+    }
+    __syncthreads();
+  }
+  m = shared[0];
+  __syncthreads();
+  A sum = 0;
+  for (int64_t i = threadIdx.x; i < n; i += kReduceBlock) sum += exp(load<T>(x + i * si) - m);
+  shared[threadIdx.x] = sum;
+  __syncthreads();
+  for (int s = kReduceBlock / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) shared[threadIdx.x] += shared[threadIdx.x + s];
+    __syncthreads();
+  }
+  sum = shared[0];
+  const A lse = log(sum), inv = A(1) / sum;
+  for (int64_t i = threadIdx.x; i < n; i += kReduceBlock) {
+    const A v = load<T>(x + i * si) - m;
+    store<T>(y + i * so, take_log ? v - lse : exp(v) * inv);
+  }
+}
+
 }  // namespace
+
+void softmax(const ReducePlan& p, const ReduceArgs& a) {
+  MT_CHECK(is_floating(p.in_dtype) && p.out_dtype[0] == p.in_dtype,
+           "softmax: floating input and output of the same dtype expected");
+  MT_CHECK(p.inner.size() == 1, "softmax: one inner dim expected");
+  if (p.outer_numel == 0 || p.inner[0] == 0) return;
+  MT_CHECK(p.outer_numel < (int64_t{1} << 31), "too many lines for one CUDA softmax");
+  const ReduceLayout L = make_reduce_layout(p);
+  const int device = current_device();
+  dispatch(p.in_dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<opmath_t<T>>) {
+      softmax_kernel<T>
+          <<<static_cast<unsigned>(p.outer_numel), kReduceBlock, 0, current_stream(device)>>>(
+              p.in, p.out[0], L, p.inner[0], p.inner_in[0], p.inner_out[0][0],
+              a.kind == ReduceKind::LogSoftmax);
+      MT_CUDA_LAUNCH_CHECK();
+    }
+  });
+}
 
 void reduce(const ReducePlan& p, const ReduceArgs& a) {
   dispatch(p.in_dtype, [&](auto tag) {

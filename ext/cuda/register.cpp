@@ -18,6 +18,7 @@ void register_binary_compare(KernelTable& t);
 void register_unary(KernelTable& t);
 void register_ternary(KernelTable& t);
 void reduce(const ReducePlan& plan, const ReduceArgs& args);
+void softmax(const ReducePlan& plan, const ReduceArgs& args);
 void gemm(const GemmArgs& g);
 int64_t nonzero_count(const TensorIter& it);
 bool index_offsets(const TensorIter& it, int64_t size, int64_t stride, bool wrap,
@@ -43,6 +44,7 @@ const char* register_backend(BackendApi* api) {
   register_unary(t);
   register_ternary(t);
   t.reduce = reduce;
+  t.softmax = softmax;
   t.gemm = gemm;
   t.nonzero_count = nonzero_count;
   t.index_offsets = index_offsets;

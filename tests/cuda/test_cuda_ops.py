@@ -243,6 +243,15 @@ def test_mean_amax_amin_prod(dtype):
     same((g[:, :20] / 2 + 1).prod(1), (x[:, :20] / 2 + 1).prod(1))
 
 
+@pytest.mark.parametrize("dtype", [mt.float32, mt.float64, mt.float16])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_matches_cpu(dtype, dim):
+    x = rand((7, 300), dtype, 19) * 4
+    same(mt.softmax(x.cuda(), dim), mt.softmax(x, dim))
+    same(mt.log_softmax(x.cuda(), dim), mt.log_softmax(x, dim))
+    same(mt.softmax(x.t().cuda(), dim), mt.softmax(x.t(), dim))
+
+
 @pytest.mark.parametrize("dtype", [mt.float32, mt.float64, mt.float16, mt.bfloat16])
 @pytest.mark.parametrize("layout", ["nn", "tn", "nt", "batched", "broadcast"])
 def test_matmul_matches_cpu(dtype, layout):
