@@ -1,6 +1,7 @@
 // reduce.cu: CUDA reductions of the sum family (sum, nansum, mean, prod) and
 // amax/amin (KernelTable::reduce; other kinds are NotImplementedError for
-// now), and softmax / log_softmax (KernelTable::softmax). The CUDA twin of ext/cpu/reduce.cpp, with
+// now), argmax/argmin and max/min along a dim with indices, and softmax /
+// log_softmax (KernelTable::softmax). The CUDA twin of ext/cpu/reduce.cpp, with
 // the same accumulation types: int64 for integers and bool, float for float16/bfloat16, the type
 // itself for float32/float64. out[0] has the input's dtype, or int64 for
 // the sum/prod of an integral input (Note [Reduction plan]).
@@ -12,6 +13,7 @@
 // depends only on the plan's sizes, never on the GPU, so a reduction gives
 // the same bits on every run and every device (Note [Deterministic
 // reductions]).
+#include <cstdint>
 #include <limits>
 
 #include "../core/functors/common.h"
@@ -29,6 +31,7 @@ constexpr int64_t kMaxChunks = 1024;
 struct ReduceLayout {
   int n_outer = 0, n_inner = 0;
   int64_t outer[kMaxDims], outer_in[kMaxDims], outer_out[kMaxDims];
+  int64_t outer_out2[kMaxDims];  // the second output's strides (indices of max(dim))
   int64_t inner[kMaxDims], inner_in[kMaxDims];
 };
 
@@ -240,6 +243,82 @@ __global__ void softmax_kernel(const char* in, char* out, ReduceLayout L, int64_
   }
 }
 
+// argmax / argmin / max(dim) / min(dim): one block per output folds (value,
+// position) pairs; the first extreme wins, and a NaN beats every number (the
+// first NaN), as on the CPU. Folding by position makes the result the same
+// whatever the thread count.
+template <class A, bool kMax>
+__device__ inline bool better(A v, int64_t i, A bv, int64_t bi) {
+  if (bv != bv) return v != v && i < bi;  // best is NaN: only an earlier NaN beats it
+  if (v != v) return true;
+  if (kMax ? v > bv : v < bv) return true;
+  return v == bv && i < bi;
+}
+
+template <class T, bool kMax>
+__global__ void arg_kernel(const char* in, char* vals, char* idxs, ReduceLayout L, int64_t n) {
+  using A = opmath_t<T>;
+  __shared__ A sv[kReduceBlock];
+  __shared__ int64_t si[kReduceBlock];
+  int64_t in_off = 0, v_off = 0, i_off = 0, rem = blockIdx.x;
+  for (int d = 0; d < L.n_outer; ++d) {
+    const int64_t idx = rem % L.outer[d];
+    rem /= L.outer[d];
+    in_off += idx * L.outer_in[d];
+    v_off += idx * L.outer_out[d];
+    i_off += idx * L.outer_out2[d];
+  }
+  A bv;
+  if constexpr (std::numeric_limits<A>::has_infinity)
+    bv = kMax ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::infinity();
+  else
+    bv = kMax ? std::numeric_limits<A>::lowest() : std::numeric_limits<A>::max();
+  int64_t bi = INT64_MAX;
+  for (int64_t i = threadIdx.x; i < n; i += kReduceBlock) {
+    int64_t off = in_off, r = i;
+    for (int d = 0; d < L.n_inner; ++d) {
+      off += (r % L.inner[d]) * L.inner_in[d];
+      r /= L.inner[d];
+    }
+    const A v = load<T>(in + off);
+    if (bi == INT64_MAX || better<A, kMax>(v, i, bv, bi)) {
+      bv = v;
+      bi = i;
+    }
+  }
+  sv[threadIdx.x] = bv;
+  si[threadIdx.x] = bi;
+  __syncthreads();
+  for (int s = kReduceBlock / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s && si[threadIdx.x + s] != INT64_MAX &&
+        (si[threadIdx.x] == INT64_MAX || better<A, kMax>(sv[threadIdx.x + s], si[threadIdx.x + s],
+                                                         sv[threadIdx.x], si[threadIdx.x]))) {
+      sv[threadIdx.x] = sv[threadIdx.x + s];
+      si[threadIdx.x] = si[threadIdx.x + s];
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x != 0) return;
+  if (vals) store<T>(vals + v_off, sv[0]);
+  *reinterpret_cast<int64_t*>(idxs + i_off) = si[0];
+}
+
+template <class T, bool kMax>
+void run_arg(const ReducePlan& p, bool with_values) {
+  if (p.outer_numel == 0) return;
+  MT_CHECK(p.outer_numel < (int64_t{1} << 31), "too many outputs for one CUDA reduction");
+  MT_CHECK(p.inner_numel > 0, "cannot reduce over an empty dimension");
+  ReduceLayout L = make_reduce_layout(p);
+  const int iout = with_values ? 1 : 0;
+  MT_CHECK(p.out_dtype[iout] == DType::Int64, "argmax/argmin: int64 indices expected");
+  for (int d = 0; d < L.n_outer; ++d) L.outer_out2[d] = p.outer_out[iout][d];
+  const int device = current_device();
+  arg_kernel<T, kMax>
+      <<<static_cast<unsigned>(p.outer_numel), kReduceBlock, 0, current_stream(device)>>>(
+          p.in, with_values ? p.out[0] : nullptr, p.out[iout], L, p.inner_numel);
+  MT_CUDA_LAUNCH_CHECK();
+}
+
 }  // namespace
 
 void softmax(const ReducePlan& p, const ReduceArgs& a) {
@@ -281,6 +360,16 @@ void reduce(const ReducePlan& p, const ReduceArgs& a) {
         return run_int64_or_same<T, Fold::Max>(p, "amax");
       case ReduceKind::Min:
         return run_int64_or_same<T, Fold::Min>(p, "amin");
+      case ReduceKind::ArgMax:
+        return run_arg<T, true>(p, false);
+      case ReduceKind::ArgMin:
+        return run_arg<T, false>(p, false);
+      case ReduceKind::MaxWithIndex:
+        MT_CHECK(p.out_dtype[0] == p.in_dtype, "max: values must have the input's dtype");
+        return run_arg<T, true>(p, true);
+      case ReduceKind::MinWithIndex:
+        MT_CHECK(p.out_dtype[0] == p.in_dtype, "min: values must have the input's dtype");
+        return run_arg<T, false>(p, true);
       default:
         MT_THROW(NotImplementedError, "this reduction is not implemented for CUDA tensors yet");
     }

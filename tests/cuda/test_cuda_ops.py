@@ -241,6 +241,14 @@ def test_mean_amax_amin_prod(dtype):
     same(g.amax(0), x.amax(0), exact=True)
     same(g.amin(1), x.amin(1), exact=True)
     same((g[:, :20] / 2 + 1).prod(1), (x[:, :20] / 2 + 1).prod(1))
+    same(g.argmax(1), x.argmax(1), exact=True)
+    same(g.argmin(), x.argmin(), exact=True)
+    vals, idx = g.max(0)
+    want_vals, want_idx = x.max(0)
+    same(vals, want_vals, exact=True)
+    same(idx, want_idx, exact=True)
+    ties = mt.tensor([[1.0, 3.0, 3.0, float("nan"), float("nan")]], dtype=dtype)
+    assert ties.cuda().argmax(1).tolist() == ties.argmax(1).tolist() == [3]
 
 
 @pytest.mark.parametrize("dtype", [mt.float32, mt.float64, mt.float16])
