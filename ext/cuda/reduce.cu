@@ -1,10 +1,10 @@
-// reduce.cu: CUDA reductions of the sum family (sum, nansum, mean, prod) and
-// amax/amin (KernelTable::reduce; other kinds are NotImplementedError for
-// now), argmax/argmin and max/min along a dim with indices, and softmax /
-// log_softmax (KernelTable::softmax). The CUDA twin of ext/cpu/reduce.cpp, with
-// the same accumulation types: int64 for integers and bool, float for float16/bfloat16, the type
-// itself for float32/float64. out[0] has the input's dtype, or int64 for
-// the sum/prod of an integral input (Note [Reduction plan]).
+// reduce.cu: CUDA reductions of the sum family (sum, nansum, mean, prod,
+// all, any, count_nonzero) and amax/amin (KernelTable::reduce; other kinds are NotImplementedError
+// for now), argmax/argmin and max/min along a dim with indices, and softmax / log_softmax
+// (KernelTable::softmax). The CUDA twin of ext/cpu/reduce.cpp, with the same accumulation types:
+// int64 for integers and bool, float for float16/bfloat16, the type itself for float32/float64.
+// out[0] has the input's dtype, or int64 for the sum/prod of an integral input (Note [Reduction
+// plan]).
 //
 // Each block reduces one chunk of one output's inner positions: threads
 // stride over the chunk, then fold their values in shared memory in a fixed
@@ -38,12 +38,22 @@ struct ReduceLayout {
 template <class T>
 using sum_acc_t = std::conditional_t<std::is_floating_point_v<opmath_t<T>>, opmath_t<T>, int64_t>;
 
-enum class Fold { Sum, NanSum, Prod, Max, Min };
+enum class Fold { Sum, NanSum, Prod, Max, Min, All, Any, Count };
+
+// The value an input element contributes: itself, or (All, Any, Count) whether
+// it is nonzero (NaN is).
+template <class A, Fold K, class T>
+__device__ inline A element(const char* p) {
+  if constexpr (K == Fold::All || K == Fold::Any || K == Fold::Count)
+    return A(load<T>(p) != opmath_t<T>(0) ? 1 : 0);
+  else
+    return static_cast<A>(load<T>(p));
+}
 
 template <class A, Fold K>
 struct Folder {
   __device__ static A identity() {
-    if constexpr (K == Fold::Prod)
+    if constexpr (K == Fold::Prod || K == Fold::All)
       return A(1);
     else if constexpr (K == Fold::Max)
       return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
@@ -55,7 +65,11 @@ struct Folder {
       return A(0);
   }
   __device__ static A fold(A a, A v) {
-    if constexpr (K == Fold::Sum || K == Fold::NanSum) {
+    if constexpr (K == Fold::All) {
+      return static_cast<A>(a & v);
+    } else if constexpr (K == Fold::Any) {
+      return static_cast<A>(a | v);
+    } else if constexpr (K == Fold::Sum || K == Fold::NanSum || K == Fold::Count) {
       if constexpr (K == Fold::NanSum && std::is_floating_point_v<A>) v = v == v ? v : A(0);
       return functors::wrapping_add(a, v);  // int64 wraps, as PyTorch
     } else if constexpr (K == Fold::Prod) {
@@ -89,7 +103,7 @@ __global__ void reduce_kernel(const char* in, char* out, ReduceLayout L, int64_t
   if (L.n_inner <= 1) {  // one reduced dim (or none): no index arithmetic
     const int64_t step = L.n_inner == 1 ? L.inner_in[0] : 0;
     for (int64_t i = begin + threadIdx.x; i < end; i += kReduceBlock)
-      acc = Folder<A, K>::fold(acc, static_cast<A>(load<T>(in + in_off + i * step)));
+      acc = Folder<A, K>::fold(acc, element<A, K, T>(in + in_off + i * step));
   } else {
     for (int64_t i = begin + threadIdx.x; i < end; i += kReduceBlock) {
       int64_t off = in_off, r = i;
@@ -97,7 +111,7 @@ __global__ void reduce_kernel(const char* in, char* out, ReduceLayout L, int64_t
         off += (r % L.inner[d]) * L.inner_in[d];
         r /= L.inner[d];
       }
-      acc = Folder<A, K>::fold(acc, static_cast<A>(load<T>(in + off)));
+      acc = Folder<A, K>::fold(acc, element<A, K, T>(in + off));
     }
   }
   shared[threadIdx.x] = acc;
@@ -360,6 +374,19 @@ void reduce(const ReducePlan& p, const ReduceArgs& a) {
         return run_int64_or_same<T, Fold::Max>(p, "amax");
       case ReduceKind::Min:
         return run_int64_or_same<T, Fold::Min>(p, "amin");
+      case ReduceKind::All:
+      case ReduceKind::Any: {
+        const bool all = a.kind == ReduceKind::All;
+        if (p.out_dtype[0] == DType::UInt8)
+          return all ? run<T, uint8_t, uint8_t, Fold::All>(p, false)
+                     : run<T, uint8_t, uint8_t, Fold::Any>(p, false);
+        MT_CHECK(p.out_dtype[0] == DType::Bool, "all/any: output must be bool");
+        return all ? run<T, uint8_t, bool, Fold::All>(p, false)
+                   : run<T, uint8_t, bool, Fold::Any>(p, false);
+      }
+      case ReduceKind::CountNonzero:
+        MT_CHECK(p.out_dtype[0] == DType::Int64, "count_nonzero: int64 output expected");
+        return run<T, int64_t, int64_t, Fold::Count>(p, false);
       case ReduceKind::ArgMax:
         return run_arg<T, true>(p, false);
       case ReduceKind::ArgMin:

@@ -247,6 +247,10 @@ def test_mean_amax_amin_prod(dtype):
     want_vals, want_idx = x.max(0)
     same(vals, want_vals, exact=True)
     same(idx, want_idx, exact=True)
+    for f in (mt.all, mt.any, mt.count_nonzero):
+        same(f(g > 0.5), f(x > 0.5), exact=True)
+    same(mt.all(g > -10, 1), mt.all(x > -10, 1), exact=True)
+    same(mt.count_nonzero(g.round(), 0), mt.count_nonzero(x.round(), 0), exact=True)
     ties = mt.tensor([[1.0, 3.0, 3.0, float("nan"), float("nan")]], dtype=dtype)
     assert ties.cuda().argmax(1).tolist() == ties.argmax(1).tolist() == [3]
 
