@@ -189,12 +189,14 @@ def cxx_command(compiler_so, src, obj, pp_opts, extra, debug):
 def nvcc_command(nvcc, src, obj, pp_opts, extra, debug):
     """The command that compiles one CUDA source with nvcc (with its dependency file)."""
     dep = os.path.splitext(obj)[0] + ".d"
-    args = [nvcc, "-std=c++20", "-O3", "--expt-relaxed-constexpr",
-            "-Xcompiler", "-fPIC,-fvisibility=hidden,-Wall,-Wextra"]
+    host = "-fPIC,-fvisibility=hidden,-Wall,-Wextra"
+    if env_flag("CI"):
+        host += ",-Werror"  # one -Xcompiler list: a separate "-Xcompiler -Werror" is misparsed
+    args = [nvcc, "-std=c++20", "-O3", "--expt-relaxed-constexpr", "-Xcompiler", host]
     if debug:
         args += ["-g"]
     if env_flag("CI"):
-        args += ["-Werror", "all-warnings", "-Xcompiler", "-Werror"]
+        args += ["-Werror=all-warnings"]
     return args + pp_opts + ["-MD", "-MF", dep, "-c", src, "-o", obj] + list(extra)
 
 

@@ -163,6 +163,24 @@ def test_cuda_extension_sources_and_static_cudart(monkeypatch, tmp_path):
     assert ext.nvcc_args[-4:] == build.cuda_arch_flags("80;90")
 
 
+def test_nvcc_warnings_are_errors_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setenv("CI", "true")
+    argv = build.nvcc_command("nvcc", "a.cu", "a.o", ["-Ix"], [], debug=False)
+    assert "-Werror=all-warnings" in argv
+    host = argv[argv.index("-Xcompiler") + 1]
+    assert host.split(",")[-1] == "-Werror" and argv.count("-Xcompiler") == 1
+    if build.find_nvcc() is None:
+        return
+    src = tmp_path / "w.cu"
+    _write(src, "__global__ void k(float* x) { x[0] = 1.0f; }\n")
+    argv = build.nvcc_command(build.find_nvcc(), str(src), str(tmp_path / "w.o"),
+                              [f"-I{tmp_path}"], ["-gencode", "arch=compute_90,code=sm_90"],
+                              debug=False)
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_cuda_arch_flags():
     assert build.cuda_arch_flags("80;90") == [
         "-gencode", "arch=compute_80,code=sm_80",
