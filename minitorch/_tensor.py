@@ -8,6 +8,7 @@ that NumPy calls by name.
 import numpy as np
 
 from . import _C
+from ._device import device as _device_cls
 from ._ops_elementwise import _array_wrap, _tensor_array_ufunc
 
 
@@ -167,6 +168,17 @@ class Tensor(_C.TensorBase):
         return _array_wrap(arr, context, return_scalar)
 
     # ---- small conveniences written in Python ----
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """A copy on a CUDA device (the current one when device is None); self when it
+        is already there."""
+        if device is None:
+            device = self.device if self.device.type == "cuda" else "cuda"
+        elif isinstance(device, int):
+            device = f"cuda:{device}"
+        if _device_cls(device).type != "cuda":
+            raise RuntimeError(f"Invalid device, must be cuda device, got {device}")
+        return self.to(device, non_blocking=non_blocking)
+
     def type_as(self, other):
         if not isinstance(other, _C.TensorBase):
             raise TypeError("type_as(): argument 'other' (position 1) must be Tensor, not "

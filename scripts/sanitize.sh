@@ -32,7 +32,7 @@ mkdir -p "$DIR/src"
 
 cd "$DIR/src"
 export CCACHE_NOHASHDIR=true  # -g embeds the cwd; the copy's path is stable anyway
-MINITORCH_SANITIZE="$SAN" "$PY" setup.py build_ext --inplace -b "$DIR/build" -t "$DIR/tmp" \
+MINITORCH_CUDA=0 MINITORCH_SANITIZE="$SAN" "$PY" setup.py build_ext --inplace -b "$DIR/build" -t "$DIR/tmp" \
   >"$DIR/build.log" 2>&1 || { tail -50 "$DIR/build.log"; echo "sanitize.sh: build failed"; exit 1; }
 built=$(date +%s)
 echo "sanitize.sh: built in $((built - start)) s"

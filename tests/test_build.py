@@ -111,13 +111,84 @@ def test_job_count_capped_by_memory_and_cores(monkeypatch):
     assert build.job_count(cores=1, memory=gib) == 3
 
 
-def test_cuda_extension_absent_today(monkeypatch):
-    monkeypatch.delenv("MINITORCH_CUDA", raising=False)
-    if not os.path.isdir(os.path.join(ROOT, "ext", "cuda")):
-        monkeypatch.chdir(ROOT)
-        assert build.cuda_extension() is None
+def test_cuda_extension_skipped_with_minitorch_cuda_0(monkeypatch):
+    monkeypatch.chdir(ROOT)
     monkeypatch.setenv("MINITORCH_CUDA", "0")
     assert build.cuda_extension() is None
+
+
+def _fake_nvcc(directory):
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "nvcc")
+    _write(path, "#!/bin/sh\n")
+    os.chmod(path, 0o755)
+    return path
+
+
+def test_nvcc_found_in_cuda_home_first_then_the_standard_place_then_path(tmp_path, monkeypatch):
+    home = _fake_nvcc(str(tmp_path / "home" / "bin"))
+    on_path = _fake_nvcc(str(tmp_path / "path"))
+    monkeypatch.setenv("CUDA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    assert build.find_nvcc() == home
+    monkeypatch.setenv("CUDA_HOME", str(tmp_path / "nowhere"))
+    standard = "/usr/local/cuda/bin/nvcc"
+    expected = standard if os.access(standard, os.X_OK) else on_path
+    assert build.find_nvcc() == expected
+    monkeypatch.delenv("CUDA_HOME")
+    assert build.find_nvcc() == expected
+
+
+def test_missing_nvcc_is_an_error_only_with_minitorch_cuda_1(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(build, "find_nvcc", lambda: None)
+    monkeypatch.delenv("MINITORCH_CUDA", raising=False)
+    assert build.cuda_extension() is None
+    monkeypatch.setenv("MINITORCH_CUDA", "1")
+    with pytest.raises(SystemExit, match="nvcc"):
+        build.cuda_extension()
+
+
+def test_cuda_extension_sources_and_static_cudart(monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("MINITORCH_CUDA", raising=False)
+    monkeypatch.delenv("MINITORCH_CUDA_ARCH", raising=False)
+    monkeypatch.setattr(build, "find_nvcc", lambda: _fake_nvcc(str(tmp_path / "cuda" / "bin")))
+    ext = build.cuda_extension()
+    assert ext.name == "minitorch._C_cuda"
+    assert "ext/cuda/copy.cu" in ext.sources and "ext/python/cuda/module.cpp" in ext.sources
+    assert not any(s.startswith("ext/cpu") or s.startswith("ext/ops") for s in ext.sources)
+    assert "cudart_static" in ext.libraries and "cudart" not in ext.libraries
+    assert not any("cublas" in lib for lib in ext.libraries)  # loaded at run time
+    assert ext.nvcc_args[-4:] == build.cuda_arch_flags("80;90")
+
+
+def test_nvcc_warnings_are_errors_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setenv("CI", "true")
+    argv = build.nvcc_command("nvcc", "a.cu", "a.o", ["-Ix"], [], debug=False)
+    assert "-Werror=all-warnings" in argv
+    host = argv[argv.index("-Xcompiler") + 1]
+    assert host.split(",")[-1] == "-Werror" and argv.count("-Xcompiler") == 1
+    if build.find_nvcc() is None:
+        return
+    src = tmp_path / "w.cu"
+    _write(src, "__global__ void k(float* x) { x[0] = 1.0f; }\n")
+    argv = build.nvcc_command(build.find_nvcc(), str(src), str(tmp_path / "w.o"),
+                              [f"-I{tmp_path}"], ["-gencode", "arch=compute_90,code=sm_90"],
+                              debug=False)
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_cuda_arch_flags():
+    assert build.cuda_arch_flags("80;90") == [
+        "-gencode", "arch=compute_80,code=sm_80",
+        "-gencode", "arch=compute_90,code=[sm_90,compute_90]"]
+    assert build.cuda_arch_flags("90") == ["-gencode", "arch=compute_90,code=[sm_90,compute_90]"]
+    assert build.cuda_arch_flags("9.0, 8.0") == build.cuda_arch_flags("80;90")
+    with pytest.raises(ValueError, match="MINITORCH_CUDA_ARCH"):
+        build.cuda_arch_flags("sm_90")
 
 
 def test_run_jobs_compiles_and_records_command(tmp_path):

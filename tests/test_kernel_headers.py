@@ -22,6 +22,12 @@ def test_every_cpu_kernel_slot_is_registered():
 
 def test_missing_kernels_reports_an_unbuilt_backend():
     missing = _C._missing_kernels("cuda")
+    if mt.cuda._C_cuda is not None:
+        # minitorch._C_cuda registered itself at import: only ops without a CUDA
+        # kernel yet are missing (tests/test_cuda_cpu_side.py checks the rest).
+        assert "allocator.alloc" not in missing and "binary.add" not in missing
+        assert "sort" in missing
+        return
     # Nothing registers a CUDA table in a CPU-only build: every slot is empty.
     assert "allocator.alloc" in missing and "binary.add" in missing and "unary.exp" in missing
 

@@ -14,7 +14,9 @@ namespace mt {
 
 enum class ErrorKind { TypeError, ValueError, IndexError, RuntimeError, NotImplementedError };
 
-class Error : public std::runtime_error {
+// Default visibility: minitorch._C_cuda throws it and _C catches it, so both
+// modules must agree on its type_info (they are built with -fvisibility=hidden).
+class __attribute__((visibility("default"))) Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, const std::string& msg) : std::runtime_error(msg), kind_(kind) {}
   ErrorKind kind() const { return kind_; }

@@ -12,6 +12,7 @@ TensorIter TensorIter::build(std::initializer_list<const TensorImpl*> outputs,
   it.nops_ = static_cast<int>(outputs.size() + inputs.size());
   MT_CHECK(it.nops_ <= kMaxOperands, "too many operands for TensorIter");
   const Dims& out_shape = (*outputs.begin())->sizes();
+  it.device_ = (*outputs.begin())->device();
   const int64_t nd = out_shape.size();
   it.numel_ = numel_of(out_shape);
 
@@ -21,6 +22,11 @@ TensorIter TensorIter::build(std::initializer_list<const TensorImpl*> outputs,
   auto add = [&](const TensorImpl* t, bool is_output) {
     MT_CHECK(t->dim() <= nd && (!is_output || t->dim() == nd), "output with shape ", out_shape,
              " doesn't match the broadcast shape ", t->sizes());
+    // One device per iterator: a kernel runs on one device (copy_ moves data
+    // between devices before it builds one).
+    MT_CHECK(t->device() == it.device_,
+             "Expected all tensors to be on the same device, but found at least two devices, ",
+             it.device_.str(), " and ", t->device().str(), "!");
     full[k] = Dims(nd, 0);
     int64_t lead = nd - t->dim();
     for (int64_t d = 0; d < t->dim(); ++d) {

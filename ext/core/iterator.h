@@ -53,6 +53,8 @@ class TensorIter {
   int noutputs() const { return nout_; }
   DType dtype(int k) const { return dtypes_[k]; }
   int64_t numel() const { return numel_; }
+  // The device of every operand (build() refuses a mix).
+  Device device() const { return device_; }
   int64_t ndim() const { return shape_.size(); }
   // Coalesced shape, innermost dim first.
   const Dims& shape() const { return shape_; }
@@ -76,6 +78,7 @@ class TensorIter {
   int nops_ = 0;
   int nout_ = 0;
   int64_t numel_ = 0;
+  Device device_;
   Dims shape_;
   Dims strides_[kMaxOperands];
   char* data_[kMaxOperands] = {};

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "backend.h"
 #include "kernels.h"
 
 namespace mt {
@@ -12,6 +13,7 @@ void* size_ctx(int64_t nbytes) { return reinterpret_cast<void*>(static_cast<intp
 }  // namespace
 
 Ptr<Storage> Storage::allocate(int64_t nbytes, Device device) {
+  device = resolve_device(device);  // "cuda" -> "cuda:<current>"
   const Allocator& a = allocator(device.type);
   void* p = a.alloc(nbytes, device.index, nullptr);
   // The allocator gets its byte count back at free (Allocator::free).

@@ -6,51 +6,13 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/functors/ternary.h"
 #include "elementwise_loops.h"
 
 namespace mt::cpu {
 namespace {
 
-template <typename T>
-constexpr bool is_fp = type_bit<T>() == kFloat;
-
-#define MT_M using M = opmath_t<T>
-
-template <typename T>
-struct ClampTensor {
-  MT_M;
-  M operator()(M x, M lo, M hi) const {
-    if constexpr (is_fp<T>) {
-      if (lo != lo || hi != hi) return std::numeric_limits<M>::quiet_NaN();
-      if (x != x) return x;
-    }
-    if (x < lo) x = lo;
-    return x > hi ? hi : x;
-  }
-};
-template <typename T>
-struct LerpTensor {
-  MT_M;
-  M operator()(M a, M b, M w) const {
-    return std::abs(w) < M(0.5) ? a + w * (b - a) : b - (b - a) * (M(1) - w);
-  }
-};
-template <typename T>
-struct Addcmul {
-  MT_M;
-  M value;
-  explicit Addcmul(const ElemArgs& a) : value(scalar_as<T>(a.s[0])) {}
-  M operator()(M x, M t1, M t2) const { return static_cast<M>(x + value * t1 * t2); }
-};
-template <typename T>
-struct Addcdiv {
-  MT_M;
-  M value;
-  explicit Addcdiv(const ElemArgs& a) : value(scalar_as<T>(a.s[0])) {}
-  M operator()(M x, M t1, M t2) const { return static_cast<M>(x + value * t1 / t2); }
-};
-
-#undef MT_M
+using namespace mt::functors;
 
 template <TernaryOp Op, template <typename> class F, unsigned Types>
 void ternary_kernel(const TensorIter& it, const ElemArgs& args) {

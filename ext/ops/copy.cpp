@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../core/backend.h"
 #include "ops.h"
 
 namespace mt::ops {
@@ -53,6 +54,41 @@ void check_fill_value(const Scalar& v, DType dt) {
   MT_CHECK(!bad, "value cannot be converted to type ", overflow_type_name(dt), " without overflow");
 }
 
+// Note [Cross-device copies]
+// A copy between the host and a GPU is one transfer of contiguous bytes of
+// the destination's dtype; the cast, broadcast and any strided layout are
+// done by an ordinary same-device copy on the side where the data already is
+// (host -> device: staged on the host; device -> host: made contiguous on the
+// device, cast and laid out on the host). The transfer waits for the GPU, so
+// a tensor copied to the host is ready to read (PyTorch's .cpu() does too).
+void copy_across_devices(const Tensor& dst, const Tensor& src) {
+  const bool to_host = dst->device().is_cpu();
+  const Device gpu = to_host ? src->device() : dst->device();
+  check_device(gpu);
+  const auto same_layout = [](const Tensor& a, const Tensor& b) {
+    return a->is_contiguous() && b->is_contiguous() && a->dtype() == b->dtype() &&
+           a->sizes() == b->sizes();
+  };
+  if (to_host) {
+    Tensor dev = src->is_contiguous() ? src : clone(src);
+    Tensor host =
+        same_layout(dst, dev) ? dst : TensorImpl::empty(dev->sizes(), dev->dtype(), dst->device());
+    cuda_hooks().memcpy(host->data(), dev->data(), dev->numel() * dev->itemsize(),
+                        CopyKind::DeviceToHost, gpu.index, false);
+    if (host.get() != dst.get()) copy_(dst, host);
+  } else {
+    Tensor host = src;
+    if (!same_layout(dst, src)) {
+      host = TensorImpl::empty(dst->sizes(), dst->dtype(), src->device());
+      copy_(host, src);
+    }
+    Tensor dev = dst->is_contiguous() ? dst : TensorImpl::empty(dst->sizes(), dst->dtype(), gpu);
+    cuda_hooks().memcpy(dev->data(), host->data(), host->numel() * host->itemsize(),
+                        CopyKind::HostToDevice, gpu.index, false);
+    if (dev.get() != dst.get()) copy_(dst, dev);
+  }
+}
+
 }  // namespace
 
 const char* overflow_type_name(DType dt) {
@@ -91,8 +127,8 @@ void copy_(const Tensor& dst, const Tensor& src0) {
       return;  // copying a view onto itself
     src = clone(src);
   }
-  // Copies between devices go through contiguous host buffers (CUDA backend).
-  MT_CHECK(dst->device() == src->device(), "cross-device copy is not available in this build");
+  if (dst->device() != src->device())
+    return copy_across_devices(dst, src);  // Note [Cross-device copies]
   TensorIter it = TensorIter::build({dst.get()}, {src.get()}, true);
   need(kernel_table(dst->device().type).copy, "copy_", dst->device())(it);
 }

@@ -12,6 +12,7 @@
 
 #include "../core/random.h"
 #include "../core/warning.h"
+#include "../core/backend.h"
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -399,5 +400,9 @@ PyMODINIT_FUNC PyInit__C() {
   if (!tensor_type) return nullptr;
   if (PyModule_AddObject(m.get(), "TensorBase", tensor_type) < 0) return nullptr;
   Py_INCREF(tensor_type);  // TensorBaseType / TensorClass keep one reference for the process
+  // See Note [CUDA backend registration] in ext/core/backend.h.
+  py::Ref api =
+      py::Ref::steal(PyCapsule_New(mt::backend_api(), "minitorch._C._backend_api", nullptr));
+  if (!api || PyModule_AddObjectRef(m.get(), "_backend_api", api.get()) < 0) return nullptr;
   return m.release();
 }
