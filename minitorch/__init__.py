@@ -57,6 +57,7 @@ from ._C import bool as bool  # noqa: F401  (shadows the builtin inside this nam
 from ._creation import as_tensor, asarray  # noqa: F401
 from ._device import Size, device  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
+from ._tensor import _signbit as signbit  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401
 from .autograd import (  # noqa: F401
     enable_grad,

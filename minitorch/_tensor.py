@@ -179,6 +179,10 @@ class Tensor(_C.TensorBase):
             raise RuntimeError(f"Invalid device, must be cuda device, got {device}")
         return self.to(device, non_blocking=non_blocking)
 
+    def signbit(self, *, out=None):
+        """True where the sign bit is set: negative numbers, -0.0 and negative NaNs."""
+        return _signbit(self, out=out)
+
     def type_as(self, other):
         if not isinstance(other, _C.TensorBase):
             raise TypeError("type_as(): argument 'other' (position 1) must be Tensor, not "
@@ -223,3 +227,20 @@ def _register():
 
 
 _register()
+
+
+def _signbit(input, *, out=None):
+    """minitorch.signbit: the sign bit of each element (bool)."""
+    if not isinstance(input, _C.TensorBase):
+        raise TypeError(f"signbit(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input.dtype == _C.bool:
+        r = _C.zeros(input.shape, dtype=_C.bool, device=input.device)
+    elif input.dtype.is_floating_point:
+        # copysign(1, x) carries x's sign bit, for -0.0 and NaNs too
+        r = _C.copysign(_C.ones((), dtype=input.dtype, device=input.device), input) < 0
+    else:
+        r = input < 0
+    if out is not None:
+        return out.copy_(r) if tuple(out.shape) == tuple(r.shape) else out.resize_(r.shape).copy_(r)
+    return r

@@ -22,6 +22,8 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
+import minitorch as _mt
+
 ALL_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
               "float32", "float64"]
 NP_MODEL_DTYPE = {"bfloat16": "float32"}  # NumPy has no bfloat16; values stay exact in it
@@ -237,7 +239,8 @@ VIEW_OPS = [
 ]
 
 NEW_OPS = [
-    NewOp("clone", lambda d, sh: (), lambda t: t.clone(), lambda x: x.copy()),
+    NewOp("clone", lambda d, sh: (), lambda t: t.clone(memory_format=_mt.contiguous_format),
+          lambda x: x.copy()),
     NewOp("clone_of_flip", lambda d, sh: (), lambda t: t.flip(*range(t.dim())).clone(),
           lambda x: np.flip(x).copy()),
 ]

@@ -289,7 +289,9 @@ class APIMachine(RuleBasedStateMachine):
             return
         t = o.obj
         if how == "clone":
-            r, dtype = t.clone(), o.dtype
+            # contiguous_format: a C-order copy (the default, preserve_format, keeps a dense
+            # tensor's strides: tests/test_legacy_api.py)
+            r, dtype = t.clone(memory_format=m.contiguous_format), o.dtype
         elif how == "contiguous":
             r, dtype = t.contiguous(), o.dtype
             if t.is_contiguous():

@@ -447,3 +447,19 @@ def test_indexed_assignment_dtype_like_torch(value, index):
 ])
 def test_python_int_overflow_class_like_torch(expr):
     same_as_torch(lambda L: eval(expr, {"L": L, "x": L.arange(6.0).reshape(2, 3)}))
+
+
+def test_signbit_matches_torch():
+    torch = oracle.torch()
+    vals = [-0.0, 0.0, float("nan"), -float("nan"), -1.5, 2.0, float("-inf")]
+    for dt in ("float32", "float64", "float16", "bfloat16"):
+        # (the sign of a NaN converted to a 16-bit float is not kept by PyTorch's conversion)
+        v = vals if dt in ("float32", "float64") else vals[:3] + vals[4:]
+        a = mt.tensor(v, dtype=getattr(mt, dt)).signbit().numpy()
+        b = torch.tensor(v, dtype=getattr(torch, dt)).signbit().numpy()
+        np.testing.assert_array_equal(a, b)
+    for dt in ("int64", "int8", "uint8", "bool"):
+        a = mt.signbit(mt.tensor([-2, 0, 3], dtype=getattr(mt, dt))).numpy()
+        b = torch.signbit(torch.tensor([-2, 0, 3], dtype=getattr(torch, dt))).numpy()
+        np.testing.assert_array_equal(a, b)
+    assert mt.signbit(mt.zeros(2, 0)).shape == (2, 0)
