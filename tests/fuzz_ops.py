@@ -241,6 +241,7 @@ VIEW_OPS = [
 NEW_OPS = [
     NewOp("clone", lambda d, sh: (), lambda t: t.clone(memory_format=_mt.contiguous_format),
           lambda x: x.copy()),
-    NewOp("clone_of_flip", lambda d, sh: (), lambda t: t.flip(*range(t.dim())).clone(),
+    NewOp("clone_of_flip", lambda d, sh: (),
+          lambda t: t.flip(*range(t.dim())).clone(memory_format=_mt.contiguous_format),
           lambda x: np.flip(x).copy()),
 ]
