@@ -191,7 +191,7 @@ def test_nn_init_and_dropout_honour_generators():
     np.testing.assert_array_equal(a.numpy(), b.numpy())
     mt.nn.init.normal_(a, 0.0, 0.1, generator=g)
     torch.nn.init.normal_(b, 0.0, 0.1, generator=tg)
-    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert _ulps(a.numpy(), b.numpy()) <= (4 if os.environ.get("MINITORCH_SANITIZED") else 0)
     mt.manual_seed(3)
     torch.manual_seed(3)
     x = np.linspace(-1, 1, 60, dtype=np.float32).reshape(3, 20)
