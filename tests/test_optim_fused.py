@@ -1,4 +1,5 @@
-"""The fused optimizer steps (_C._fused_sgd_, _C._fused_adam_; Note [Fused
+"""The fused optimizer steps (_C._fused_sgd_, _fused_adam_, _fused_rmsprop_,
+_fused_adagrad_; Note [Fused
 optimizer steps]): bit for bit the same as the Python reference loops they
 replace, and within a few ULP of PyTorch's CPU optimizers (recorded through
 the oracle), over
@@ -27,6 +28,21 @@ CASES = {
                               amsgrad=True, maximize=True)),
     "adamw": ("AdamW", dict(lr=0.01)),
     "adamw_amsgrad": ("AdamW", dict(lr=0.03, weight_decay=0.2, amsgrad=True)),
+    "rmsprop": ("RMSprop", dict(lr=0.01)),
+    "rmsprop_centered_momentum": ("RMSprop", dict(lr=0.02, alpha=0.9, eps=1e-6, weight_decay=0.1,
+                                                  momentum=0.8, centered=True, maximize=True)),
+    "rmsprop_momentum": ("RMSprop", dict(lr=0.01, momentum=0.5)),
+    "rmsprop_centered": ("RMSprop", dict(lr=0.01, centered=True)),
+    "adagrad": ("Adagrad", dict(lr=0.1)),
+    "adagrad_all": ("Adagrad", dict(lr=0.2, lr_decay=0.05, weight_decay=0.1,
+                                    initial_accumulator_value=0.3, eps=1e-6, maximize=True)),
+}
+
+STATE_KEYS = {
+    "Adam": ["step", "exp_avg", "exp_avg_sq"],
+    "AdamW": ["step", "exp_avg", "exp_avg_sq"],
+    "RMSprop": ["step", "square_avg"],
+    "Adagrad": ["step", "sum"],
 }
 
 STEPS = 6
@@ -62,8 +78,9 @@ def run(lib, case, dtype, seed=0):
     if cls_name == "SGD":
         keys = ["momentum_buffer"] if kwargs.get("momentum") else []
     else:
-        keys = ["step", "exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if kwargs.get("amsgrad")
-                                                   else [])
+        keys = STATE_KEYS[cls_name] + (["max_exp_avg_sq"] if kwargs.get("amsgrad") else [])
+        keys += ["momentum_buffer"] if cls_name == "RMSprop" and kwargs.get("momentum") else []
+        keys += ["grad_avg"] if kwargs.get("centered") else []
     for p in (p1, p2):
         for key in keys:
             out.append(opt.state[p][key].detach().double().numpy().copy())
@@ -194,3 +211,47 @@ def test_read_only_parameter_is_refused():
     p = minitorch.from_numpy(a)
     with pytest.raises(RuntimeError, match="read-only"):
         _C._fused_sgd_(*_sgd_args([p], [minitorch.ones(3)]))
+
+
+def test_fused_rmsprop_and_adagrad_argument_checks():
+    p, g, step = minitorch.zeros(3), minitorch.ones(3), minitorch.tensor(0.0)
+    sq = minitorch.zeros(3)
+
+    def rms(params, grads, sqs, gas, bufs, steps, momentum=0.0, centered=False):
+        _C._fused_rmsprop_(params, grads, sqs, gas, bufs, steps, 0.01, 0.99, 1e-8, 0.0, momentum,
+                           centered, False)
+
+    with pytest.raises(RuntimeError, match="expected 1 grad_avgs"):
+        rms([p], [g], [sq], None, None, [step], centered=True)
+    with pytest.raises(RuntimeError, match="expected 1 momentum_buffers"):
+        rms([p], [g], [sq], None, None, [step], momentum=0.9)
+    with pytest.raises(RuntimeError, match="square_avgs 0 has shape"):
+        rms([p], [g], [minitorch.zeros(2)], None, None, [step])
+    with pytest.raises(TypeError, match=r"square_avgs\[0\] must be a Tensor, not int"):
+        rms([p], [g], [0], None, None, [step])
+    with pytest.raises(RuntimeError, match="expected 1 steps"):
+        rms([p], [g], [sq], None, None, [])
+    assert step.item() == 0.0 and not p.numpy().any()  # nothing written
+    rms([p], [g], [sq], None, None, [step])
+    assert step.item() == 1.0
+    # sq = 0.01 * g^2; p -= lr * g / (sqrt(sq) + eps) = 0.01 / 0.1
+    np.testing.assert_allclose(sq.numpy(), np.full(3, 0.01, np.float32), rtol=1e-6)
+    np.testing.assert_allclose(p.numpy(), np.full(3, -0.1, np.float32), rtol=1e-5)
+
+    q, s, st = minitorch.zeros(3), minitorch.zeros(3), minitorch.tensor(0.0)
+
+    def ada(params, grads, sums, steps):
+        _C._fused_adagrad_(params, grads, sums, steps, 0.1, 0.0, 0.0, 1e-10, False)
+
+    with pytest.raises(RuntimeError, match="state_sums 0 has dtype float64"):
+        ada([q], [g], [minitorch.zeros(3, dtype=minitorch.float64)], [st])
+    with pytest.raises(RuntimeError, match="floating point dtype, got int32"):
+        ada([minitorch.zeros(3, dtype=minitorch.int32)], [g], [s], [st])
+    with pytest.raises(TypeError):
+        _C._fused_adagrad_([q], [g], [s], [st])
+    assert st.item() == 0.0
+    ada([q], [g], [s], [st])
+    np.testing.assert_allclose(q.numpy(), np.full(3, -0.1, np.float32), rtol=1e-6)
+    leaf = minitorch.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        ada([leaf], [g], [minitorch.zeros(3)], [minitorch.tensor(0.0)])

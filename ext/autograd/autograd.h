@@ -185,7 +185,7 @@ void unsqueeze_(const Tensor& self, int64_t dim);
 void transpose_(const Tensor& self, int64_t d0, int64_t d1);
 void t_(const Tensor& self);
 
-// Fused optimizer steps (functions_optim.cpp): ops::fused_sgd_/fused_adam_,
+// Fused optimizer steps (functions_optim.cpp): ops::fused_sgd_/fused_adam_/...,
 // refused while they would be recorded (grad mode on and a parameter that
 // requires grad), with PyTorch's in-place-on-a-leaf error.
 void fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
@@ -194,6 +194,13 @@ void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
                  const std::vector<Tensor>& max_exp_avg_sqs, const std::vector<Tensor>& steps,
                  const AdamStep& opts);
+void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                    const std::vector<Tensor>& momentum_buffers, const std::vector<Tensor>& steps,
+                    const RmspropStep& s);
+void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
+                    const AdagradStep& opts);
 
 // Everything else passes through to ops:: for now: see the file comment. Qualified lookup (ag::add)
 // finds a function declared in ag itself before it follows this directive,

@@ -32,4 +32,19 @@ void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
   ops::fused_adam_(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, opts);
 }
 
+void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                    const std::vector<Tensor>& momentum_buffers, const std::vector<Tensor>& steps,
+                    const RmspropStep& s) {
+  check_not_recorded(params);
+  ops::fused_rmsprop_(params, grads, square_avgs, grad_avgs, momentum_buffers, steps, s);
+}
+
+void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
+                    const AdagradStep& opts) {
+  check_not_recorded(params);
+  ops::fused_adagrad_(params, grads, state_sums, steps, opts);
+}
+
 }  // namespace mt::ag

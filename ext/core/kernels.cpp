@@ -60,6 +60,8 @@ std::vector<std::string> missing_kernels(DeviceType type) {
   MT_SLOT(gemm);
   MT_SLOT(sgd_step);
   MT_SLOT(adam_step);
+  MT_SLOT(rmsprop_step);
+  MT_SLOT(adagrad_step);
 #undef MT_SLOT
   for (int i = 0; i < kNumUnaryOps; ++i)
     check(reinterpret_cast<const void*>(t.unary[i]), std::string("unary.") + kUnaryNames[i]);

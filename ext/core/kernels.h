@@ -171,6 +171,11 @@ struct KernelTable {
   // Iterator [param (output), grad, exp_avg, exp_avg_sq, max_exp_avg_sq] (the
   // last is exp_avg_sq again without amsgrad): updates all but grad in place.
   void (*adam_step)(const TensorIter& it, const struct AdamStep& s) = nullptr;
+  // Iterator [param (output), grad, square_avg, grad_avg, momentum_buffer]
+  // (the last two are square_avg again when not centered / without momentum).
+  void (*rmsprop_step)(const TensorIter& it, const struct RmspropStep& s) = nullptr;
+  // Iterator [param (output), grad, state_sum].
+  void (*adagrad_step)(const TensorIter& it, const struct AdagradStep& s) = nullptr;
   // ---- end fused optimizer steps ----
 };
 

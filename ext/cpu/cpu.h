@@ -26,7 +26,7 @@ void register_binary_compare(KernelTable& t);
 void register_binary_logic(KernelTable& t);
 void register_binary_float(KernelTable& t);
 void register_ternary(KernelTable& t);
-// Fill KernelTable::sgd_step / adam_step (optim.cpp).
+// Fill KernelTable::sgd_step / adam_step / rmsprop_step / adagrad_step (optim.cpp).
 void register_optim(KernelTable& t);
 // ---- end elementwise ----
 

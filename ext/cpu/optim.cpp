@@ -54,11 +54,54 @@ void adam_step(const TensorIter& it, const AdamStep& s) {
   });
 }
 
+void rmsprop_step(const TensorIter& it, const RmspropStep& s) {
+  dispatch_elem<kFloat>(it.dtype(0), "rmsprop_step", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using M = opmath_t<T>;
+    const functors::RmspropUpdate<T> f(s);
+    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
+      for (int64_t i = 0; i < n; ++i) {
+        T* pp = at<T>(p[0], st[0], i);
+        T* psq = at<T>(p[2], st[2], i);
+        T* pga = at<T>(p[3], st[3], i);
+        T* pbuf = at<T>(p[4], st[4], i);
+        M param = static_cast<M>(*pp), sq = static_cast<M>(*psq);
+        M ga = static_cast<M>(*pga), buf = static_cast<M>(*pbuf);
+        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), sq, ga, buf);
+        *psq = static_cast<T>(sq);
+        if (f.centered) *pga = static_cast<T>(ga);
+        if (f.has_momentum) *pbuf = static_cast<T>(buf);
+        *pp = static_cast<T>(param);
+      }
+    });
+  });
+}
+
+void adagrad_step(const TensorIter& it, const AdagradStep& s) {
+  dispatch_elem<kFloat>(it.dtype(0), "adagrad_step", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using M = opmath_t<T>;
+    const functors::AdagradUpdate<T> f(s);
+    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
+      for (int64_t i = 0; i < n; ++i) {
+        T* pp = at<T>(p[0], st[0], i);
+        T* ps = at<T>(p[2], st[2], i);
+        M param = static_cast<M>(*pp), sum = static_cast<M>(*ps);
+        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), sum);
+        *ps = static_cast<T>(sum);
+        *pp = static_cast<T>(param);
+      }
+    });
+  });
+}
+
 }  // namespace
 
 void register_optim(KernelTable& t) {
   t.sgd_step = sgd_step;
   t.adam_step = adam_step;
+  t.rmsprop_step = rmsprop_step;
+  t.adagrad_step = adagrad_step;
 }
 
 }  // namespace mt::cpu

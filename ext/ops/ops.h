@@ -412,7 +412,7 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
 // ---- end composite ----
 
 // ---- fused optimizer steps (optim.cpp, Note [Fused optimizer steps]) ----
-// One SGD / Adam(W) step over a parameter group, in place. bufs (SGD, used
+// One SGD / Adam(W) / RMSprop / Adagrad step over a parameter group, in place. bufs (SGD, used
 // only with momentum) and the Adam state lists hold one tensor per parameter,
 // of its shape, dtype and device; max_exp_avg_sqs only with amsgrad. steps:
 // 0-d float32 CPU tensors, each bumped by one. AdamStep's per-tensor fields
@@ -423,5 +423,12 @@ void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
                  const std::vector<Tensor>& max_exp_avg_sqs, const std::vector<Tensor>& steps,
                  const AdamStep& opts);
+void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                    const std::vector<Tensor>& momentum_buffers, const std::vector<Tensor>& steps,
+                    const RmspropStep& s);
+void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
+                    const AdagradStep& opts);
 
 }  // namespace mt::ops

@@ -23,8 +23,8 @@ void check_like(const Tensor& p, const Tensor& t, const char* op, const char* wh
 }
 
 void check_lists(const char* op, const std::vector<Tensor>& params,
-                 std::initializer_list<const std::vector<Tensor>*> state,
-                 std::initializer_list<const char*> names) {
+                 const std::vector<const std::vector<Tensor>*>& state,
+                 const std::vector<const char*>& names) {
   auto name = names.begin();
   for (const std::vector<Tensor>* list : state) {
     MT_CHECK(list->size() == params.size(), op, ": expected ", params.size(), " ", *name,
@@ -38,6 +38,27 @@ void check_lists(const char* op, const std::vector<Tensor>& params,
     name = names.begin();
     for (const std::vector<Tensor>* list : state) check_like(p, (*list)[i], op, *name++, i);
   }
+}
+
+// steps: one 0-d float32 CPU tensor per parameter (PyTorch's `state["step"]`).
+void check_steps(const char* op, const std::vector<Tensor>& params,
+                 const std::vector<Tensor>& steps) {
+  MT_CHECK(steps.size() == params.size(), op, ": expected ", params.size(),
+           " steps (one per parameter), got ", steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Tensor& t = steps[i];
+    MT_CHECK(t && t->dim() == 0 && t->dtype() == DType::Float32 && t->device().is_cpu(), op,
+             ": step ", i, " must be a 0-d float32 CPU tensor");
+  }
+}
+
+// The step count: a float32 0-d tensor bumped by one, as `step_t += 1`; the
+// new count, as `step_t.item()` gives it.
+double bump(const Tensor& step_t) {
+  step_t->prepare_write();
+  float* sp = reinterpret_cast<float*>(step_t->data());
+  *sp = *sp + 1.0f;
+  return *sp;
 }
 
 }  // namespace
@@ -70,21 +91,10 @@ void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
   else
     check_lists("_fused_adam_", params, {&grads, &exp_avgs, &exp_avg_sqs},
                 {"grads", "exp_avgs", "exp_avg_sqs"});
-  MT_CHECK(steps.size() == params.size(), "_fused_adam_: expected ", params.size(),
-           " steps (one per parameter), got ", steps.size());
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const Tensor& t = steps[i];
-    MT_CHECK(t && t->dim() == 0 && t->dtype() == DType::Float32 && t->device().is_cpu(),
-             "_fused_adam_: step ", i, " must be a 0-d float32 CPU tensor");
-  }
+  check_steps("_fused_adam_", params, steps);
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
-    // The step count: a float32 0-d tensor bumped by one, as `step_t += 1`.
-    const Tensor& step_t = steps[i];
-    step_t->prepare_write();
-    float* sp = reinterpret_cast<float*>(step_t->data());
-    *sp = *sp + 1.0f;
-    const double step = *sp;
+    const double step = bump(steps[i]);
     AdamStep s = opts;
     s.step_size = opts.lr / (1 - std::pow(opts.beta1, step));
     s.bc2_sqrt = std::pow(1 - std::pow(opts.beta2, step), 0.5);
@@ -98,6 +108,51 @@ void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
     TensorIter it = TensorIter::build(
         {p.get()}, {grads[i].get(), exp_avgs[i].get(), exp_avg_sqs[i].get(), vmax.get()});
     need(kernel_table(p->device().type).adam_step, "_fused_adam_", p->device())(it, s);
+  }
+}
+
+void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                    const std::vector<Tensor>& momentum_buffers, const std::vector<Tensor>& steps,
+                    const RmspropStep& s) {
+  const bool momentum = s.momentum > 0;
+  std::vector<const std::vector<Tensor>*> lists = {&grads, &square_avgs};
+  std::vector<const char*> names = {"grads", "square_avgs"};
+  if (s.centered) lists.push_back(&grad_avgs), names.push_back("grad_avgs");
+  if (momentum) lists.push_back(&momentum_buffers), names.push_back("momentum_buffers");
+  check_lists("_fused_rmsprop_", params, lists, names);
+  check_steps("_fused_rmsprop_", params, steps);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    bump(steps[i]);
+    const Tensor& sq = square_avgs[i];
+    const Tensor& ga = s.centered ? grad_avgs[i] : sq;
+    const Tensor& buf = momentum ? momentum_buffers[i] : sq;
+    p->prepare_write();
+    sq->prepare_write();
+    if (s.centered) ga->prepare_write();
+    if (momentum) buf->prepare_write();
+    if (p->numel() == 0) continue;
+    TensorIter it = TensorIter::build({p.get()}, {grads[i].get(), sq.get(), ga.get(), buf.get()});
+    need(kernel_table(p->device().type).rmsprop_step, "_fused_rmsprop_", p->device())(it, s);
+  }
+}
+
+void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
+                    const AdagradStep& opts) {
+  check_lists("_fused_adagrad_", params, {&grads, &state_sums}, {"grads", "state_sums"});
+  check_steps("_fused_adagrad_", params, steps);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    const double step = bump(steps[i]);
+    AdagradStep s = opts;
+    s.clr = opts.lr / (1 + (step - 1) * opts.lr_decay);
+    p->prepare_write();
+    state_sums[i]->prepare_write();
+    if (p->numel() == 0) continue;
+    TensorIter it = TensorIter::build({p.get()}, {grads[i].get(), state_sums[i].get()});
+    need(kernel_table(p->device().type).adagrad_step, "_fused_adagrad_", p->device())(it, s);
   }
 }
 

@@ -1,4 +1,5 @@
-// ops_optim.cpp: _C._fused_sgd_ and _C._fused_adam_, the one call per
+// ops_optim.cpp: _C._fused_sgd_, _fused_adam_, _fused_rmsprop_ and
+// _fused_adagrad_, the one call per
 // parameter group that minitorch/optim/_algorithms.py makes (Note [Fused
 // optimizer steps] in ext/core/functors/optim.h).
 #include <string>
@@ -74,11 +75,55 @@ PyObject* F_fused_adam(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _fused_rmsprop_(params, grads, square_avgs, grad_avgs or None,
+//                 momentum_buffers or None, steps, lr, alpha, eps, weight_decay,
+//                 momentum, centered, maximize)
+PyObject* F_fused_rmsprop(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *params, *grads, *sq, *ga, *bufs, *steps;
+  RmspropStep s;
+  int centered, maximize;
+  if (!PyArg_ParseTuple(args, "OOOOOOdddddpp:_fused_rmsprop_", &params, &grads, &sq, &ga, &bufs,
+                        &steps, &s.lr, &s.alpha, &s.eps, &s.weight_decay, &s.momentum, &centered,
+                        &maximize))
+    return nullptr;
+  s.centered = centered != 0;
+  s.maximize = maximize != 0;
+  const char* op = "_fused_rmsprop_";
+  ag::fused_rmsprop_(
+      tensor_list(params, op, "params", false), tensor_list(grads, op, "grads", false),
+      tensor_list(sq, op, "square_avgs", false), tensor_list(ga, op, "grad_avgs", true),
+      tensor_list(bufs, op, "momentum_buffers", true), tensor_list(steps, op, "steps", false), s);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
+// _fused_adagrad_(params, grads, state_sums, steps, lr, lr_decay, weight_decay,
+//                 eps, maximize)
+PyObject* F_fused_adagrad(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *params, *grads, *sums, *steps;
+  AdagradStep s;
+  int maximize;
+  if (!PyArg_ParseTuple(args, "OOOOddddp:_fused_adagrad_", &params, &grads, &sums, &steps, &s.lr,
+                        &s.lr_decay, &s.weight_decay, &s.eps, &maximize))
+    return nullptr;
+  s.maximize = maximize != 0;
+  const char* op = "_fused_adagrad_";
+  ag::fused_adagrad_(
+      tensor_list(params, op, "params", false), tensor_list(grads, op, "grads", false),
+      tensor_list(sums, op, "state_sums", false), tensor_list(steps, op, "steps", false), s);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef optim_module_functions[] = {
     {"_fused_sgd_", F_fused_sgd, METH_VARARGS, nullptr},
     {"_fused_adam_", F_fused_adam, METH_VARARGS, nullptr},
+    {"_fused_rmsprop_", F_fused_rmsprop, METH_VARARGS, nullptr},
+    {"_fused_adagrad_", F_fused_adagrad, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -1,10 +1,11 @@
 """The optimizers: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam.
 
 Each update follows PyTorch's single-tensor (non-foreach) algorithm, so the
-results are PyTorch's bit for bit.  SGD, Adam and AdamW run it fused: one C++
-call per parameter group (``_C._fused_sgd_`` / ``_C._fused_adam_``, Note
-[Fused optimizer steps] in ext/core/functors/optim.h) that makes one pass over
-each parameter's elements.  Their Python loops stay as the reference that
+results are PyTorch's bit for bit.  SGD, Adam, AdamW, RMSprop and Adagrad run
+it fused: one C++ call per parameter group (``_C._fused_sgd_``,
+``_fused_adam_``, ``_fused_rmsprop_``, ``_fused_adagrad_``; Note [Fused
+optimizer steps] in ext/core/functors/optim.h) that makes one pass over each
+parameter's elements.  Their Python loops stay as the reference that
 tests/test_optim_fused.py compares the fused path against (``_FUSED = False``
 selects them).  The other optimizers run the Python loop under ``no_grad``.
 The ``foreach``/``fused`` options are accepted for compatibility and change
@@ -19,7 +20,7 @@ from .optimizer import Optimizer
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam"]
 
-# False: SGD and Adam(W) run their Python reference loops instead of the fused C++ step.
+# False: the fused optimizers run their Python reference loops instead of the C++ step.
 _FUSED = True
 
 
@@ -250,22 +251,43 @@ class RMSprop(Optimizer):
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p, mom, centered):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            state["square_avg"] = _zeros(p)
+            if mom > 0:
+                state["momentum_buffer"] = _zeros(p)
+            if centered:
+                state["grad_avg"] = _zeros(p)
+        return state
+
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        mom, centered = group["momentum"], group["centered"]
+        states = [self._init_state(p, mom, centered) for p in params]
+        _C._fused_rmsprop_(params, [p.grad for p in params], [s["square_avg"] for s in states],
+                           [s["grad_avg"] for s in states] if centered else None,
+                           [s["momentum_buffer"] for s in states] if mom > 0 else None,
+                           [s["step"] for s in states], group["lr"], group["alpha"],
+                           group["eps"], group["weight_decay"], mom, centered, group["maximize"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
                 wd, mom, centered = group["weight_decay"], group["momentum"], group["centered"]
                 for p in _params_with_grad(group):
                     g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar()
-                        state["square_avg"] = _zeros(p)
-                        if mom > 0:
-                            state["momentum_buffer"] = _zeros(p)
-                        if centered:
-                            state["grad_avg"] = _zeros(p)
+                    state = self._init_state(p, mom, centered)
                     _bump(state)
                     if wd != 0:
                         g = g.add(p, alpha=wd)
@@ -310,8 +332,22 @@ class Adagrad(Optimizer):
                 state["step"] = _scalar()
                 state["sum"] = minitorch.full_like(p, group["initial_accumulator_value"])
 
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        states = [self.state[p] for p in params]
+        _C._fused_adagrad_(params, [p.grad for p in params], [s["sum"] for s in states],
+                           [s["step"] for s in states], group["lr"], group["lr_decay"],
+                           group["weight_decay"], group["eps"], group["maximize"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, lr_decay, eps, wd = (group["lr"], group["lr_decay"], group["eps"],

@@ -1,5 +1,6 @@
 // functors/optim.h: the per-element update rules of the fused optimizers
-// (minitorch.optim's SGD and Adam/AdamW; ext/ops/optim.cpp drives them).
+// (minitorch.optim's SGD, Adam/AdamW, RMSprop and Adagrad; ext/ops/optim.cpp
+// drives them).
 //
 // Note [Fused optimizer steps]
 // PyTorch's CPU optimizers run their single-tensor algorithm: per parameter,
@@ -38,6 +39,19 @@ struct AdamStep {
   double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0;
   double step_size = 0, bc2_sqrt = 0, decay = 1;
   bool amsgrad = false, maximize = false, decoupled = false;
+};
+
+// The options of one RMSprop call (a parameter group).
+struct RmspropStep {
+  double lr = 0, alpha = 0, eps = 0, weight_decay = 0, momentum = 0;
+  bool centered = false, maximize = false;
+};
+
+// The options of one Adagrad update of one parameter; clr = lr / (1 + (t - 1)
+// * lr_decay) for that parameter's step count t.
+struct AdagradStep {
+  double lr = 0, lr_decay = 0, weight_decay = 0, eps = 0, clr = 0;
+  bool maximize = false;
 };
 
 }  // namespace mt
@@ -118,6 +132,69 @@ struct AdamUpdate {
     }
     const M denom = round_to<T>(round_to<T>(round_to<T>(std::sqrt(s)) / bc2_sqrt) + eps);
     p = round_to<T>(p + neg_step_size * m / denom);
+  }
+};
+
+template <typename T>
+struct RmspropUpdate {
+  using M = opmath_t<T>;
+  M alpha, one_minus_alpha, eps, weight_decay, momentum, neg_lr;
+  bool has_momentum, centered, maximize;
+
+  explicit RmspropUpdate(const RmspropStep& s)
+      : alpha(static_cast<M>(s.alpha)),
+        one_minus_alpha(static_cast<M>(1 - s.alpha)),
+        eps(static_cast<M>(s.eps)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        momentum(static_cast<M>(s.momentum)),
+        neg_lr(static_cast<M>(-s.lr)),
+        has_momentum(s.momentum > 0),
+        centered(s.centered),
+        maximize(s.maximize) {}
+
+  // p, g, sq, ga, buf: one element of the parameter, its gradient, square_avg,
+  // grad_avg (ignored unless centered) and momentum_buffer (ignored without
+  // momentum).
+  MT_HOST_DEVICE void operator()(M& p, M g, M& sq, M& ga, M& buf) const {
+    if (maximize) g = -g;
+    if (weight_decay != M(0)) g = round_to<T>(g + weight_decay * p);
+    sq = round_to<T>(round_to<T>(sq * alpha) + one_minus_alpha * g * g);
+    M avg;
+    if (centered) {
+      ga = round_to<T>(lerp(ga, g, one_minus_alpha));
+      avg = round_to<T>(std::sqrt(round_to<T>(sq + M(-1) * ga * ga)));
+    } else {
+      avg = round_to<T>(std::sqrt(sq));
+    }
+    avg = round_to<T>(avg + eps);
+    if (has_momentum) {
+      buf = round_to<T>(round_to<T>(buf * momentum) + M(1) * g / avg);
+      p = round_to<T>(p + neg_lr * buf);
+    } else {
+      p = round_to<T>(p + neg_lr * g / avg);
+    }
+  }
+};
+
+template <typename T>
+struct AdagradUpdate {
+  using M = opmath_t<T>;
+  M weight_decay, eps, neg_clr;
+  bool maximize;
+
+  explicit AdagradUpdate(const AdagradStep& s)
+      : weight_decay(static_cast<M>(s.weight_decay)),
+        eps(static_cast<M>(s.eps)),
+        neg_clr(static_cast<M>(-s.clr)),
+        maximize(s.maximize) {}
+
+  // p, g, sum: one element of the parameter, its gradient and its state_sum.
+  MT_HOST_DEVICE void operator()(M& p, M g, M& sum) const {
+    if (maximize) g = -g;
+    if (weight_decay != M(0)) g = round_to<T>(g + weight_decay * p);
+    sum = round_to<T>(sum + M(1) * g * g);
+    const M denom = round_to<T>(round_to<T>(std::sqrt(sum)) + eps);
+    p = round_to<T>(p + neg_clr * g / denom);
   }
 };
 
