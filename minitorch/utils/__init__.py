@@ -3,3 +3,4 @@
 (the environment report that bug reports ask for)."""
 
 from . import data, safetensors  # noqa: F401
+from ._collect_env import collect_env, get_pretty_env_info  # noqa: F401
