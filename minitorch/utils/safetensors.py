@@ -201,6 +201,11 @@ def _parse_header(raw, buffer_len):
         if end - begin != bits // 8:
             _fail(f"tensor {name!r}: data_offsets [{begin}, {end}] hold {end - begin} bytes, "
                   f"but shape {shape} of {dtype} needs {bits // 8}")
+        extent = _DTYPES[dtype][0] // 8 or 1
+        for d in shape:
+            extent *= max(d, 1)
+        if extent > _MAX_DIM:  # a size-0 tensor's strides would overflow int64
+            _fail(f"tensor {name!r}: shape {shape} is too large (its strides overflow)")
         entries[name] = _Entry(name, dtype, tuple(shape), begin, end)
     pos = 0
     for e in sorted(entries.values(), key=lambda e: (e.begin, e.end)):
@@ -240,8 +245,9 @@ class _Buffer:
         self.metadata = metadata
         self.entries = entries
 
-    def array(self, name):
-        """A NumPy array of the raw bytes of tensor name (zero-copy when aligned)."""
+    def array(self, name, shaped=True):
+        """A NumPy array of the raw bytes of tensor name (zero-copy when aligned), with
+        the tensor's shape, or 1-D when not shaped."""
         e = self.entries[name]
         bits, np_dt, _ = _DTYPES[e.dtype]
         if np_dt is None:
@@ -258,7 +264,7 @@ class _Buffer:
                 arr = arr.copy()  # misaligned: minitorch tensors need aligned data
         if e.dtype == "BOOL" and numel and arr.view(np.uint8).max() > 1:
             _fail(f"tensor {name!r}: BOOL data holds a byte other than 0 and 1")
-        return arr.reshape(e.shape)
+        return arr.reshape(e.shape) if shaped else arr
 
     def tensor(self, name, device):
         e = self.entries[name]
@@ -267,9 +273,15 @@ class _Buffer:
             raise TypeError(f"safetensors: tensor {name!r} has dtype {e.dtype}, which minitorch "
                             f"does not support")
         mt = _mt()
-        t = mt.from_numpy(self.array(name))
-        if mt_name == "bfloat16":
-            t = t.view(mt.bfloat16)
+        dtype = getattr(mt, mt_name)
+        if e.end == e.begin:  # no bytes: any shape the header allows, strides checked
+            t = mt.empty(e.shape, dtype=dtype)
+        else:
+            # 1-D from NumPy, then shaped by minitorch (no 64-dimension limit of NumPy's)
+            t = mt.from_numpy(self.array(name, shaped=False))
+            if mt_name == "bfloat16":
+                t = t.view(mt.bfloat16)
+            t = t.view(e.shape)
         if device is not None and str(device) != "cpu":
             t = t.to(device)
         return t
@@ -479,7 +491,7 @@ def _layout(tensors, metadata):
         t = t.contiguous()
         if t.dtype == mt.bfloat16:
             t = t.view(mt.int16)
-        arr = t.numpy()
+        arr = t.reshape(-1).numpy()  # 1-D: no limit of NumPy's on the dims
         header[k] = {"dtype": name, "shape": list(t.shape), "data_offsets": [pos, pos + arr.nbytes]}
         pos += arr.nbytes
         arrays.append(arr)
