@@ -478,3 +478,36 @@ def test_mutated_files_raise_cleanly_and_agree_with_the_package():
                 theirs = False
             assert ours == theirs, b[:8 + n]
     assert 0 < accepted < 1000
+
+
+def _mapped(path):
+    with open("/proc/self/maps") as f:
+        return sum(1 for line in f if line.rstrip().endswith(os.path.realpath(path)))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs /proc/self/maps")
+def test_the_map_is_released_with_the_last_tensor_even_from_a_thread(path):
+    import threading
+
+    mst.save_file({"a": mt.ones(4096), "b": mt.zeros(4096)}, path)
+    got = mst.load_file(path)
+    assert _mapped(path) >= 1
+    a = got["a"]
+    del got
+    gc.collect()
+    assert _mapped(path) >= 1  # a still views the map
+    box = [a]
+    del a
+    t = threading.Thread(target=box.clear)  # the last reference dies in another thread
+    t.start()
+    t.join()
+    gc.collect()
+    assert _mapped(path) == 0
+    with mst.safe_open(path, "pt") as f:
+        b = f.get_tensor("b")
+    del f
+    gc.collect()
+    assert _mapped(path) >= 1 and b.sum().item() == 0.0
+    del b
+    gc.collect()
+    assert _mapped(path) == 0
