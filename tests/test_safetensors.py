@@ -511,3 +511,15 @@ def test_the_map_is_released_with_the_last_tensor_even_from_a_thread(path):
     del b
     gc.collect()
     assert _mapped(path) == 0
+
+
+def test_a_file_that_cannot_be_mapped_is_read(path, monkeypatch):
+    mst.save_file({"a": mt.arange(4.0)}, path)
+
+    def no_mmap(*args, **kwargs):
+        raise OSError(19, "No such device")  # ENODEV: the file system has no mmap
+
+    monkeypatch.setattr(mst.mmap, "mmap", no_mmap)
+    got = mst.load_file(path)["a"]
+    got.add_(1)
+    assert got.tolist() == [1.0, 2.0, 3.0, 4.0]

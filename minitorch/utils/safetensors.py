@@ -26,6 +26,11 @@ import numpy as np
 # array) that views it dies; the file may be deleted or the ``safe_open`` block left
 # before that. A tensor whose bytes are not aligned to its item size (a file written
 # by another tool) is copied instead, since minitorch tensors need aligned data.
+# Where the file system cannot map the file, it is read into memory instead. As with
+# every mapped file (numpy.memmap, safetensors.torch), another process that truncates
+# the file while tensors view it makes their next read of a lost page fail with
+# SIGBUS, and one that rewrites it in place changes pages not yet written here; write
+# a new file and rename it over the old one instead.
 # - The whole header is checked before anything is mapped or allocated, and a file
 # that fails a check raises SafetensorError saying which check and which tensor:
 # header length in [2, 100,000,000] and inside the file; UTF-8 JSON whose top level is
@@ -296,7 +301,11 @@ def _open_file(path):
             _fail("the file was truncated while it was read")
         metadata, entries = _parse_header(raw, total - 8 - n)
         # Private copy-on-write pages: writable tensors, the file never changes.
-        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+        try:
+            buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+        except (OSError, ValueError):  # a file system without mmap: read it instead
+            f.seek(0)
+            buf = bytearray(f.read())
     if len(buf) != total:
         _fail("the file changed size while it was opened")
     return _Buffer(buf, 8 + n, metadata, entries)
