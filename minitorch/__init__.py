@@ -8,6 +8,8 @@ CPython core and a zero-copy NumPy bridge.
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 # Python-level op modules, one per op family (each defines __all__).
 from . import _C, _ops_elementwise, _ops_matmul, _ops_reduce, _ops_shape, autograd, cuda, linalg, nn  # noqa: F401  # noqa: E402  # noqa: E402,F401
 from ._C import (  # noqa: F401
@@ -66,6 +68,26 @@ from .autograd import (  # noqa: F401
     no_grad,
     set_grad_enabled,
 )
+
+if TYPE_CHECKING:  # what the loops below bind, for type checkers (minitorch/_C.pyi)
+    from ._C import *  # noqa: F403
+    from ._ops_elementwise import *  # noqa: F403
+    from ._ops_matmul import *  # noqa: F403
+    from ._ops_reduce import *  # noqa: F403
+    from ._ops_shape import *  # noqa: F403
+    from ._random import (  # noqa: F401  (bound by _random._install below)
+        Generator,
+        bernoulli,
+        default_generator,
+        get_rng_state,
+        initial_seed,
+        manual_seed,
+        multinomial,
+        normal,
+        poisson,
+        seed,
+        set_rng_state,
+    )
 
 for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
     for _name in _mod.__all__:

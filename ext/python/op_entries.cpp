@@ -151,6 +151,7 @@ const char* keep(std::string s) {
 PyMethodDef op_table_module_functions[kCapacity];
 PyMethodDef op_table_tensor_methods[kCapacity];
 PyObject* ufunc_table(PyObject* module, PyObject*);
+PyObject* op_table(PyObject* module, PyObject*);
 
 // OpArgs::tensor_list: a list or tuple (checked by the parser) of tensors.
 static std::vector<Tensor> unpack_tensor_list(const void* list, int arg, bool allow_none) {
@@ -179,6 +180,7 @@ bool build_op_entries() {
   optable::unpack_tensor_list = unpack_tensor_list;
   int nf = 0, nm = 0;
   add_def(op_table_module_functions, &nf, "_ufunc_table", ufunc_table, METH_NOARGS);
+  add_def(op_table_module_functions, &nf, "_op_table", op_table, METH_NOARGS);
   for (int t = 0; t < optable::kNumOpTables; ++t) {
     const optable::OpTable& table = optable::kOpTables[t];
     const Entries* e = entries_for(t);
@@ -239,6 +241,25 @@ PyObject* ufunc_table(PyObject* module, PyObject*) {
                                               b.schemas[0].out_index >= 0 ? Py_True : Py_False));
         if (PyList_Append(list.get(), row.get()) < 0) throw py::PythonError{};
       }
+    }
+  }
+  return list.release();
+  MT_END(nullptr)
+}
+
+// _C._op_table(): [(family, name, signatures, variants, flags, aliases), ...], one
+// tuple per row, for scripts/gen_stubs.py (the type stubs come from the rows).
+PyObject* op_table(PyObject*, PyObject*) {
+  MT_BEGIN
+  py::Ref list = py::check(PyList_New(0));
+  for (int t = 0; t < optable::kNumOpTables; ++t) {
+    const optable::OpTable& table = optable::kOpTables[t];
+    for (int i = 0; i < table.size; ++i) {
+      const optable::OpDef& def = table.rows[i];
+      py::Ref row = py::check(Py_BuildValue("(sssiis)", table.family, def.name, def.signatures,
+                                            static_cast<int>(def.variants),
+                                            static_cast<int>(def.flags), def.aliases));
+      if (PyList_Append(list.get(), row.get()) < 0) throw py::PythonError{};
     }
   }
   return list.release();

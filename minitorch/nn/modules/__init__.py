@@ -1,5 +1,7 @@
 """The nn.Module classes."""
 
+import typing as _typing
+
 from .activation import (  # noqa: F401
     ELU,
     GELU,
@@ -21,6 +23,10 @@ from .activation import (  # noqa: F401
     Tanhshrink,
     Threshold,
 )
+
+# ---- layers block (Embedding, norms, BatchNorm, PReLU/SELU/CELU, Bilinear) ----
+from .activation_extra import CELU, SELU, Bilinear, PReLU  # noqa: E402,F401
+from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: E402,F401
 from .container import (  # noqa: F401
     ModuleDict,
     ModuleList,
@@ -28,23 +34,25 @@ from .container import (  # noqa: F401
     ParameterList,
     Sequential,
 )
+
+# ---- end losses ----
+# ---- convolution and pooling (issue 14) ----
+from .conv import (  # noqa: E402, F401
+    Conv1d,
+    Conv2d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+    Fold,
+    Unfold,
+)
 from .dropout import Dropout  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .linear import Identity, Linear  # noqa: F401
 from .loss import L1Loss, MSELoss  # noqa: F401
-from .module import Module  # noqa: F401
 
-__all__ = [n for n in dir() if n[:1].isupper()]
-
-# ---- layers block (Embedding, norms, BatchNorm, PReLU/SELU/CELU, Bilinear) ----
-from .activation_extra import CELU, SELU, Bilinear, PReLU  # noqa: E402,F401
-from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: E402,F401
-from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: E402,F401
-from .sparse import Embedding, EmbeddingBag  # noqa: E402,F401
-
-__all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end layers block ----
-
 # ---- losses (issue 9, branch losses) ----
 from .loss_extra import (  # noqa: E402, F401
     BCELoss,
@@ -58,21 +66,8 @@ from .loss_extra import (  # noqa: E402, F401
     SmoothL1Loss,
     TripletMarginLoss,
 )
-
-__all__ = [n for n in dir() if n[:1].isupper()]
-# ---- end losses ----
-
-# ---- convolution and pooling (issue 14) ----
-from .conv import (  # noqa: E402, F401
-    Conv1d,
-    Conv2d,
-    Conv3d,
-    ConvTranspose1d,
-    ConvTranspose2d,
-    ConvTranspose3d,
-    Fold,
-    Unfold,
-)
+from .module import Module  # noqa: F401
+from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: E402,F401
 from .pooling import (  # noqa: E402, F401
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -92,15 +87,12 @@ from .pooling import (  # noqa: E402, F401
     PixelUnshuffle,
 )
 
-__all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end convolution and pooling ----
-
 # ---- recurrent layers (issue 14) ----
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: E402, F401
+from .sparse import Embedding, EmbeddingBag  # noqa: E402,F401
 
-__all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end recurrent layers ----
-
 # ---- attention and Transformer layers (issue 14) ----
 from .transformer import (  # noqa: E402, F401
     MultiheadAttention,
@@ -111,5 +103,9 @@ from .transformer import (  # noqa: E402, F401
     TransformerEncoderLayer,
 )
 
-__all__ = [n for n in dir() if n[:1].isupper()]
 # ---- end attention ----
+
+# Every class above. Computed, so it is hidden from type checkers, which then see every
+# public name of this module instead (the same classes, plus the submodules).
+if not _typing.TYPE_CHECKING:
+    __all__ = [n for n in dir() if n[:1].isupper()]
