@@ -336,6 +336,32 @@ def _lstm_call(m, x):
     return out
 
 
+def _setup_safetensors100():
+    """A safetensors file of 100 float32 tensors of 1 MB each, written once."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from minitorch.utils import safetensors as mt_st
+    d = tempfile.mkdtemp(prefix="mt_bench_st_")
+    atexit.register(shutil.rmtree, d, True)
+    path = os.path.join(d, "100x1MB.safetensors")
+    mt_st.save_file({f"t{i:03d}": minitorch.full((1 << 18,), float(i)) for i in range(100)}, path)
+    return {"path": path}
+
+
+def _st_last(load, path):
+    """load_file(path), returning one tensor so the libraries' results compare."""
+    return load(path)["t099"]
+
+
+def _st_loader(module):
+    try:
+        return __import__(f"safetensors.{module}", fromlist=["load_file"]).load_file
+    except ImportError:
+        return None
+
+
 # ---- the cases -------------------------------------------------------------
 
 CASES = [
@@ -500,6 +526,17 @@ CASES = [
          numpy=lambda s: _p(np.random.default_rng(0).permutation, 100_000),
          same_values=False),
     # ---- end random ----
+    # ---- interop (issue 13) ----
+    # minitorch maps the file and its tensors view the pages; the package's numpy
+    # loader copies each tensor into a new array.
+    Case("safetensors load_file, 100 tensors of 1 MB float32", _setup_safetensors100,
+         minitorch=lambda s: _p(_st_last, __import__("minitorch.utils.safetensors",
+                                                      fromlist=["x"]).load_file, s["path"]),
+         torch=(lambda s: _p(_st_last, _st_loader("torch"), s["path"]))
+         if _st_loader("torch") else None,
+         numpy=(lambda s: _p(_st_last, _st_loader("numpy"), s["path"]))
+         if _st_loader("numpy") else None),
+    # ---- end interop ----
 ]
 
 

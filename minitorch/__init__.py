@@ -144,7 +144,7 @@ def clone(input, *, memory_format=None):
     return input.clone(memory_format=memory_format)
 
 # subpackages of the nn issue (one import line each)
-from . import optim, utils  # noqa: E402,F401
+from . import __config__, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 
