@@ -53,8 +53,22 @@ REGEN_HINT = ("regenerate with torch installed: MINITORCH_REGEN_ORACLE=1 python 
 # MINITORCH_TEST_NO_TORCH=1: the suite behaves exactly as if torch were not
 # installed (records replay, `import torch` raises ImportError), even where it is.
 NO_TORCH = os.environ.get("MINITORCH_TEST_NO_TORCH", "") not in ("", "0")
+
+
+class _BlockTorch:
+    """A meta-path finder that makes every `import torch` raise ImportError. (Not
+    sys.modules["torch"] = None: SciPy's array-API helpers read sys.modules["torch"]
+    and fail on None; on a machine without torch there is no entry.)"""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is blocked (MINITORCH_TEST_NO_TORCH=1)")
+        return None
+
+
 if NO_TORCH:
-    sys.modules["torch"] = None  # every later `import torch` raises ImportError
+    sys.modules.pop("torch", None)
+    sys.meta_path.insert(0, _BlockTorch())
     _stub = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no_torch_stub")
     os.environ["PYTHONPATH"] = os.pathsep.join(  # and in subprocesses the tests start
         filter(None, [_stub, os.environ.get("PYTHONPATH")]))

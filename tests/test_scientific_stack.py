@@ -4,7 +4,6 @@ zero-copy where the consumer keeps a view. Everything reaches the tensor through
 buffer protocol / ``__array__`` (shared/NUMPY_BRIDGE.md), so a tensor that requires
 grad gives ``.numpy()``'s RuntimeError through every path. One test per library."""
 
-import sys
 
 import numpy as np
 import pytest
@@ -12,34 +11,6 @@ import pytest
 import minitorch as mt
 
 GRAD_MESSAGE = "Use tensor.detach\\(\\).numpy\\(\\) instead"
-
-
-class _BlockTorch:
-    """A meta-path finder that makes `import torch` fail."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "torch" or name.startswith("torch."):
-            raise ImportError("torch is blocked (MINITORCH_TEST_NO_TORCH=1)")
-        return None
-
-
-@pytest.fixture(autouse=True)
-def _no_torch_without_a_none_entry():
-    """Under MINITORCH_TEST_NO_TORCH=1 oracle.py blocks torch with sys.modules["torch"]
-    = None; SciPy's array-API helpers read sys.modules["torch"] and fail on None (a
-    machine without torch has no entry). Block the import with a finder instead while
-    these tests run."""
-    if "torch" not in sys.modules or sys.modules["torch"] is not None:
-        yield
-        return
-    blocker = _BlockTorch()
-    del sys.modules["torch"]
-    sys.meta_path.insert(0, blocker)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(blocker)
-        sys.modules["torch"] = None
 
 
 def mat():
