@@ -1,3 +1,3 @@
 """Utilities (``minitorch.utils.data``: datasets, samplers and the DataLoader)."""
 
-from . import data  # noqa: F401
+from . import data, dlpack  # noqa: F401
