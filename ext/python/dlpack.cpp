@@ -449,7 +449,10 @@ PyObject* call_dlpack(PyObject* method, PyObject* copy, PyObject* dl_device, boo
     if (use_copy) keys[n] = k_copy, vals[n++] = copy;
     if (use_dev) keys[n] = k_dev, vals[n++] = dl_device;
     py::Ref kwnames;
-    if (n) {
+    static PyObject* only_max = PyTuple_Pack(1, k_max);  // the usual call, kept for the process
+    if (n == 1 && use_max && only_max) {
+      kwnames = py::Ref::incref(only_max);
+    } else if (n) {
       kwnames = py::check(PyTuple_New(n));
       for (int i = 0; i < n; ++i) {
         Py_INCREF(keys[i]);
