@@ -358,7 +358,8 @@ Tensor import_managed(PyObject* cap, M* m, bool read_only) {
         __builtin_sub_overflow(hi_b, lo_b, &span) || __builtin_add_overflow(span, isz, &nbytes))
       dl_raise(PyExc_BufferError, "from_dlpack: the strides reach beyond the address space");
     // lo_b <= 0 <= hi_b: the lowest and highest bytes must not wrap around.
-    uintptr_t down = static_cast<uintptr_t>(-lo_b), up = static_cast<uintptr_t>(hi_b);
+    uintptr_t down = uintptr_t{0} - static_cast<uintptr_t>(lo_b);  // |lo_b|, no signed overflow
+    uintptr_t up = static_cast<uintptr_t>(hi_b);
     uintptr_t top;
     if (down > addr || __builtin_add_overflow(addr, up, &top) ||
         __builtin_add_overflow(top, static_cast<uintptr_t>(isz - 1), &top))
