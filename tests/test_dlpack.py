@@ -422,6 +422,67 @@ def test_failed_imports_leave_refcounts_unchanged():
     assert (sys.getrefcount(m.capsule), sys.getrefcount(a)) == before
 
 
+def test_exports_and_imports_leak_nothing():
+    t = mt.arange(8.0)
+    a = np.arange(8.0)
+    before = sys.getrefcount(t), sys.getrefcount(a)
+    for _ in range(300):
+        np.from_dlpack(t)
+        mt.from_dlpack(t.__dlpack__(max_version=(1, 0)))
+        mt.from_dlpack(a)
+        t.__dlpack__()  # dropped unconsumed: the capsule's destructor frees it
+    gc.collect()
+    assert (sys.getrefcount(t), sys.getrefcount(a)) == before
+    t.resize_(10000)  # every export was released
+
+
+class _Producer:
+    def __init__(self, dlpack=None, device=None):
+        self._dlpack, self._device = dlpack, device
+
+    def __dlpack__(self, **kw):
+        return self._dlpack(**kw)
+
+    def __dlpack_device__(self):
+        return self._device() if callable(self._device) else self._device
+
+
+def test_argument_and_producer_errors():
+    t = mt.ones(2)
+    with pytest.raises(TypeError, match="dl_device"):
+        t.__dlpack__(dl_device="cpu")
+    with pytest.raises(TypeError):
+        t.__dlpack__(max_version=("a", 0))
+    with pytest.raises(TypeError):
+        t.__dlpack__(copy="yes")
+    a = np.arange(3.0)
+
+    def boom(**kw):
+        raise KeyError("producer failed")
+
+    with pytest.raises(KeyError, match="producer failed"):
+        mt.from_dlpack(_Producer(boom, (1, 0)))
+    with pytest.raises(TypeError, match="capsule"):
+        mt.from_dlpack(_Producer(lambda **kw: 42, (1, 0)))
+    with pytest.raises(TypeError, match="__dlpack_device__"):
+        mt.from_dlpack(_Producer(a.__dlpack__, "cpu"))
+    with pytest.raises(BufferError, match="device type 2"):
+        mt.from_dlpack(_Producer(a.__dlpack__, (2, 0)))
+    with pytest.raises(ValueError, match="without copying"):
+        mt.from_dlpack(a, device="cuda", copy=False)
+    # a producer without the newer keywords: from_dlpack retries without them
+    calls = []
+
+    def old_style(stream=None):
+        calls.append(stream)
+        return a.__dlpack__()
+
+    u = mt.from_dlpack(_Producer(old_style, (1, 0)), copy=True)
+    assert u.tolist() == a.tolist() and u.data_ptr() != _ptr(a) and calls == [None]
+    v = mt.from_dlpack(_Producer(old_style, (1, 0)), device="cpu")
+    assert v.data_ptr() == _ptr(a)
+
+
 # ------------------------------------------------------------------ torch
 
 TORCH_LAYOUTS = ["contiguous", "transposed", "stride0", "offset", "noncompact", "empty", "scalar"]

@@ -89,8 +89,8 @@ int bf16_typenum() {
   py::Ref ty = mod ? py::Ref::steal(PyObject_GetAttrString(mod.get(), "bfloat16")) : py::Ref();
   PyArray_Descr* d = nullptr;
   if (ty && PyArray_DescrConverter(ty.get(), &d) == NPY_SUCCEED && d) {
+    py::Ref hold = py::Ref::steal(reinterpret_cast<PyObject*>(d));
     if (d->kind == 'V' && PyDataType_ELSIZE(d) == 2) g_bf16_typenum = d->type_num;
-    Py_DECREF(d);
   }
   PyErr_Clear();
   PyErr_Restore(type, value, tb);
