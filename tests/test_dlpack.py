@@ -320,6 +320,38 @@ class Made:
         self.capsule = _capsule_new(ctypes.addressof(self.m), name, None)
 
 
+_capsule_ptr = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_ptr.restype = ctypes.c_void_p
+_capsule_ptr.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _versioned_header(cap):
+    m = DLVersioned.from_address(_capsule_ptr(cap, b"dltensor_versioned"))
+    return (m.major, m.minor), m.flags, m.dl_tensor
+
+
+def test_exported_versioned_header_and_flags():
+    t = mt.arange(12.0).reshape(3, 4)[:, 1:]
+    cap = t.__dlpack__(max_version=(1, 0))
+    version, flags, d = _versioned_header(cap)
+    assert version == (1, 0) and flags == 0
+    assert (d.device.device_type, d.device.device_id, d.ndim) == (1, 0, 2)
+    assert (d.dtype.code, d.dtype.bits, d.dtype.lanes) == (2, 32, 1)
+    assert [d.shape[i] for i in range(2)] == [3, 3] and [d.strides[i] for i in range(2)] == [4, 1]
+    assert d.data == t.data_ptr() and d.byte_offset == 0
+    assert _versioned_header(t.__dlpack__(max_version=(1, 0), copy=True))[1] == 2  # IS_COPIED
+    ro_arr = np.arange(3.0)
+    ro_arr.flags.writeable = False
+    ro = mt.from_numpy(ro_arr)
+    assert _versioned_header(ro.__dlpack__(max_version=(1, 0)))[1] == 1  # READ_ONLY
+    codes = {mt.bool: (6, 8), mt.uint8: (1, 8), mt.int8: (0, 8), mt.int16: (0, 16),
+             mt.int32: (0, 32), mt.int64: (0, 64), mt.float16: (2, 16), mt.bfloat16: (4, 16),
+             mt.float32: (2, 32), mt.float64: (2, 64)}
+    for dt, (code, bits) in codes.items():
+        d = _versioned_header(mt.zeros(2, dtype=dt).__dlpack__(max_version=(1, 0)))[2]
+        assert (d.dtype.code, d.dtype.bits) == (code, bits), dt
+
+
 @pytest.mark.parametrize("versioned", [False, True])
 def test_made_capsule_deleter_runs_once_in_every_release_order(versioned):
     for order in itertools.permutations(range(3)):
