@@ -106,8 +106,10 @@ def test_capsule_names_and_kwargs():
         t.__dlpack__(dl_device=(2, 0))
     with pytest.raises(TypeError, match="stream must be"):
         t.__dlpack__(stream="x")
-    with pytest.raises(AssertionError, match="stream should be None on cpu"):
-        t.__dlpack__(stream=5)
+    for stream in (5, 2**70):
+        with pytest.raises(AssertionError, match="stream should be None on cpu"):
+            t.__dlpack__(stream=stream)
+    assert '"dltensor"' in repr(t.__dlpack__(stream=-1))  # PyTorch's default: no sync
     with pytest.raises(TypeError):
         t.__dlpack__(1)  # keyword-only
     with pytest.raises(TypeError, match="max_version"):

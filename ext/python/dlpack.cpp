@@ -220,8 +220,11 @@ PyObject* T_dlpack(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
              "DLPack export of %s tensors is not supported yet; pass dl_device=(1, 0) to get a CPU "
              "copy, or call .cpu() first",
              t->device().str().c_str());
-  if (stream && PyLong_AsLongLong(stream) != -1)
-    dl_raise(PyExc_AssertionError, "stream should be None on cpu.");
+  if (stream) {
+    int overflow = 0;
+    if (PyLong_AsLongLongAndOverflow(stream, &overflow) != -1 || overflow)
+      dl_raise(PyExc_AssertionError, "stream should be None on cpu.");
+  }
   if (!versioned && t->storage()->read_only() && !need_copy) {
     // The legacy capsule cannot say "read-only": hand out a private copy.
     if (copy == 0)
