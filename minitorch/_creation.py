@@ -143,7 +143,9 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         else:
             out = _from_array(arr, None if dtype is None else dtype, device, copy)
     elif hasattr(obj, "__dlpack__"):
-        raise NotImplementedError("DLPack import is not implemented yet")
+        out = _C.from_dlpack(obj, copy=copy)
+        if dtype is not None or not _is_cpu(device):
+            out = out.to(dtype=dtype, device=device, copy=False)
     else:
         if copy is False:
             raise ValueError("can't alias arbitrary sequence into a tensor.")

@@ -141,6 +141,10 @@ CONSTRUCTION_ALLOWED = {
     # kept alive by the array (Note [Storage export]).
     ("numpy_bridge.cpp", "make<TensorImpl>"),
     ("numpy_bridge.cpp", "Storage::borrow"),
+    # from_dlpack: a tensor over a DLPack producer's memory, owning its
+    # managed tensor (Note [DLPack exchange]).
+    ("dlpack.cpp", "make<TensorImpl>"),
+    ("dlpack.cpp", "Storage::borrow"),
 }
 
 OPS_CALL = re.compile(r"\bops::([a-z_][a-z0-9_]*)\s*\(")

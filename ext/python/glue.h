@@ -158,6 +158,9 @@ bool is_numpy_scalar(PyObject* o);
 bool numpy_scalar_to_scalar(PyObject* o, Scalar* out);
 extern PyBufferProcs tensor_as_buffer;
 PyObject* array_interface(PyObject* self);
+// Switches the ml_dtypes bfloat16 bridge off (true) or on; returns the old
+// setting (Note [bfloat16 arrays]).
+bool disable_ml_dtypes(bool off);
 // Releases a Python object owned by a Storage, from any thread (Note [Threads]).
 void release_pyobject(void* ctx, void* data);
 

@@ -37,6 +37,10 @@ extern PyMethodDef optim_module_functions[];
 extern PyMethodDef random_module_functions[];
 // ---- end random ----
 
+// ---- dlpack (dlpack.cpp: Note [DLPack exchange]) ----
+extern PyMethodDef dlpack_tensor_methods[], dlpack_module_functions[];
+// ---- end dlpack ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -72,6 +76,10 @@ const MethodTables kMethodTables[] = {
     // ---- random rows ----
     {nullptr, random_module_functions},
     // ---- end random rows ----
+
+    // ---- dlpack rows ----
+    {dlpack_tensor_methods, dlpack_module_functions},
+    // ---- end dlpack rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},

@@ -68,6 +68,40 @@ const char* format_for(char kind, int size) {
   }
 }
 
+// Note [bfloat16 arrays]
+// NumPy has no bfloat16, but ml_dtypes registers one (a user-defined NumPy
+// type, kind 'V', 2 bytes). When ml_dtypes is importable, bfloat16 tensors
+// export as zero-copy ml_dtypes.bfloat16 arrays and such arrays import as
+// bfloat16 tensors; without it .numpy() keeps PyTorch's TypeError and says
+// that installing ml_dtypes enables it. ml_dtypes is imported on first need
+// only (never at `import minitorch`); a failed import is retried next time.
+// Tests switch the bridge off (_C._disable_ml_dtypes) to check the
+// behaviour without ml_dtypes in the same process.
+int g_bf16_typenum = -1;
+bool g_bf16_disabled = false;
+
+int bf16_typenum() {
+  if (g_bf16_disabled) return -1;
+  if (g_bf16_typenum >= 0) return g_bf16_typenum;
+  PyObject *type, *value, *tb;  // keep an error in flight out of the way
+  PyErr_Fetch(&type, &value, &tb);
+  py::Ref mod = py::Ref::steal(PyImport_ImportModule("ml_dtypes"));
+  py::Ref ty = mod ? py::Ref::steal(PyObject_GetAttrString(mod.get(), "bfloat16")) : py::Ref();
+  PyArray_Descr* d = nullptr;
+  if (ty && PyArray_DescrConverter(ty.get(), &d) == NPY_SUCCEED && d) {
+    py::Ref hold = py::Ref::steal(reinterpret_cast<PyObject*>(d));
+    if (d->kind == 'V' && PyDataType_ELSIZE(d) == 2) g_bf16_typenum = d->type_num;
+  }
+  PyErr_Clear();
+  PyErr_Restore(type, value, tb);
+  return g_bf16_typenum;
+}
+
+// NumPy type number of a dtype; -1 when NumPy cannot hold it.
+int typenum_of(DType dt) {
+  return dt == DType::BFloat16 ? bf16_typenum() : g_typenum[static_cast<int>(dt)];
+}
+
 // NumPy dtype -> DType, matched by kind and item size (so np.longlong,
 // np.intc and friends map on every platform); nullopt if unsupported.
 std::optional<DType> dtype_from_descr(PyArray_Descr* d) {
@@ -76,6 +110,10 @@ std::optional<DType> dtype_from_descr(PyArray_Descr* d) {
     if (in.numpy_kind == d->kind && in.itemsize == PyDataType_ELSIZE(d))
       return static_cast<DType>(i);
   }
+  // A user-defined type can only be ml_dtypes.bfloat16 if ml_dtypes is loaded.
+  if (d->type_num >= NPY_USERDEF && d->kind == 'V' && PyDataType_ELSIZE(d) == 2 &&
+      d->type_num == bf16_typenum())
+    return DType::BFloat16;
   return std::nullopt;
 }
 
@@ -133,6 +171,8 @@ int drain_pending(void*) {
 }
 
 }  // namespace
+
+bool disable_ml_dtypes(bool off) { return std::exchange(g_bf16_disabled, off); }
 
 void release_pyobject(void* ctx, void*) {
   PyObject* o = static_cast<PyObject*>(ctx);
@@ -238,9 +278,11 @@ PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
              "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
              "instead.");
   }
-  int typenum = g_typenum[static_cast<int>(t->dtype())];
+  int typenum = typenum_of(t->dtype());
   MT_CHECK_KIND(TypeError, typenum >= 0, "Got unsupported ScalarType ", info(t->dtype()).torch_name,
-                ": NumPy has no bfloat16. Convert first, e.g. tensor.float().numpy()");
+                ": NumPy has no bfloat16. Install ml_dtypes (pip install ml_dtypes) to get "
+                "zero-copy ml_dtypes.bfloat16 arrays, or convert first, e.g. "
+                "tensor.float().numpy()");
   int nd = static_cast<int>(t->dim());
   MT_CHECK(nd <= NPY_MAXDIMS, "numpy() supports at most ", NPY_MAXDIMS, " dims, got ", nd);
   npy_intp dims[NPY_MAXDIMS], strides[NPY_MAXDIMS];
@@ -329,7 +371,8 @@ Tensor numpy_readable(PyObject* obj) {
   auto* a = reinterpret_cast<PyArrayObject*>(obj);
   std::optional<DType> dt = dtype_from_descr(PyArray_DESCR(a));
   if (!dt) unsupported_dtype(PyArray_DESCR(a));
-  PyArray_Descr* native = PyArray_DescrFromType(g_typenum[static_cast<int>(*dt)]);
+  PyArray_Descr* native = PyArray_DescrFromType(typenum_of(*dt));
+  if (!native) throw py::PythonError{};
   // PyArray_FromArray steals the descr reference
   py::Ref c = py::check(PyArray_FromArray(a, native, NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED));
   return tensor_from_numpy(c.get(), false);
@@ -364,6 +407,12 @@ PyObject* array_interface(PyObject* self) {
            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
            "instead.");
   const DTypeInfo& in = info(t->dtype());
+  if (t->dtype() == DType::BFloat16 && bf16_typenum() >= 0) {
+    // A typestr cannot name ml_dtypes.bfloat16: "no interface" sends NumPy on
+    // to __array__, which returns .numpy() (Note [bfloat16 arrays]).
+    PyErr_SetString(PyExc_AttributeError, "bfloat16 tensors have no __array_interface__");
+    throw py::PythonError{};
+  }
   MT_CHECK_KIND(TypeError, g_typenum[static_cast<int>(t->dtype())] >= 0,
                 "Got unsupported ScalarType ", in.torch_name,
                 ": NumPy has no bfloat16. Convert first, e.g. tensor.float().numpy()");
