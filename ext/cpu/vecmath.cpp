@@ -394,6 +394,26 @@ void softplus(const double* x, double* y, int64_t n, double beta, double thresho
   softplus_t(x, y, n, beta, threshold);
 }
 
+double exp_shift_sum(const float* x, float* y, int64_t n, float m) {
+  float buf[kBlock];
+  double sum = 0;
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t len = std::min(kBlock, n - b);
+    float* d = y ? y + b : buf;
+    for (int64_t i = 0; i < len; ++i) d[i] = x[b + i] - m;
+    map(Fn::Exp, d, d, len);
+    float lane[16] = {};
+    int64_t i = 0;
+    for (; i + 16 <= len; i += 16)
+      for (int j = 0; j < 16; ++j) lane[j] += d[i + j];
+    for (int j = 0; i < len; ++i, ++j) lane[j] += d[i];
+    double part = 0;
+    for (int j = 0; j < 16; j += 2) part += static_cast<double>(lane[j]) + lane[j + 1];
+    sum += part;
+  }
+  return sum;
+}
+
 const char* level() { return impl().level; }
 
 }  // namespace mt::cpu::vecmath

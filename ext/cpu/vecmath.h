@@ -69,6 +69,12 @@ void gelu(const double* x, double* y, int64_t n, bool tanh_approx);
 void softplus(const float* x, float* y, int64_t n, float beta, float threshold);
 void softplus(const double* x, double* y, int64_t n, double beta, double threshold);
 
+// y[i] = exp(x[i] - m) for i < n (y may be null: only the sum is wanted);
+// returns the sum of those values, accumulated in float over 16 lanes and
+// folded into double every 256 values, in an order fixed by n alone (so
+// softmax and logsumexp give the same result for any thread count).
+double exp_shift_sum(const float* x, float* y, int64_t n, float m);
+
 // The level in use: "avx512", "avx2", "sse2" or "scalar".
 const char* level();
 
