@@ -101,11 +101,89 @@ __attribute__((target("avx512f"))) void run_e_d(void* s, const double* x, double
   }
 }
 
+// Two-argument runners (pow with a broadcast exponent).
+void run2_b_f(void* s, const float* x, float e, float* y, int64_t n) {
+  auto f = reinterpret_cast<__m128 (*)(__m128, __m128)>(s);
+  const __m128 ev = _mm_set1_ps(e);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm_storeu_ps(y + i, f(_mm_loadu_ps(x + i), ev));
+  if (i < n) {
+    float buf[4] = {};
+    std::memcpy(buf, x + i, (n - i) * sizeof(float));
+    _mm_storeu_ps(buf, f(_mm_loadu_ps(buf), ev));
+    std::memcpy(y + i, buf, (n - i) * sizeof(float));
+  }
+}
+void run2_b_d(void* s, const double* x, double e, double* y, int64_t n) {
+  auto f = reinterpret_cast<__m128d (*)(__m128d, __m128d)>(s);
+  const __m128d ev = _mm_set1_pd(e);
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) _mm_storeu_pd(y + i, f(_mm_loadu_pd(x + i), ev));
+  if (i < n) {
+    double buf[2] = {};
+    std::memcpy(buf, x + i, (n - i) * sizeof(double));
+    _mm_storeu_pd(buf, f(_mm_loadu_pd(buf), ev));
+    std::memcpy(y + i, buf, (n - i) * sizeof(double));
+  }
+}
+__attribute__((target("avx2,fma"))) void run2_d_f(void* s, const float* x, float e, float* y,
+                                                  int64_t n) {
+  auto f = reinterpret_cast<__m256 (*)(__m256, __m256)>(s);
+  const __m256 ev = _mm256_set1_ps(e);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, f(_mm256_loadu_ps(x + i), ev));
+  if (i < n) {
+    float buf[8] = {};
+    std::memcpy(buf, x + i, (n - i) * sizeof(float));
+    _mm256_storeu_ps(buf, f(_mm256_loadu_ps(buf), ev));
+    std::memcpy(y + i, buf, (n - i) * sizeof(float));
+  }
+}
+__attribute__((target("avx2,fma"))) void run2_d_d(void* s, const double* x, double e, double* y,
+                                                  int64_t n) {
+  auto f = reinterpret_cast<__m256d (*)(__m256d, __m256d)>(s);
+  const __m256d ev = _mm256_set1_pd(e);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, f(_mm256_loadu_pd(x + i), ev));
+  if (i < n) {
+    double buf[4] = {};
+    std::memcpy(buf, x + i, (n - i) * sizeof(double));
+    _mm256_storeu_pd(buf, f(_mm256_loadu_pd(buf), ev));
+    std::memcpy(y + i, buf, (n - i) * sizeof(double));
+  }
+}
+__attribute__((target("avx512f"))) void run2_e_f(void* s, const float* x, float e, float* y,
+                                                 int64_t n) {
+  auto f = reinterpret_cast<__m512 (*)(__m512, __m512)>(s);
+  const __m512 ev = _mm512_set1_ps(e);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, f(_mm512_loadu_ps(x + i), ev));
+  if (i < n) {
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, f(_mm512_maskz_loadu_ps(m, x + i), ev));
+  }
+}
+__attribute__((target("avx512f"))) void run2_e_d(void* s, const double* x, double e, double* y,
+                                                 int64_t n) {
+  auto f = reinterpret_cast<__m512d (*)(__m512d, __m512d)>(s);
+  const __m512d ev = _mm512_set1_pd(e);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, f(_mm512_loadu_pd(x + i), ev));
+  if (i < n) {
+    const __mmask8 m = static_cast<__mmask8>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_pd(y + i, m, f(_mm512_maskz_loadu_pd(m, x + i), ev));
+  }
+}
+
 struct Impl {
   void* vf[kNumFns] = {};  // vector symbols of the chosen level (null: scalar libm)
   void* vd[kNumFns] = {};
   void (*run_f)(void*, const float*, float*, int64_t) = nullptr;
   void (*run_d)(void*, const double*, double*, int64_t) = nullptr;
+  void* pow_f = nullptr;  // pow (two vector arguments)
+  void* pow_d = nullptr;
+  void (*run2_f)(void*, const float*, float, float*, int64_t) = nullptr;
+  void (*run2_d)(void*, const double*, double, double*, int64_t) = nullptr;
   const char* level = "scalar";
 };
 
@@ -143,9 +221,17 @@ Impl make_impl() {
     impl.vd[i] = dlsym(lib, d.c_str());
     all = impl.vf[i] && impl.vd[i];
   }
+  {
+    std::string f = std::string("_ZGV") + kIsa[k] + "N" + std::to_string(kWidthF[k]) + "vv_powf";
+    std::string d = std::string("_ZGV") + kIsa[k] + "N" + std::to_string(kWidthF[k] / 2) + "vv_pow";
+    impl.pow_f = dlsym(lib, f.c_str());
+    impl.pow_d = dlsym(lib, d.c_str());
+    all = all && impl.pow_f && impl.pow_d;
+  }
   if (!all) {  // an older libmvec (before glibc 2.35 lacks tanh, erf, ...): all scalar
     std::fill(std::begin(impl.vf), std::end(impl.vf), nullptr);
     std::fill(std::begin(impl.vd), std::end(impl.vd), nullptr);
+    impl.pow_f = impl.pow_d = nullptr;
     return impl;
   }
   static constexpr const char* kLevel[] = {"sse2", "avx2", "avx512"};
@@ -153,12 +239,18 @@ Impl make_impl() {
   if (k == 0) {
     impl.run_f = run_b_f;
     impl.run_d = run_b_d;
+    impl.run2_f = run2_b_f;
+    impl.run2_d = run2_b_d;
   } else if (k == 1) {
     impl.run_f = run_d_f;
     impl.run_d = run_d_d;
+    impl.run2_f = run2_d_f;
+    impl.run2_d = run2_d_d;
   } else {
     impl.run_f = run_e_f;
     impl.run_d = run_e_d;
+    impl.run2_f = run2_e_f;
+    impl.run2_d = run2_e_d;
   }
   return impl;
 }
@@ -356,6 +448,17 @@ void map(Fn fn, const double* x, double* y, int64_t n) {
   if (void* s = im.vd[k]) return im.run_d(s, x, y, n);
   const ScalarD f = kScalarD[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
+}
+
+void pow(const float* x, float e, float* y, int64_t n) {
+  const Impl& im = impl();
+  if (im.pow_f) return im.run2_f(im.pow_f, x, e, y, n);
+  for (int64_t i = 0; i < n; ++i) y[i] = std::pow(x[i], e);
+}
+void pow(const double* x, double e, double* y, int64_t n) {
+  const Impl& im = impl();
+  if (im.pow_d) return im.run2_d(im.pow_d, x, e, y, n);
+  for (int64_t i = 0; i < n; ++i) y[i] = std::pow(x[i], e);
 }
 
 void sqrt(const float* x, float* y, int64_t n) { roots().sqrt_f(x, y, n); }

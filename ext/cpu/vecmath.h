@@ -54,6 +54,10 @@ enum class Fn : int {
 void map(Fn fn, const float* x, float* y, int64_t n);
 void map(Fn fn, const double* x, double* y, int64_t n);
 
+// y[i] = pow(x[i], e) with libmvec's pow (C99/IEEE special cases).
+void pow(const float* x, float e, float* y, int64_t n);
+void pow(const double* x, double e, double* y, int64_t n);
+
 void sqrt(const float* x, float* y, int64_t n);
 void sqrt(const double* x, double* y, int64_t n);
 void rsqrt(const float* x, float* y, int64_t n);
