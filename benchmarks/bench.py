@@ -432,6 +432,24 @@ CASES = [
          minitorch=lambda s: s["mt"].sum,
          torch=lambda s: s["th"].sum,
          numpy=lambda s: s["np"].sum),
+    # ---- kernels (issue 12: vectorised transcendentals, softmax) ----
+    Case("exp, 4M float32", lambda: _setup_pair(1 << 22),
+         minitorch=lambda s: s["mt"].exp,
+         torch=lambda s: s["th"].exp,
+         numpy=lambda s: _p(np.exp, s["np"])),
+    Case("tanh, 4M float32", lambda: _setup_pair(1 << 22),
+         minitorch=lambda s: s["mt"].tanh,
+         torch=lambda s: s["th"].tanh,
+         numpy=lambda s: _p(np.tanh, s["np"])),
+    Case("sigmoid, 4M float32", lambda: _setup_pair(1 << 22),
+         minitorch=lambda s: s["mt"].sigmoid,
+         torch=lambda s: s["th"].sigmoid,
+         numpy=lambda s: _p(_np_sigmoid, s["np"])),
+    Case("softmax(dim=-1), 4096x1024 float32", lambda: _setup_pair((4096, 1024)),
+         minitorch=lambda s: _p(s["mt"].softmax, -1),
+         torch=lambda s: _p(s["th"].softmax, -1),
+         numpy=lambda s: _p(_np_softmax, s["np"])),
+    # ---- end kernels ----
     Case("1000x1000 + 1000 float32 (broadcast add)", lambda: _setup_pair((1000, 1000), 1000),
          minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
          torch=lambda s: _binop("__add__", s, "th", "th2"),
@@ -549,6 +567,73 @@ CASES = [
 ]
 
 
+def _np_sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _np_softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# ---- the GIL check (issue 12 item 5) ----------------------------------------
+# A pure-Python counter thread runs for a fixed wall time alone, then beside
+# the main thread looping `(a * b).exp().sum()` on 8M float32 with one
+# kernel thread. The ratio of its counts is how much of its solo speed it
+# keeps while the library runs big kernels (1.0: the library never holds
+# the GIL in its kernels; target >= 0.8).
+
+GIL_N = 8 * 1024 * 1024
+
+
+def _count_for(seconds, busy=None):
+    import threading
+    counter = [0]
+    stop = threading.Event()
+
+    def spin():
+        n = 0
+        while not stop.is_set():
+            for _ in range(1000):
+                n += 1
+            counter[0] = n
+
+    t = threading.Thread(target=spin)
+    t.start()
+    t_end = time.perf_counter() + seconds
+    if busy is None:
+        time.sleep(seconds)
+    else:
+        while time.perf_counter() < t_end:
+            busy()
+    stop.set()
+    t.join()
+    return counter[0]
+
+
+def _mul_exp_sum(a, b):
+    return (a * b).exp().sum()
+
+
+def gil_check(seconds):
+    rows = []
+    libs = [("minitorch", minitorch)] + ([("torch", torch)] if torch else [])
+    for name, lib in libs:
+        old = lib.get_num_threads()
+        lib.set_num_threads(1)
+        try:
+            a, b = lib.rand(GIL_N), lib.rand(GIL_N)
+
+            busy = functools.partial(_mul_exp_sum, a, b)
+            busy()
+            solo = _count_for(seconds)
+            beside = _count_for(seconds, busy)
+        finally:
+            lib.set_num_threads(old)
+        rows.append((name, beside / max(solo, 1)))
+    return rows
+
+
 # ---- timing ----------------------------------------------------------------
 
 def _per_call_ns(fn, number):
@@ -654,7 +739,7 @@ def main(argv=None):
     spawn_runs = 2 if args.quick else 11
 
     cases = [c for c in CASES if args.filter.lower() in c.name.lower()]
-    if not cases:
+    if not cases and "thread" not in args.filter.lower():
         print(f"no case matches {args.filter!r}", file=sys.stderr)
         return 2
 
@@ -672,6 +757,13 @@ def main(argv=None):
         m, t, n = (res.get(lib) for lib in LIBS)
         print(f"| {case.name} | {fmt_time(m)} | {fmt_time(t)} | {fmt_time(n)} | "
               f"{fmt_ratio(m, t)} | {fmt_ratio(m, n)} |", flush=True)
+
+    if "thread" in args.filter.lower() or not args.filter:
+        print("\n| Python thread beside `(a * b).exp().sum()` on 8M float32, 1 kernel thread "
+              "| speed vs solo |")
+        print("|---|---:|")
+        for name, ratio in gil_check(0.3 if args.quick else 2.0):
+            print(f"| {name} | {ratio:.2f}x |", flush=True)
 
     overhead = _per_call_ns(().__len__, 100000)
     print(f"\nloop overhead (calling `().__len__` from the same timing loop): "

@@ -109,6 +109,15 @@ Pool* g_pool = nullptr;
 std::mutex g_pool_mu;
 thread_local bool t_in_parallel = false;
 
+// Marks the thread as running a chunk of a pool region (the GIL is not held
+// there, and a nested region runs inline); cleared also when the chunk throws.
+struct InParallel {
+  InParallel() { t_in_parallel = true; }
+  ~InParallel() { t_in_parallel = false; }
+  InParallel(const InParallel&) = delete;
+  InParallel& operator=(const InParallel&) = delete;
+};
+
 }  // namespace
 
 int num_threads() {
@@ -134,10 +143,20 @@ GilRelease::GilRelease() {
     released_ = true;
   }
 }
-GilRelease::~GilRelease() {
+GilRelease::~GilRelease() noexcept(false) {
   if (released_) g_hooks.restore(state_);
 }
 
+// Note [GIL release]: a region of more than one chunk (more than `grain`
+// items) runs with the GIL released, also when it runs on the calling thread
+// alone (one thread, or a nested region), so other Python threads progress
+// while a big kernel runs, as under PyTorch. Smaller ranges keep the GIL: the
+// release and the re-take cost more than they win. An exception from f is a
+// C++ exception; it passes through here after the GIL is taken back, and the
+// glue converts it with the GIL held. The GIL is restored in the normal flow
+// and in a catch block, never in a destructor: during interpreter shutdown
+// the re-take may end the thread with a forced unwind (pthread_exit), which
+// must not start from a noexcept destructor.
 void parallel_for(int64_t begin, int64_t end, int64_t grain,
                   const std::function<void(int64_t, int64_t)>& f) {
   int64_t n = end - begin;
@@ -148,22 +167,25 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     int64_t b = begin + c * grain;
     f(b, std::min(end, b + grain));
   };
-  if (nchunks == 1 || num_threads() == 1 || t_in_parallel) {
+  if (nchunks == 1 || t_in_parallel) {
     for (int64_t c = 0; c < nchunks; ++c) chunk(c);
     return;
   }
   void* gil = g_hooks.release ? g_hooks.release() : nullptr;
-  std::function<void(int64_t)> job = [&](int64_t c) {
-    t_in_parallel = true;
-    chunk(c);
-    t_in_parallel = false;
-  };
   try {
-    // One region at a time. The pool is looked up under the same lock that
-    // runs it: set_num_threads() may delete it between two regions.
-    std::lock_guard<std::mutex> run_lock(g_pool_mu);
-    if (!g_pool) g_pool = new Pool(num_threads() - 1);  // lives for the process
-    g_pool->run(nchunks, job);
+    if (num_threads() == 1) {
+      for (int64_t c = 0; c < nchunks; ++c) chunk(c);
+    } else {
+      std::function<void(int64_t)> job = [&](int64_t c) {
+        InParallel mark;
+        chunk(c);
+      };
+      // One region at a time. The pool is looked up under the same lock that
+      // runs it: set_num_threads() may delete it between two regions.
+      std::lock_guard<std::mutex> run_lock(g_pool_mu);
+      if (!g_pool) g_pool = new Pool(num_threads() - 1);  // lives for the process
+      g_pool->run(nchunks, job);
+    }
   } catch (...) {
     if (g_hooks.restore) g_hooks.restore(gil);
     throw;

@@ -7,8 +7,10 @@
 // depends on chunking (a reduction) gives bitwise identical results for any
 // number of threads.
 //
-// Note [Threads]: f runs on worker threads with the GIL released (the glue
-// registers release/restore hooks below). It must not touch Python objects.
+// Note [Threads]: f runs on worker threads, or on the caller, with the GIL
+// released whenever the range is more than one chunk, whatever the thread
+// count (Note [GIL release] in parallel.cpp; the glue registers the
+// release/restore hooks below). It must not touch Python objects.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +36,9 @@ void set_gil_hooks(GilHooks hooks);
 class GilRelease {
  public:
   GilRelease();
-  ~GilRelease();
+  // noexcept(false): the re-take may end the thread at interpreter shutdown
+  // (a forced unwind), which must propagate; see Note [GIL release].
+  ~GilRelease() noexcept(false);
   GilRelease(const GilRelease&) = delete;
   GilRelease& operator=(const GilRelease&) = delete;
 

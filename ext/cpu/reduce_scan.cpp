@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "reduce_engine.h"
 #include "reduce_simd.h"
+#include "vecmath.h"
 
 namespace mt::cpu {
 namespace {
@@ -96,10 +97,10 @@ void softmax_lines(const ReducePlan& p, bool log) {
             float m = simd::extreme<true>(xs, n, &nan);
             if (nan) m = std::numeric_limits<float>::quiet_NaN();
             if (log) {
-              float lse = static_cast<float>(std::log(simd::exp_shift_sum(xs, nullptr, n, m)));
+              float lse = static_cast<float>(std::log(vecmath::exp_shift_sum(xs, nullptr, n, m)));
               for (int64_t i = 0; i < n; ++i) ys[i] = xs[i] - m - lse;
             } else {
-              float inv = static_cast<float>(1.0 / simd::exp_shift_sum(xs, ys, n, m));
+              float inv = static_cast<float>(1.0 / vecmath::exp_shift_sum(xs, ys, n, m));
               for (int64_t i = 0; i < n; ++i) ys[i] *= inv;
             }
             return;

@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "reduce_engine.h"
 #include "reduce_simd.h"
+#include "vecmath.h"
 
 namespace mt::cpu::red {
 namespace {
@@ -166,7 +167,7 @@ struct LogSumExpOp {
         float m = simd::extreme<true>(x, n, &nan);
         if (nan) return {std::numeric_limits<float>::quiet_NaN(), 0};
         if (!std::isfinite(m)) return {m, 0};
-        return {m, static_cast<float>(simd::exp_shift_sum(x, nullptr, n, m))};
+        return {m, static_cast<float>(vecmath::exp_shift_sum(x, nullptr, n, m))};
       }
     }
     A m = -std::numeric_limits<A>::infinity();
