@@ -138,6 +138,16 @@ def test_interpolate_errors_match_torch():
         F.interpolate(mt.ones(1, 1, 4, 4), size=3, mode="bilinear", antialias=True)
     with pytest.raises(RuntimeError, match="greater than 0"):
         F.interpolate(mt.ones(1, 1, 4), scale_factor=0.1)
+    ints = np.arange(8).reshape(1, 1, 2, 4)
+    for mode in ("bilinear", "area"):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+            torch.nn.functional.interpolate(torch.from_numpy(ints), size=3, mode=mode)
+        with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+            F.interpolate(mt.from_numpy(ints), size=3, mode=mode)
+    # nearest works on integers
+    out = F.interpolate(mt.from_numpy(ints), scale_factor=2)
+    assert out.dtype == mt.int64
+    np.testing.assert_array_equal(out.numpy(), ints.repeat(2, 2).repeat(2, 3))
 
 
 @pytest.mark.filterwarnings("ignore:`nn.functional.upsample:UserWarning")

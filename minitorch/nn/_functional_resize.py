@@ -133,6 +133,11 @@ def _resize_dim(x, dim, n_out, mode, align_corners, scale):
     return (x.movedim(dim, -1) @ wt).movedim(-1, dim)
 
 
+def _type_name(dtype):
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(str(dtype).split(".")[-1], str(dtype))
+
+
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact"
 # (input dim, mode) -> the mode needs this many dims
 _NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}
@@ -208,10 +213,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise RuntimeError(
             f"Input and output sizes should be greater than 0, but got input {tuple(spatial)} "
             f"output {tuple(out_size)}")
-    if mode != "area" and input.dtype not in (_mt.float16, _mt.bfloat16, _mt.float32,
-                                              _mt.float64) and mode not in (
-                                                  "nearest", "nearest-exact"):
-        raise RuntimeError(f"\"upsample_{mode}\" not implemented for '{input.dtype}'")
+    if mode not in ("nearest", "nearest-exact") and not input.dtype.is_floating_point:
+        kernel = f"adaptive_avg_pool{dim}d" if mode == "area" else f"upsample_{mode}{dim}d"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_type_name(input.dtype)}'")
     kind = {"bilinear": "linear", "trilinear": "linear", "bicubic": "cubic"}.get(mode, mode)
     x = input
     for i in range(dim):
