@@ -33,6 +33,9 @@ __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
 #   * area: the adaptive-average window [floor(o*in/out), ceil((o+1)*in/out)).
 # Nearest modes pick floor(dst * s) (nearest) or floor((dst + 0.5) * s)
 # ('nearest-exact'), computed in float32 as PyTorch does, clamped to in-1.
+# A dimension whose size does not change is copied by the linear modes and by 2-D
+# nearest, which also maps a doubled size to dst // 2, even when a scale_factor is
+# passed on (PyTorch's kernels do; its 1-D and 3-D nearest kernels use the scale).
 
 _A = -0.75
 
@@ -101,10 +104,10 @@ def _area_matrix(n_in, n_out):
     return w
 
 
-def _nearest_index(n_in, n_out, scale, exact):
+def _nearest_index(n_in, n_out, scale, exact, shortcuts):
     f32 = np.float32
     dst = np.arange(n_out, dtype=np.int64)
-    if not exact:
+    if shortcuts:  # PyTorch's 2-D nearest kernel only
         if n_out == n_in:
             return dst
         if n_out == 2 * n_in:
@@ -120,7 +123,8 @@ def _nearest_index(n_in, n_out, scale, exact):
 def _resize_dim(x, dim, n_out, mode, align_corners, scale):
     n_in = x.shape[dim]
     if mode in ("nearest", "nearest-exact"):
-        idx = _nearest_index(n_in, n_out, scale, mode == "nearest-exact")
+        idx = _nearest_index(n_in, n_out, scale, mode == "nearest-exact",
+                             mode == "nearest" and x.dim() == 4)
         return _mt.index_select(x, dim, _mt.from_numpy(idx))
     ftype = np.float64 if x.dtype == _mt.float64 else np.float32
     if mode == "area":
@@ -209,7 +213,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              "and requires a 4-D tensor as input")
         raise NotImplementedError("interpolate: antialias=True is not supported yet")
     _check_dims(input.dim(), mode)
-    if any(o <= 0 for o in out_size) or any(n <= 0 for n in spatial):
+    if any(n <= 0 for n in spatial) or any(o < 0 or (o == 0 and mode != "area")
+                                           for o in out_size):
         raise RuntimeError(
             f"Input and output sizes should be greater than 0, but got input {tuple(spatial)} "
             f"output {tuple(out_size)}")
@@ -220,8 +225,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     kind = {"bilinear": "linear", "trilinear": "linear", "bicubic": "cubic"}.get(mode, mode)
     x = input
     for i in range(dim):
-        if kind in ("nearest", "nearest-exact") and out_size[i] == spatial[i] and (
-                kind == "nearest" or scales is None or scales[i] == 1.0):
+        # PyTorch's linear kernels (and its 2-D nearest one) copy a dimension whose size
+        # does not change, whatever the scale; the others resample it by the scale
+        if out_size[i] == spatial[i] and (
+                kind == "linear" or (kind == "nearest" and dim == 2) or (
+                    kind in ("nearest", "nearest-exact") and (
+                        scales is None or scales[i] == 1.0))):
             continue
         s = None if scales is None else scales[i]
         x = _resize_dim(x, 2 + i, out_size[i], kind, align_corners, s)
