@@ -199,3 +199,5 @@ from ._functional_attention import *  # noqa: E402, F401, F403  (attention, issu
 from ._functional_conv import *  # noqa: E402, F401, F403  (convolution, pooling, issue 14)
 from ._functional_layers import *  # noqa: E402,F401,F403  (layers block: embedding, norms, pad, ...)
 from ._functional_losses import *  # noqa: E402, F401, F403  (losses, issue 9)
+from ._functional_norms import *  # noqa: E402, F401, F403  (instance_norm, local_response_norm)
+from ._functional_resize import *  # noqa: E402, F401, F403  (interpolate, max_unpool, issue 14)

@@ -26,7 +26,7 @@ from .activation import (  # noqa: F401
 
 # ---- layers block (Embedding, norms, BatchNorm, PReLU/SELU/CELU, Bilinear) ----
 from .activation_extra import CELU, SELU, Bilinear, PReLU  # noqa: E402,F401
-from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: E402,F401
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d  # noqa: E402,F401
 from .container import (  # noqa: F401
     ModuleDict,
     ModuleList,
@@ -49,6 +49,12 @@ from .conv import (  # noqa: E402, F401
 )
 from .dropout import Dropout  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
+from .instancenorm import (  # noqa: E402, F401  (issue 14, branch layers)
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LocalResponseNorm,
+)
 from .linear import Identity, Linear  # noqa: F401
 from .loss import L1Loss, MSELoss  # noqa: F401
 
@@ -85,6 +91,14 @@ from .pooling import (  # noqa: E402, F401
     MaxPool3d,
     PixelShuffle,
     PixelUnshuffle,
+)
+from .resize import (  # noqa: E402, F401  (issue 14, branch layers)
+    MaxUnpool1d,
+    MaxUnpool2d,
+    MaxUnpool3d,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
 )
 
 # ---- end convolution and pooling ----

@@ -1,4 +1,4 @@
-"""BatchNorm1d and BatchNorm2d with running statistics."""
+"""BatchNorm1d, BatchNorm2d and BatchNorm3d with running statistics."""
 
 from ... import _C
 from .. import functional as F
@@ -89,3 +89,10 @@ class BatchNorm2d(_BatchNorm):
 
     _dims = (4,)
     _dims_text = "4D"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over (N, C, D, H, W) input."""
+
+    _dims = (5,)
+    _dims_text = "5D"

@@ -13,6 +13,7 @@ import minitorch as _mt
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils import rnn as _rnn_utils
 from .module import Module
 from .sparse import _factory
 
@@ -145,13 +146,28 @@ class RNNBase(Module):
                                f"{self.input_size}, got {input.shape[-1]}")
 
     def forward(self, input, hx=None):
-        if isinstance(input, tuple) or type(input).__name__ == "PackedSequence":
-            raise NotImplementedError(f"{type(self).__name__}: PackedSequence input is not "
-                                      "supported yet")
-        self._check_input(input, hx)
-        unbatched = input.dim() == 2
-        x = input.unsqueeze(1) if unbatched else (input.transpose(0, 1) if self.batch_first
-                                                 else input)
+        packed = input if isinstance(input, _rnn_utils.PackedSequence) else None
+        masks = None
+        if packed is not None:
+            # run the padded (T, B, *) batch in sorted order; masks keep each
+            # sequence's state frozen outside its valid steps, so h_n is the state at its
+            # last valid step and the reverse direction starts there
+            x, lengths = _rnn_utils.pad_packed_sequence(
+                _rnn_utils.PackedSequence(packed.data, packed.batch_sizes))
+            self._check_input(x, hx)
+            lens = [int(v) for v in lengths.tolist()]
+            masks = [_mt.tensor([[n > t] for n in lens], device=x.device)
+                     for t in range(x.shape[0])]
+            if hx is not None and packed.sorted_indices is not None:
+                idx = packed.sorted_indices
+                hx = (tuple(h.index_select(1, idx) for h in hx)
+                      if isinstance(hx, (tuple, list)) else hx.index_select(1, idx))
+            unbatched = False
+        else:
+            self._check_input(input, hx)
+            unbatched = input.dim() == 2
+            x = input.unsqueeze(1) if unbatched else (
+                input.transpose(0, 1) if self.batch_first else input)
         seq, batch = x.shape[0], x.shape[1]
         dirs = 2 if self.bidirectional else 1
         real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
@@ -194,12 +210,17 @@ class RNNBase(Module):
                 out_t = [None] * seq
                 for t in steps:
                     gi = gi_all[t]
+                    h_prev, c_prev = h, c
                     if is_lstm:
                         h, c = _lstm_cell(gi, h, c, w_hh, b_hh, w_hr)
                     elif self.mode == "GRU":
                         h = _gru_cell(gi, h, w_hh, b_hh)
                     else:
                         h = _rnn_cell(gi, h, w_hh, b_hh, self.mode == "RNN_RELU")
+                    if masks is not None:
+                        h = _mt.where(masks[t], h, h_prev)
+                        if is_lstm:
+                            c = _mt.where(masks[t], c, c_prev)
                     out_t[t] = h
                 outs.append(_mt.stack(out_t, 0) if seq else
                             _mt.zeros(0, batch, real_hidden, dtype=x.dtype))
@@ -212,6 +233,15 @@ class RNNBase(Module):
         output = layer_in
         h_n = _mt.stack(h_n, 0)
         c_n = _mt.stack(c_n, 0) if is_lstm else None
+        if packed is not None:
+            sizes = [int(b) for b in packed.batch_sizes.tolist()]
+            data = _mt.cat([output[t, :b] for t, b in enumerate(sizes)], 0)
+            out = _rnn_utils.PackedSequence(data, packed.batch_sizes, packed.sorted_indices,
+                                            packed.unsorted_indices)
+            if packed.unsorted_indices is not None:
+                h_n = h_n.index_select(1, packed.unsorted_indices)
+                c_n = c_n.index_select(1, packed.unsorted_indices) if is_lstm else None
+            return out, ((h_n, c_n) if is_lstm else h_n)
         if unbatched:
             output = output.squeeze(1)
             h_n = h_n.squeeze(1)

@@ -1,0 +1,65 @@
+"""instance_norm and local_response_norm, composed of minitorch tensor ops."""
+
+import minitorch as _mt
+
+__all__ = ["instance_norm", "local_response_norm"]
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalises each channel of each sample over its spatial dimensions."""
+    if input.dim() < 3:
+        raise ValueError(f"expected at least 3D input (got {input.dim()}D input)")
+    n, c = input.shape[:2]
+    spatial = input.numel() // max(n * c, 1)
+    dims = tuple(range(2, input.dim()))
+    bshape = (1, c) + (1,) * (input.dim() - 2)
+    if use_input_stats:
+        if spatial == 1:
+            raise ValueError("Expected more than 1 spatial element when training, got input "
+                             f"size {list(input.shape)}")
+        var, mean = _mt.var_mean(input, dim=dims, correction=0, keepdim=True)
+        with _mt.no_grad():
+            m = momentum
+            if running_mean is not None:
+                batch_mean = mean.detach().reshape(n, c).mean(0)
+                running_mean.mul_(1 - m).add_(batch_mean.to(running_mean.dtype) * m)
+            if running_var is not None:
+                unbiased = var.detach().reshape(n, c) * (spatial / (spatial - 1))
+                running_var.mul_(1 - m).add_(unbiased.mean(0).to(running_var.dtype) * m)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("Expected running_mean and running_var to be defined when "
+                               "use_input_stats is false")
+        mean, var = running_mean.reshape(bshape), running_var.reshape(bshape)
+    out = (input - mean) * _mt.rsqrt(var + eps)
+    if weight is not None:
+        out = out * weight.reshape(bshape)
+    if bias is not None:
+        out = out + bias.reshape(bshape)
+    return out
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Divides each channel by (k + alpha/size * sum of squares over ``size`` neighbouring
+    channels) ** beta; the window is zero-padded, size//2 channels before."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    c = input.shape[1]
+    sq = input * input
+    before, after = size // 2, (size - 1) // 2
+    parts = []
+    if before:
+        parts.append(_mt.zeros((sq.shape[0], before) + tuple(sq.shape[2:]), dtype=sq.dtype))
+    parts.append(sq)
+    if after:
+        parts.append(_mt.zeros((sq.shape[0], after) + tuple(sq.shape[2:]), dtype=sq.dtype))
+    padded = _mt.cat(parts, 1) if len(parts) > 1 else sq
+    acc = padded.narrow(1, 0, c)
+    for j in range(1, size):
+        acc = acc + padded.narrow(1, j, c)
+    div = (acc * (alpha / size) + k) ** beta
+    return input / div
