@@ -125,7 +125,20 @@ void binary_loop(const TensorIter& it, const ElemArgs& args, const F& f) {
       const char* a = p[1];
       const char* b = p[2];
       const int64_t so = s[0], sa = s[1], sb = s[2];
-      for (int64_t i = 0; i < n; ++i, o += so, a += sa, b += sb)
+      int64_t i = 0;
+      // Four elements a step (a permuted operand beside a contiguous one
+      // lands here): all loads before the stores, one loop test per four.
+      for (; i + 4 <= n; i += 4, o += 4 * so, a += 4 * sa, b += 4 * sb) {
+        const M a0 = load<T>(a), a1 = load<T>(a + sa), a2 = load<T>(a + 2 * sa),
+                a3 = load<T>(a + 3 * sa);
+        const M b0 = load<T>(b), b1 = load<T>(b + sb), b2 = load<T>(b + 2 * sb),
+                b3 = load<T>(b + 3 * sb);
+        *reinterpret_cast<O*>(o) = static_cast<O>(f(a0, b0));
+        *reinterpret_cast<O*>(o + so) = static_cast<O>(f(a1, b1));
+        *reinterpret_cast<O*>(o + 2 * so) = static_cast<O>(f(a2, b2));
+        *reinterpret_cast<O*>(o + 3 * so) = static_cast<O>(f(a3, b3));
+      }
+      for (; i < n; ++i, o += so, a += sa, b += sb)
         *reinterpret_cast<O*>(o) = static_cast<O>(f(load<T>(a), load<T>(b)));
     }
   });
