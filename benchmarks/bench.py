@@ -141,6 +141,37 @@ def _p(fn, *args):
     return functools.partial(fn, *args)
 
 
+def _setup_mixed_perm():
+    """`a` a permuted (3, 64, 64) view of a (64, 64, 3) array, `b` contiguous."""
+    s = _setup_pair((64, 64, 3), (3, 64, 64))
+    s["np"] = s["np"].transpose(2, 0, 1)
+    for k in ("mt", "th"):
+        if k in s:
+            s[k] = s[k].permute(2, 0, 1)
+    return s
+
+
+def _setup_transposed(n):
+    """A transposed n x n float32 view (of the same bytes) in every library."""
+    s = _setup_square(n)
+    s["np"] = s["np"].T
+    for k in ("mt", "th"):
+        if k in s:
+            s[k] = s[k].t()
+    return s
+
+
+def _setup_batch(b, n):
+    """Two (b, n, n) float32 batches shared by the three libraries."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((b, n, n), dtype=np.float32)
+    y = rng.standard_normal((b, n, n), dtype=np.float32)
+    s = {"np": x, "np2": y, "mt": minitorch.from_numpy(x), "mt2": minitorch.from_numpy(y)}
+    if torch is not None:
+        s["th"], s["th2"] = torch.from_numpy(x), torch.from_numpy(y)
+    return s
+
+
 def _mul_sum(a, b):
     # One extra Python-level call (this function), the same for every library.
     return (a * b).sum()
@@ -459,7 +490,23 @@ CASES = [
          minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
          torch=lambda s: _binop("__add__", s, "th", "th2"),
          numpy=lambda s: _binop("__add__", s, "np", "np2")),
+    Case("permuted 3x64x64 + contiguous 3x64x64 float32 add (mixed layouts)", _setup_mixed_perm,
+         minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
+         torch=lambda s: _binop("__add__", s, "th", "th2"),
+         numpy=lambda s: _binop("__add__", s, "np", "np2")),
+    Case("transposed 2048x2048 float32 .contiguous()", lambda: _setup_transposed(2048),
+         minitorch=lambda s: s["mt"].contiguous,
+         torch=lambda s: s["th"].contiguous,
+         numpy=lambda s: _p(np.ascontiguousarray, s["np"])),
     # ---- matmul ----
+    Case("matmul 16x16 float32", lambda: _setup_square(16),
+         minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
+         torch=lambda s: _p(torch.matmul, s["th"], s["th2"]),
+         numpy=lambda s: _p(np.matmul, s["np"], s["np2"])),
+    Case("matmul (256, 8, 8) batch float32", lambda: _setup_batch(256, 8),
+         minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
+         torch=lambda s: _p(torch.matmul, s["th"], s["th2"]),
+         numpy=lambda s: _p(np.matmul, s["np"], s["np2"])),
     Case("matmul 512x512 float32", lambda: _setup_square(512),
          minitorch=lambda s: _p(minitorch.matmul, s["mt"], s["mt2"]),
          torch=lambda s: _p(torch.matmul, s["th"], s["th2"]),

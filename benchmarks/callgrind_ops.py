@@ -30,8 +30,17 @@ CASES = {
     "(a * b).sum()": "(a * b).sum()",
     "a[1:]": "a[1:]",
     "a.view(3)": "a.view(3)",
+    # (3, 64, 64): `p` a permuted view of a (64, 64, 3) tensor, `c` contiguous.
+    "permuted add": "p + c",
 }
 NUMPY_CASES = {"a.add(b)": "np.add(a, b)", "a.view(3)": "a.reshape(3)"}
+# Extra operands some cases use, made once in the set-up (not counted).
+EXTRA_SETUP = {
+    "minitorch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n",
+    "torch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n",
+    "numpy": "p = np.random.rand(64, 64, 3).astype(np.float32).transpose(2, 0, 1)\n"
+    "c = np.random.rand(3, 64, 64).astype(np.float32)\n",
+}
 
 SETUP = {
     "minitorch": "import minitorch as m\na = m.tensor([1.0, 2.0, 3.0])\nb = m.tensor([4.0, 5.0, 6.0])\n",
@@ -51,7 +60,7 @@ for _ in range(n):
 def instructions(lib, stmt, n, workdir):
     script = os.path.join(workdir, "case.py")
     with open(script, "w") as f:
-        f.write(PROGRAM.format(setup=SETUP[lib], stmt=stmt))
+        f.write(PROGRAM.format(setup=SETUP[lib] + EXTRA_SETUP[lib], stmt=stmt))
     out = os.path.join(workdir, "cg.out")
     # The checkout's in-place build comes first, so an uninstalled tree works.
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

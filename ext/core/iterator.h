@@ -42,9 +42,8 @@ class TensorIter {
   // Elements are visited in the logical row-major order of the output shape,
   // which kernels that number elements (nonzero, masked_select, scans) rely
   // on. With memory_order = true (elementwise kernels, copies, fills: any
-  // kernel for which order does not matter) they are visited in the output's
-  // memory order instead, so a permuted output and inputs of the same layout
-  // become one contiguous run.
+  // kernel for which order does not matter) the order follows the operands'
+  // strides instead: see Note [Iteration order].
   static TensorIter build(std::initializer_list<const TensorImpl*> outputs,
                           std::initializer_list<const TensorImpl*> inputs,
                           bool memory_order = false);
@@ -88,39 +87,57 @@ class TensorIter {
 template <typename Loop>
 void TensorIter::serial_for_each(Loop&& loop, int64_t begin, int64_t end) const {
   const int64_t nd = shape_.size();
+  const int nops = nops_;
   char* ptrs[kMaxOperands];
   int64_t inner[kMaxOperands];
-  if (nd == 0) {  // a single element
-    for (int k = 0; k < nops_; ++k) {
-      ptrs[k] = data_[k];
-      inner[k] = 0;
+  if (nd <= 1) {  // one run: the common contiguous or simply strided case
+    for (int k = 0; k < nops; ++k) {
+      inner[k] = nd ? strides_[k][0] : 0;
+      ptrs[k] = data_[k] + begin * inner[k];
     }
-    if (begin < end) loop(int64_t{1}, ptrs, inner);
+    if (begin < end) loop(end - begin, ptrs, inner);
     return;
   }
-  // multi-index of `begin`, innermost first
-  Dims idx(nd);
+  // Multi-index of `begin`, innermost first; the only divisions of the walk.
+  int64_t idx[Dims::kInline];
+  Dims idx_heap;
+  int64_t* ix = idx;
+  if (nd > Dims::kInline) {
+    idx_heap = Dims(nd);
+    ix = idx_heap.data();
+  }
   int64_t rem = begin;
   for (int64_t d = 0; d < nd; ++d) {
-    idx[d] = rem % shape_[d];
+    ix[d] = rem % shape_[d];
     rem /= shape_[d];
   }
-  for (int k = 0; k < nops_; ++k) inner[k] = strides_[k][0];
+  for (int k = 0; k < nops; ++k) {
+    inner[k] = strides_[k][0];
+    char* p = data_[k];
+    for (int64_t d = 0; d < nd; ++d) p += ix[d] * strides_[k][d];
+    ptrs[k] = p;
+  }
+  // The first run may start mid-row; every later one starts at ix[0] = 0.
+  // The loop gets the run's start pointers; from one run to the next they
+  // move by increments: strides[1] to the next row, and on a carry into dim
+  // d + 1 by strides[d + 1] minus the whole dim d just finished.
+  const int64_t n0 = shape_[0];
   int64_t pos = begin;
-  while (pos < end) {
-    for (int k = 0; k < nops_; ++k) {
-      char* p = data_[k];
-      for (int64_t d = 0; d < nd; ++d) p += idx[d] * strides_[k][d];
-      ptrs[k] = p;
-    }
-    int64_t n = std::min(shape_[0] - idx[0], end - pos);
+  int64_t n = std::min(n0 - ix[0], end - pos);
+  for (;;) {
     loop(n, ptrs, inner);
     pos += n;
-    idx[0] += n;
-    for (int64_t d = 0; d < nd - 1 && idx[d] == shape_[d]; ++d) {
-      idx[d] = 0;
-      ++idx[d + 1];
+    if (pos >= end) return;
+    // back to the start of the row (only the first run starts past it),
+    // then one step along dim 1
+    const int64_t back = ix[0];
+    for (int k = 0; k < nops; ++k) ptrs[k] += strides_[k][1] - back * strides_[k][0];
+    ix[0] = 0;
+    for (int64_t d = 1; ++ix[d] == shape_[d] && d + 1 < nd; ++d) {
+      ix[d] = 0;
+      for (int k = 0; k < nops; ++k) ptrs[k] += strides_[k][d + 1] - shape_[d] * strides_[k][d];
     }
+    n = std::min(n0, end - pos);
   }
 }
 

@@ -11,7 +11,8 @@
 // Each loop has a fast path for runs where every operand is contiguous
 // (typed pointers, no stride arithmetic: the compiler vectorises it), one for
 // a broadcast (stride 0) or Scalar operand, which is loaded once and kept in
-// a register, and a general strided path.
+// a register, and a general strided path that moves its pointers by the
+// strides (no per-element index arithmetic).
 #pragma once
 
 #include <type_traits>
@@ -69,9 +70,9 @@ inline void map1(int64_t n, char* out, int64_t so, const char* in, int64_t si, c
     const T* x = reinterpret_cast<const T*>(in);
     for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(static_cast<M>(x[i])));
   } else {
-    for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<O*>(out + i * so) =
-          static_cast<O>(f(static_cast<M>(*reinterpret_cast<const T*>(in + i * si))));
+    for (int64_t i = 0; i < n; ++i, out += so, in += si)
+      *reinterpret_cast<O*>(out) =
+          static_cast<O>(f(static_cast<M>(*reinterpret_cast<const T*>(in))));
   }
 }
 
@@ -120,9 +121,25 @@ void binary_loop(const TensorIter& it, const ElemArgs& args, const F& f) {
       const M c = load<T>(p[1]);
       map1<O, T>(n, p[0], s[0], p[2], s[2], [&f, c](M x) { return f(c, x); });
     } else {
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<O*>(p[0] + i * s[0]) =
-            static_cast<O>(f(load<T>(p[1] + i * s[1]), load<T>(p[2] + i * s[2])));
+      char* o = p[0];
+      const char* a = p[1];
+      const char* b = p[2];
+      const int64_t so = s[0], sa = s[1], sb = s[2];
+      int64_t i = 0;
+      // Four elements a step (a permuted operand beside a contiguous one
+      // lands here): all loads before the stores, one loop test per four.
+      for (; i + 4 <= n; i += 4, o += 4 * so, a += 4 * sa, b += 4 * sb) {
+        const M a0 = load<T>(a), a1 = load<T>(a + sa), a2 = load<T>(a + 2 * sa),
+                a3 = load<T>(a + 3 * sa);
+        const M b0 = load<T>(b), b1 = load<T>(b + sb), b2 = load<T>(b + 2 * sb),
+                b3 = load<T>(b + 3 * sb);
+        *reinterpret_cast<O*>(o) = static_cast<O>(f(a0, b0));
+        *reinterpret_cast<O*>(o + so) = static_cast<O>(f(a1, b1));
+        *reinterpret_cast<O*>(o + 2 * so) = static_cast<O>(f(a2, b2));
+        *reinterpret_cast<O*>(o + 3 * so) = static_cast<O>(f(a3, b3));
+      }
+      for (; i < n; ++i, o += so, a += sa, b += sb)
+        *reinterpret_cast<O*>(o) = static_cast<O>(f(load<T>(a), load<T>(b)));
     }
   });
 }
@@ -142,9 +159,12 @@ void ternary_loop(const TensorIter& it, const F& f) {
       for (int64_t i = 0; i < n; ++i)
         o[i] = static_cast<O>(f(static_cast<MA>(a[i]), static_cast<M>(b[i]), static_cast<M>(c[i])));
     } else {
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<O*>(p[0] + i * s[0]) = static_cast<O>(
-            f(load<A>(p[1] + i * s[1]), load<T>(p[2] + i * s[2]), load<T>(p[3] + i * s[3])));
+      char* o = p[0];
+      const char* a = p[1];
+      const char* b = p[2];
+      const char* c = p[3];
+      for (int64_t i = 0; i < n; ++i, o += s[0], a += s[1], b += s[2], c += s[3])
+        *reinterpret_cast<O*>(o) = static_cast<O>(f(load<A>(a), load<T>(b), load<T>(c)));
     }
   });
 }

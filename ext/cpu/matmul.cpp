@@ -135,6 +135,84 @@ void gemm_direct(const GemmArgs& g) {
   }
 }
 
+// Note [Small matmul]
+// float32/float64 problems with every side at most kSmallSide and few
+// multiply-adds per matrix (16x16, batches of 8x8) cost less computed in place
+// than through a BLAS call, whose fixed cost (argument checks, buffer set-up,
+// one call per batch element) dominates at these sizes. Each row of C is
+// accumulated in a stack buffer as a sum of scaled rows of B (contiguous rows
+// of B and C: the inner loop over j vectorises), in increasing k order.
+// Batches are split across threads above the grain size; results do not
+// depend on the thread count. Larger problems keep BLAS.
+constexpr int64_t kSmallSide = 64;
+constexpr int64_t kSmallMaxWork = 8192;  // multiply-adds per matrix
+
+bool small_gemm(const GemmArgs& g) {
+  return (g.dtype == DType::Float32 || g.dtype == DType::Float64) && g.m <= kSmallSide &&
+         g.n <= kSmallSide && g.k <= kSmallSide && g.m * g.n * g.k <= kSmallMaxWork &&
+         g.b_cs == 1 && g.c_cs == 1;
+}
+
+// One batch range of gemm_small; N > 0 is n known at compile time (the inner
+// loops unroll fully), N == 0 any n <= kSmallSide.
+template <typename T, int N>
+void gemm_small_range(const GemmArgs& g, int64_t b0, int64_t b1) {
+  const int64_t m = g.m, n = N > 0 ? N : g.n, k = g.k;
+  const T alpha = g.alpha.to<T>(), beta = g.beta.to<T>();
+  const bool use_beta = beta != T(0);
+  const bool one_batch_dim = g.batch.size() == 1;
+  T acc[kSmallSide];
+  for (int64_t bi = b0; bi < b1; ++bi) {
+    int64_t oa, ob, oc;
+    if (one_batch_dim) {
+      oa = bi * g.a_bs[0];
+      ob = bi * g.b_bs[0];
+      oc = bi * g.c_bs[0];
+    } else {
+      batch_offsets(g, bi, 1, &oa, &ob, &oc);  // element offsets
+    }
+    const T* a = reinterpret_cast<const T*>(g.a) + oa;
+    const T* b = reinterpret_cast<const T*>(g.b) + ob;
+    T* c = reinterpret_cast<T*>(g.c) + oc;
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) acc[j] = T(0);
+      const T* arow = a + i * g.a_rs;
+      for (int64_t p = 0; p < k; ++p) {
+        const T av = arow[p * g.a_cs];
+        const T* __restrict__ brow = b + p * g.b_rs;
+        for (int64_t j = 0; j < n; ++j) acc[j] += av * brow[j];
+      }
+      T* crow = c + i * g.c_rs;
+      if (use_beta) {
+        for (int64_t j = 0; j < n; ++j) crow[j] = alpha * acc[j] + beta * crow[j];
+      } else {
+        for (int64_t j = 0; j < n; ++j) crow[j] = alpha * acc[j];
+      }
+    }
+  }
+}
+
+template <typename T>
+void gemm_small(const GemmArgs& g) {
+  const int64_t nbatch = numel_of(g.batch), work = g.m * g.n * g.k;
+  auto body = [&](int64_t b0, int64_t b1) {
+    switch (g.n) {
+      case 4:
+        return gemm_small_range<T, 4>(g, b0, b1);
+      case 8:
+        return gemm_small_range<T, 8>(g, b0, b1);
+      case 16:
+        return gemm_small_range<T, 16>(g, b0, b1);
+      case 32:
+        return gemm_small_range<T, 32>(g, b0, b1);
+      default:
+        return gemm_small_range<T, 0>(g, b0, b1);
+    }
+  };
+  if (nbatch * work <= kGrainSize) return body(0, nbatch);
+  parallel_for(0, nbatch, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(work, 1)), body);
+}
+
 template <typename T>
 void gemm_blocked(const GemmArgs& g) {
   using A = acc_t<T>;
@@ -359,6 +437,10 @@ void gemm(const GemmArgs& g0) {
   }
   const int64_t work = g.m * g.n * g.k;
   const BlasGemm& blas = kernel_table(DeviceType::CPU).blas;
+  if (work >= kBlasMinWork && small_gemm(g)) {  // Note [Small matmul]
+    if (g.dtype == DType::Float32) return gemm_small<float>(g);
+    return gemm_small<double>(g);
+  }
   if (work >= kBlasMinWork && blas_fits(g, blas.max_dim)) {
     if (g.dtype == DType::Float32 && blas.sgemm) return gemm_blas<float>(blas, g);
     if (g.dtype == DType::Float64 && blas.dgemm) return gemm_blas<double>(blas, g);
