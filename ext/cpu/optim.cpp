@@ -2,6 +2,9 @@
 // steps] in ext/core/functors/optim.h). One pass over each parameter's
 // elements; the iterator splits the work across threads like any
 // elementwise kernel (every element is independent).
+#include <array>
+#include <utility>
+
 #include "../core/functors/optim.h"
 #include "elementwise_loops.h"
 
@@ -13,86 +16,51 @@ T* at(char* p, int64_t s, int64_t i) {
   return reinterpret_cast<T*>(p + i * s);
 }
 
-void sgd_step(const TensorIter& it, const SgdStep& s) {
-  dispatch_elem<kFloat>(it.dtype(0), "sgd_step", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using M = opmath_t<T>;
-    const functors::SgdUpdate<T> f(s);
-    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
-      for (int64_t i = 0; i < n; ++i) {
-        T* pp = at<T>(p[0], st[0], i);
-        T* pb = at<T>(p[2], st[2], i);
-        M param = static_cast<M>(*pp), buf = static_cast<M>(*pb);
-        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), buf);
-        if (f.has_momentum) *pb = static_cast<T>(buf);
-        *pp = static_cast<T>(param);
-      }
-    });
+// The one loop of every update rule. Operands: [param (output), grad, K state
+// tensors]. Each element is loaded into opmath, the functor `f(param, grad,
+// state...)` updates param and the state in place, and state k is stored back
+// only when store[k] (a state the step does not use may alias another one).
+template <typename T, size_t K, typename F, size_t... I>
+void run_update(const TensorIter& it, const F& f, const std::array<bool, K>& store,
+                std::index_sequence<I...>) {
+  using M = opmath_t<T>;
+  it.for_each([&f, &store](int64_t n, char** p, const int64_t* st) {
+    for (int64_t i = 0; i < n; ++i) {
+      T* pp = at<T>(p[0], st[0], i);
+      M param = static_cast<M>(*pp);
+      M state[K] = {static_cast<M>(*at<T>(p[2 + I], st[2 + I], i))...};
+      f(param, static_cast<M>(*at<T>(p[1], st[1], i)), state[I]...);
+      ((store[I] ? void(*at<T>(p[2 + I], st[2 + I], i) = static_cast<T>(state[I])) : void()), ...);
+      *pp = static_cast<T>(param);
+    }
   });
+}
+
+// Dispatches on the parameter dtype and runs Rule<T>(opts) over the iterator.
+template <template <typename> class Rule, typename Opts, size_t K>
+void update(const TensorIter& it, const Opts& opts, const char* name,
+            const std::array<bool, K>& store) {
+  dispatch_elem<kFloat>(it.dtype(0), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    run_update<T, K>(it, Rule<T>(opts), store, std::make_index_sequence<K>{});
+  });
+}
+
+void sgd_step(const TensorIter& it, const SgdStep& s) {
+  update<functors::SgdUpdate>(it, s, "sgd_step", std::array<bool, 1>{s.momentum != 0});
 }
 
 void adam_step(const TensorIter& it, const AdamStep& s) {
-  dispatch_elem<kFloat>(it.dtype(0), "adam_step", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using M = opmath_t<T>;
-    const functors::AdamUpdate<T> f(s);
-    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
-      for (int64_t i = 0; i < n; ++i) {
-        T* pp = at<T>(p[0], st[0], i);
-        T* pm = at<T>(p[2], st[2], i);
-        T* pv = at<T>(p[3], st[3], i);
-        T* pvmax = at<T>(p[4], st[4], i);
-        M param = static_cast<M>(*pp), m = static_cast<M>(*pm), v = static_cast<M>(*pv);
-        M vmax = static_cast<M>(*pvmax);
-        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), m, v, vmax);
-        *pm = static_cast<T>(m);
-        *pv = static_cast<T>(v);
-        if (f.amsgrad) *pvmax = static_cast<T>(vmax);
-        *pp = static_cast<T>(param);
-      }
-    });
-  });
+  update<functors::AdamUpdate>(it, s, "adam_step", std::array<bool, 3>{true, true, s.amsgrad});
 }
 
 void rmsprop_step(const TensorIter& it, const RmspropStep& s) {
-  dispatch_elem<kFloat>(it.dtype(0), "rmsprop_step", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using M = opmath_t<T>;
-    const functors::RmspropUpdate<T> f(s);
-    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
-      for (int64_t i = 0; i < n; ++i) {
-        T* pp = at<T>(p[0], st[0], i);
-        T* psq = at<T>(p[2], st[2], i);
-        T* pga = at<T>(p[3], st[3], i);
-        T* pbuf = at<T>(p[4], st[4], i);
-        M param = static_cast<M>(*pp), sq = static_cast<M>(*psq);
-        M ga = static_cast<M>(*pga), buf = static_cast<M>(*pbuf);
-        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), sq, ga, buf);
-        *psq = static_cast<T>(sq);
-        if (f.centered) *pga = static_cast<T>(ga);
-        if (f.has_momentum) *pbuf = static_cast<T>(buf);
-        *pp = static_cast<T>(param);
-      }
-    });
-  });
+  update<functors::RmspropUpdate>(it, s, "rmsprop_step",
+                                  std::array<bool, 3>{true, s.centered, s.momentum > 0});
 }
 
 void adagrad_step(const TensorIter& it, const AdagradStep& s) {
-  dispatch_elem<kFloat>(it.dtype(0), "adagrad_step", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using M = opmath_t<T>;
-    const functors::AdagradUpdate<T> f(s);
-    it.for_each([&f](int64_t n, char** p, const int64_t* st) {
-      for (int64_t i = 0; i < n; ++i) {
-        T* pp = at<T>(p[0], st[0], i);
-        T* ps = at<T>(p[2], st[2], i);
-        M param = static_cast<M>(*pp), sum = static_cast<M>(*ps);
-        f(param, static_cast<M>(*at<T>(p[1], st[1], i)), sum);
-        *ps = static_cast<T>(sum);
-        *pp = static_cast<T>(param);
-      }
-    });
-  });
+  update<functors::AdagradUpdate>(it, s, "adagrad_step", std::array<bool, 1>{true});
 }
 
 }  // namespace
