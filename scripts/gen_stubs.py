@@ -297,6 +297,8 @@ def generate():
     for name in sorted(dir(_C)):
         if name.startswith("__") or name in ("TensorBase", "_StorageExport", "dtype"):
             continue
+        if name.startswith("_debug_"):  # only in sanitizer builds (ext/python/debug.cpp)
+            continue
         obj = getattr(_C, name)
         if isinstance(obj, _C.dtype):
             continue
