@@ -20,6 +20,7 @@ import threading
 import weakref
 
 import numpy as np
+import pytest
 
 import minitorch as m
 
@@ -132,6 +133,12 @@ def run_script(code, timeout=90):
     return r
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("MINITORCH_SANITIZED")),
+    reason="ASan reports stack-use-after-scope inside its own sigaltstack interceptor when "
+    "a daemon thread is cut off by pthread_exit during finalization (the forced unwind "
+    "leaves the thread's stack poisoned); the normal build runs this test",
+)
 def test_shutdown_with_daemon_threads_inside_parallel_regions():
     # Daemon threads are cut off (pthread_exit) when they try to take the GIL
     # back during finalization; that happens right after a parallel copy. The
