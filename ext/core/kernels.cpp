@@ -2,6 +2,8 @@
 // backend filled its table, and the default generator.
 #include "kernels.h"
 
+#include "kernels_nn.h"
+
 #include "random.h"
 
 namespace mt {
@@ -9,6 +11,7 @@ namespace mt {
 namespace {
 // One table per DeviceType value, indexed by static_cast<int>(type).
 KernelTable g_tables[kNumDeviceTypes];
+NnKernelTable g_nn_tables[kNumDeviceTypes];
 static_assert(sizeof(g_tables) / sizeof(g_tables[0]) == kNumDeviceTypes &&
                   static_cast<int>(DeviceType::CPU) == 0 &&
                   static_cast<int>(DeviceType::CUDA) == kNumDeviceTypes - 1,
@@ -20,6 +23,22 @@ KernelTable& kernel_table(DeviceType type) {
   MT_CHECK(i >= 0 && i < kNumDeviceTypes, "invalid device type ", i);
   return g_tables[i];
 }
+NnKernelTable& nn_kernel_table(DeviceType type) {
+  kernel_table(type);  // checks the index
+  return g_nn_tables[static_cast<int>(type)];
+}
+
+std::vector<std::string> missing_nn_kernels(DeviceType type) {
+  [[maybe_unused]] const NnKernelTable& t = nn_kernel_table(type);
+  std::vector<std::string> missing;
+  [[maybe_unused]] auto check = [&missing](const void* fn, const char* name) {
+    if (fn == nullptr) missing.emplace_back(name);
+  };
+  // Every slot of NnKernelTable, one line each:
+  //   check(reinterpret_cast<const void*>(t.<slot>), "<slot>");
+  return missing;
+}
+
 bool device_available(DeviceType type) { return kernel_table(type).allocator.alloc != nullptr; }
 
 std::vector<std::string> missing_kernels(DeviceType type) {
@@ -69,6 +88,7 @@ std::vector<std::string> missing_kernels(DeviceType type) {
     check(reinterpret_cast<const void*>(t.binary[i]), std::string("binary.") + kBinaryNames[i]);
   for (int i = 0; i < kNumTernaryOps; ++i)
     check(reinterpret_cast<const void*>(t.ternary[i]), std::string("ternary.") + kTernaryNames[i]);
+  for (const std::string& name : missing_nn_kernels(type)) missing.push_back("nn." + name);
   return missing;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpu.h"
+#include "../core/kernels_nn.h"
 #include "../core/random.h"
 #include "random_mt.h"
 
@@ -155,6 +156,8 @@ void register_cpu_kernels() {
   // ---- matmul ----
   t.gemm = cpu::gemm;  // t.blas is filled by the glue at import (Note [CPU BLAS])
   // ---- end matmul ----
+
+  register_cpu_nn_kernels();  // register_nn.cpp
 
   // An empty slot is a bug in this file: refuse to load (the module's init
   // turns this into ImportError) rather than fail later on first use.
