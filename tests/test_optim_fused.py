@@ -1,5 +1,5 @@
 """The fused optimizer steps (_C._fused_sgd_, _fused_adam_, _fused_rmsprop_,
-_fused_adagrad_; Note [Fused
+_fused_adagrad_, _fused_adamax_, _fused_nadam_, _fused_radam_; Note [Fused
 optimizer steps]): bit for bit the same as the Python reference loops they
 replace, and within a few ULP of PyTorch's CPU optimizers (recorded through
 the oracle), over
@@ -36,23 +36,41 @@ CASES = {
     "adagrad": ("Adagrad", dict(lr=0.1)),
     "adagrad_all": ("Adagrad", dict(lr=0.2, lr_decay=0.05, weight_decay=0.1,
                                     initial_accumulator_value=0.3, eps=1e-6, maximize=True)),
+    "adamax": ("Adamax", dict(lr=0.01)),
+    "adamax_all": ("Adamax", dict(lr=0.02, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1,
+                                  maximize=True)),
+    "nadam": ("NAdam", dict(lr=0.01)),
+    "nadam_all": ("NAdam", dict(lr=0.02, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1,
+                                momentum_decay=0.01, maximize=True)),
+    "nadamw": ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
+    # RAdam rectifies once rho_t > 5, which is from step 6 on for these betas:
+    # the long cases run more steps (CASE_STEPS).
+    "radam": ("RAdam", dict(lr=0.01)),
+    "radam_all": ("RAdam", dict(lr=0.02, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1,
+                                maximize=True)),
+    "radam_long": ("RAdam", dict(lr=0.01, betas=(0.9, 0.99))),
+    "radamw_long": ("RAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
 }
+CASE_STEPS = {"radam_long": 10, "radamw_long": 10}
 
 STATE_KEYS = {
     "Adam": ["step", "exp_avg", "exp_avg_sq"],
     "AdamW": ["step", "exp_avg", "exp_avg_sq"],
     "RMSprop": ["step", "square_avg"],
     "Adagrad": ["step", "sum"],
+    "Adamax": ["step", "exp_avg", "exp_inf"],
+    "NAdam": ["step", "mu_product", "exp_avg", "exp_avg_sq"],
+    "RAdam": ["step", "exp_avg", "exp_avg_sq"],
 }
 
 STEPS = 6
 
 
-def _data(seed):
+def _data(seed, steps=STEPS):
     rng = np.random.default_rng(seed)
     p1 = rng.standard_normal((3, 4))
     p2 = rng.standard_normal((5, 2))  # used transposed: a non-contiguous leaf
-    ws = [(rng.standard_normal((3, 4)), rng.standard_normal((2, 5))) for _ in range(STEPS)]
+    ws = [(rng.standard_normal((3, 4)), rng.standard_normal((2, 5))) for _ in range(steps)]
     return p1, p2, ws
 
 
@@ -62,7 +80,7 @@ def run(lib, case, dtype, seed=0):
     parameters and their state after each step."""
     cls_name, kwargs = CASES[case]
     dt = getattr(lib, dtype)
-    p1_np, p2_np, ws = _data(seed)
+    p1_np, p2_np, ws = _data(seed, CASE_STEPS.get(case, STEPS))
     p1 = lib.tensor(p1_np, dtype=dt).requires_grad_()
     p2 = lib.tensor(p2_np, dtype=dt).t().detach().requires_grad_()
     groups = [{"params": [p1]}, {"params": [p2], "lr": kwargs["lr"] / 2}]
@@ -255,3 +273,64 @@ def test_fused_rmsprop_and_adagrad_argument_checks():
     leaf = minitorch.zeros(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         ada([leaf], [g], [minitorch.zeros(3)], [minitorch.tensor(0.0)])
+
+
+def test_radam_cases_cover_both_branches():
+    # The rho_t > 5 threshold, worked out as PyTorch's loop does: every RAdam
+    # case runs unrectified steps first, then at least one rectified step.
+    def rectified(beta2, step):
+        rho_inf = 2 / (1 - beta2) - 1
+        return rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step) > 5.0
+    for case, (cls_name, kwargs) in CASES.items():
+        if cls_name == "RAdam":
+            beta2 = kwargs.get("betas", (0.9, 0.999))[1]
+            flags = [rectified(beta2, t) for t in range(1, CASE_STEPS.get(case, STEPS) + 1)]
+            assert flags[0] is False and flags[-1] is True, case
+
+
+def test_fused_adamax_nadam_radam_argument_checks():
+    p, g = minitorch.zeros(3), minitorch.ones(3)
+    m, v, step, mu = minitorch.zeros(3), minitorch.zeros(3), minitorch.tensor(0.0), \
+        minitorch.tensor(1.0)
+
+    def adamax(params, grads, ms, us, steps):
+        _C._fused_adamax_(params, grads, ms, us, steps, 0.1, 0.9, 0.999, 1e-8, 0.0, False)
+
+    def nadam(mus):
+        _C._fused_nadam_([p], [g], [m], [v], mus, [step], 0.1, 0.9, 0.999, 1e-8, 0.0, 4e-3,
+                         False, False)
+
+    def radam(params, vs):
+        _C._fused_radam_(params, [g], [m], vs, [step], 0.1, 0.9, 0.999, 1e-8, 0.0, False, False)
+
+    with pytest.raises(RuntimeError, match="expected 1 exp_infs"):
+        adamax([p], [g], [m], [], [step])
+    with pytest.raises(RuntimeError, match="exp_infs 0 has shape"):
+        adamax([p], [g], [m], [minitorch.zeros(2)], [step])
+    with pytest.raises(TypeError, match="exp_infs must be a list of Tensors, not NoneType"):
+        adamax([p], [g], [m], None, [step])
+    with pytest.raises(RuntimeError, match="step 0 must be a 0-d float32 CPU tensor"):
+        nadam([minitorch.tensor([1.0])])
+    with pytest.raises(RuntimeError, match="expected 1 steps"):
+        nadam([])
+    with pytest.raises(RuntimeError, match="exp_avg_sqs 0 has dtype float64"):
+        radam([p], [minitorch.zeros(3, dtype=minitorch.float64)])
+    with pytest.raises(RuntimeError, match="floating point dtype, got int64"):
+        radam([minitorch.zeros(3, dtype=minitorch.int64)], [v])
+    with pytest.raises(TypeError):
+        _C._fused_radam_([p], [g], [m], [v], [step])
+    assert step.item() == 0.0 and mu.item() == 1.0 and not p.numpy().any()  # nothing written
+    # One Adamax step from zero state: m = 0.1 g, u = |g| + eps, so each element
+    # moves by lr / (1 - 0.9) * 0.1 = lr.
+    adamax([p], [g], [m], [v], [step])
+    assert step.item() == 1.0
+    np.testing.assert_allclose(p.numpy(), np.full(3, -0.1, np.float32), rtol=1e-6)
+    np.testing.assert_allclose(v.numpy(), np.ones(3, np.float32), rtol=1e-6)
+    # NAdam multiplies the float32 momentum product by mu_1 = 0.9 (1 - 0.5 * 0.96^0.004).
+    m.zero_(), v.zero_(), p.zero_(), step.zero_()
+    nadam([mu])
+    want_mu = np.float32(np.float32(1.0) * np.float32(0.9 * (1.0 - 0.5 * 0.96 ** 4e-3)))
+    assert mu.item() == float(want_mu) and step.item() == 1.0
+    leaf = minitorch.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        radam([leaf], [minitorch.zeros(3)])

@@ -201,6 +201,16 @@ void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>
 void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                     const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
                     const AdagradStep& opts);
+void fused_adamax_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_infs,
+                   const std::vector<Tensor>& steps, const AdamaxStep& opts);
+void fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& mu_products, const std::vector<Tensor>& steps,
+                  const NadamStep& opts);
+void fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& steps, const RadamStep& opts);
 
 // Everything else passes through to ops:: for now: see the file comment. Qualified lookup (ag::add)
 // finds a function declared in ag itself before it follows this directive,

@@ -47,4 +47,26 @@ void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>
   ops::fused_adagrad_(params, grads, state_sums, steps, opts);
 }
 
+void fused_adamax_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_infs,
+                   const std::vector<Tensor>& steps, const AdamaxStep& opts) {
+  check_not_recorded(params);
+  ops::fused_adamax_(params, grads, exp_avgs, exp_infs, steps, opts);
+}
+
+void fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& mu_products, const std::vector<Tensor>& steps,
+                  const NadamStep& opts) {
+  check_not_recorded(params);
+  ops::fused_nadam_(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, opts);
+}
+
+void fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& steps, const RadamStep& opts) {
+  check_not_recorded(params);
+  ops::fused_radam_(params, grads, exp_avgs, exp_avg_sqs, steps, opts);
+}
+
 }  // namespace mt::ag

@@ -81,6 +81,9 @@ std::vector<std::string> missing_kernels(DeviceType type) {
   MT_SLOT(adam_step);
   MT_SLOT(rmsprop_step);
   MT_SLOT(adagrad_step);
+  MT_SLOT(adamax_step);
+  MT_SLOT(nadam_step);
+  MT_SLOT(radam_step);
 #undef MT_SLOT
   for (int i = 0; i < kNumUnaryOps; ++i)
     check(reinterpret_cast<const void*>(t.unary[i]), std::string("unary.") + kUnaryNames[i]);

@@ -176,6 +176,11 @@ struct KernelTable {
   void (*rmsprop_step)(const TensorIter& it, const struct RmspropStep& s) = nullptr;
   // Iterator [param (output), grad, state_sum].
   void (*adagrad_step)(const TensorIter& it, const struct AdagradStep& s) = nullptr;
+  // Iterator [param (output), grad, exp_avg, exp_inf].
+  void (*adamax_step)(const TensorIter& it, const struct AdamaxStep& s) = nullptr;
+  // Iterator [param (output), grad, exp_avg, exp_avg_sq] (NAdam and RAdam).
+  void (*nadam_step)(const TensorIter& it, const struct NadamStep& s) = nullptr;
+  void (*radam_step)(const TensorIter& it, const struct RadamStep& s) = nullptr;
   // ---- end fused optimizer steps ----
 };
 

@@ -63,6 +63,18 @@ void adagrad_step(const TensorIter& it, const AdagradStep& s) {
   update<functors::AdagradUpdate>(it, s, "adagrad_step", std::array<bool, 1>{true});
 }
 
+void adamax_step(const TensorIter& it, const AdamaxStep& s) {
+  update<functors::AdamaxUpdate>(it, s, "adamax_step", std::array<bool, 2>{true, true});
+}
+
+void nadam_step(const TensorIter& it, const NadamStep& s) {
+  update<functors::NadamUpdate>(it, s, "nadam_step", std::array<bool, 2>{true, true});
+}
+
+void radam_step(const TensorIter& it, const RadamStep& s) {
+  update<functors::RadamUpdate>(it, s, "radam_step", std::array<bool, 2>{true, true});
+}
+
 }  // namespace
 
 void register_optim(KernelTable& t) {
@@ -70,6 +82,9 @@ void register_optim(KernelTable& t) {
   t.adam_step = adam_step;
   t.rmsprop_step = rmsprop_step;
   t.adagrad_step = adagrad_step;
+  t.adamax_step = adamax_step;
+  t.nadam_step = nadam_step;
+  t.radam_step = radam_step;
 }
 
 }  // namespace mt::cpu

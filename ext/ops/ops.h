@@ -412,11 +412,14 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
 // ---- end composite ----
 
 // ---- fused optimizer steps (optim.cpp, Note [Fused optimizer steps]) ----
-// One SGD / Adam(W) / RMSprop / Adagrad step over a parameter group, in place. bufs (SGD, used
+// One SGD / Adam(W) / RMSprop / Adagrad / Adamax / NAdam / RAdam step over a
+// parameter group, in place. bufs (SGD, used
 // only with momentum) and the Adam state lists hold one tensor per parameter,
 // of its shape, dtype and device; max_exp_avg_sqs only with amsgrad. steps:
 // 0-d float32 CPU tensors, each bumped by one. AdamStep's per-tensor fields
-// (step_size, bc2_sqrt, decay) are worked out here from the step counts.
+// (step_size, bc2_sqrt, decay) are worked out here from the step counts, and
+// so are those of the other rules. mu_products (NAdam): 0-d float32 CPU
+// tensors, each multiplied by this step's momentum factor.
 void fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                 const std::vector<Tensor>& bufs, const SgdStep& s);
 void fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
@@ -430,5 +433,15 @@ void fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>
 void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                     const std::vector<Tensor>& state_sums, const std::vector<Tensor>& steps,
                     const AdagradStep& opts);
+void fused_adamax_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_infs,
+                   const std::vector<Tensor>& steps, const AdamaxStep& opts);
+void fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& mu_products, const std::vector<Tensor>& steps,
+                  const NadamStep& opts);
+void fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& steps, const RadamStep& opts);
 
 }  // namespace mt::ops

@@ -156,4 +156,90 @@ void fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>
   }
 }
 
+void fused_adamax_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_infs,
+                   const std::vector<Tensor>& steps, const AdamaxStep& opts) {
+  check_lists("_fused_adamax_", params, {&grads, &exp_avgs, &exp_infs},
+              {"grads", "exp_avgs", "exp_infs"});
+  check_steps("_fused_adamax_", params, steps);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    const double step = bump(steps[i]);
+    AdamaxStep s = opts;
+    s.neg_clr = -opts.lr / (1 - std::pow(opts.beta1, step));
+    p->prepare_write();
+    exp_avgs[i]->prepare_write();
+    exp_infs[i]->prepare_write();
+    if (p->numel() == 0) continue;
+    TensorIter it =
+        TensorIter::build({p.get()}, {grads[i].get(), exp_avgs[i].get(), exp_infs[i].get()});
+    need(kernel_table(p->device().type).adamax_step, "_fused_adamax_", p->device())(it, s);
+  }
+}
+
+void fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& mu_products, const std::vector<Tensor>& steps,
+                  const NadamStep& opts) {
+  check_lists("_fused_nadam_", params, {&grads, &exp_avgs, &exp_avg_sqs},
+              {"grads", "exp_avgs", "exp_avg_sqs"});
+  check_steps("_fused_nadam_", params, steps);
+  check_steps("_fused_nadam_", params, mu_products);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    const double step = bump(steps[i]);
+    NadamStep s = opts;
+    s.bc2 = 1 - std::pow(opts.beta2, step);
+    s.decay = 1 - opts.lr * opts.weight_decay;
+    const double mu = opts.beta1 * (1.0 - 0.5 * std::pow(0.96, step * opts.momentum_decay));
+    const double mu_next =
+        opts.beta1 * (1.0 - 0.5 * std::pow(0.96, (step + 1) * opts.momentum_decay));
+    // The momentum product stays a float32 tensor, as in PyTorch.
+    mu_products[i]->prepare_write();
+    float* mp = reinterpret_cast<float*>(mu_products[i]->data());
+    *mp = *mp * static_cast<float>(mu);
+    const double mu_prod = *mp;
+    s.coef_g = -opts.lr * (1.0 - mu) / (1.0 - mu_prod);
+    s.coef_m = -opts.lr * mu_next / (1.0 - mu_prod * mu_next);
+    p->prepare_write();
+    exp_avgs[i]->prepare_write();
+    exp_avg_sqs[i]->prepare_write();
+    if (p->numel() == 0) continue;
+    TensorIter it =
+        TensorIter::build({p.get()}, {grads[i].get(), exp_avgs[i].get(), exp_avg_sqs[i].get()});
+    need(kernel_table(p->device().type).nadam_step, "_fused_nadam_", p->device())(it, s);
+  }
+}
+
+void fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                  const std::vector<Tensor>& steps, const RadamStep& opts) {
+  check_lists("_fused_radam_", params, {&grads, &exp_avgs, &exp_avg_sqs},
+              {"grads", "exp_avgs", "exp_avg_sqs"});
+  check_steps("_fused_radam_", params, steps);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    const double step = bump(steps[i]);
+    RadamStep s = opts;
+    s.decay = 1 - opts.lr * opts.weight_decay;
+    s.bc1 = 1 - std::pow(opts.beta1, step);
+    const double bc2 = 1 - std::pow(opts.beta2, step);
+    const double rho_inf = 2 / (1 - opts.beta2) - 1;
+    const double rho_t = rho_inf - 2 * step * std::pow(opts.beta2, step) / bc2;
+    s.rectify = rho_t > 5.0;
+    if (s.rectify) {
+      s.rect = std::pow(
+          (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 0.5);
+      s.bc2_sqrt = std::pow(bc2, 0.5);
+    }
+    p->prepare_write();
+    exp_avgs[i]->prepare_write();
+    exp_avg_sqs[i]->prepare_write();
+    if (p->numel() == 0) continue;
+    TensorIter it =
+        TensorIter::build({p.get()}, {grads[i].get(), exp_avgs[i].get(), exp_avg_sqs[i].get()});
+    need(kernel_table(p->device().type).radam_step, "_fused_radam_", p->device())(it, s);
+  }
+}
+
 }  // namespace mt::ops

@@ -1,6 +1,6 @@
-// ops_optim.cpp: _C._fused_sgd_, _fused_adam_, _fused_rmsprop_ and
-// _fused_adagrad_, the one call per
-// parameter group that minitorch/optim/_algorithms.py makes (Note [Fused
+// ops_optim.cpp: _C._fused_sgd_, _fused_adam_, _fused_rmsprop_,
+// _fused_adagrad_, _fused_adamax_, _fused_nadam_ and _fused_radam_, the one
+// call per parameter group that minitorch/optim/_algorithms.py makes (Note [Fused
 // optimizer steps] in ext/core/functors/optim.h).
 #include <string>
 #include <vector>
@@ -117,6 +117,69 @@ PyObject* F_fused_adagrad(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _fused_adamax_(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2,
+//                eps, weight_decay, maximize)
+PyObject* F_fused_adamax(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *params, *grads, *m, *u, *steps;
+  AdamaxStep s;
+  int maximize;
+  if (!PyArg_ParseTuple(args, "OOOOOdddddp:_fused_adamax_", &params, &grads, &m, &u, &steps, &s.lr,
+                        &s.beta1, &s.beta2, &s.eps, &s.weight_decay, &maximize))
+    return nullptr;
+  s.maximize = maximize != 0;
+  const char* op = "_fused_adamax_";
+  ag::fused_adamax_(tensor_list(params, op, "params", false),
+                    tensor_list(grads, op, "grads", false), tensor_list(m, op, "exp_avgs", false),
+                    tensor_list(u, op, "exp_infs", false), tensor_list(steps, op, "steps", false),
+                    s);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
+// _fused_nadam_(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr,
+//               beta1, beta2, eps, weight_decay, momentum_decay,
+//               decoupled_weight_decay, maximize)
+PyObject* F_fused_nadam(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *params, *grads, *m, *v, *mu, *steps;
+  NadamStep s;
+  int decoupled, maximize;
+  if (!PyArg_ParseTuple(args, "OOOOOOddddddpp:_fused_nadam_", &params, &grads, &m, &v, &mu, &steps,
+                        &s.lr, &s.beta1, &s.beta2, &s.eps, &s.weight_decay, &s.momentum_decay,
+                        &decoupled, &maximize))
+    return nullptr;
+  s.decoupled = decoupled != 0;
+  s.maximize = maximize != 0;
+  const char* op = "_fused_nadam_";
+  ag::fused_nadam_(tensor_list(params, op, "params", false), tensor_list(grads, op, "grads", false),
+                   tensor_list(m, op, "exp_avgs", false), tensor_list(v, op, "exp_avg_sqs", false),
+                   tensor_list(mu, op, "mu_products", false),
+                   tensor_list(steps, op, "steps", false), s);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
+// _fused_radam_(params, grads, exp_avgs, exp_avg_sqs, steps, lr, beta1, beta2,
+//               eps, weight_decay, decoupled_weight_decay, maximize)
+PyObject* F_fused_radam(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *params, *grads, *m, *v, *steps;
+  RadamStep s;
+  int decoupled, maximize;
+  if (!PyArg_ParseTuple(args, "OOOOOdddddpp:_fused_radam_", &params, &grads, &m, &v, &steps, &s.lr,
+                        &s.beta1, &s.beta2, &s.eps, &s.weight_decay, &decoupled, &maximize))
+    return nullptr;
+  s.decoupled = decoupled != 0;
+  s.maximize = maximize != 0;
+  const char* op = "_fused_radam_";
+  ag::fused_radam_(tensor_list(params, op, "params", false), tensor_list(grads, op, "grads", false),
+                   tensor_list(m, op, "exp_avgs", false), tensor_list(v, op, "exp_avg_sqs", false),
+                   tensor_list(steps, op, "steps", false), s);
+  Py_RETURN_NONE;
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef optim_module_functions[] = {
@@ -124,6 +187,9 @@ PyMethodDef optim_module_functions[] = {
     {"_fused_adam_", F_fused_adam, METH_VARARGS, nullptr},
     {"_fused_rmsprop_", F_fused_rmsprop, METH_VARARGS, nullptr},
     {"_fused_adagrad_", F_fused_adagrad, METH_VARARGS, nullptr},
+    {"_fused_adamax_", F_fused_adamax, METH_VARARGS, nullptr},
+    {"_fused_nadam_", F_fused_nadam, METH_VARARGS, nullptr},
+    {"_fused_radam_", F_fused_radam, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 

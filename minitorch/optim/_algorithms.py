@@ -1,13 +1,14 @@
 """The optimizers: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam.
 
 Each update follows PyTorch's single-tensor (non-foreach) algorithm, so the
-results are PyTorch's bit for bit.  SGD, Adam, AdamW, RMSprop and Adagrad run
-it fused: one C++ call per parameter group (``_C._fused_sgd_``,
-``_fused_adam_``, ``_fused_rmsprop_``, ``_fused_adagrad_``; Note [Fused
-optimizer steps] in ext/core/functors/optim.h) that makes one pass over each
-parameter's elements.  Their Python loops stay as the reference that
+results are PyTorch's bit for bit.  Every optimizer runs it fused: one C++
+call per parameter group (``_C._fused_sgd_``, ``_fused_adam_``,
+``_fused_rmsprop_``, ``_fused_adagrad_``, ``_fused_adamax_``,
+``_fused_nadam_``, ``_fused_radam_``; Note [Fused optimizer steps] in
+ext/core/functors/optim.h) that makes one pass over each parameter's
+elements.  Their Python loops stay as the reference that
 tests/test_optim_fused.py compares the fused path against (``_FUSED = False``
-selects them).  The other optimizers run the Python loop under ``no_grad``.
+selects them).
 The ``foreach``/``fused`` options are accepted for compatibility and change
 nothing.  ``'step'`` (and NAdam's ``'mu_product'``) are 0-d float32 tensors,
 as in PyTorch.
@@ -380,19 +381,39 @@ class Adamax(Optimizer):
                         capturable=capturable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            state["exp_avg"] = _zeros(p)
+            state["exp_inf"] = _zeros(p)
+        return state
+
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        states = [self._init_state(p) for p in params]
+        beta1, beta2 = group["betas"]
+        _C._fused_adamax_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                          [s["exp_inf"] for s in states], [s["step"] for s in states],
+                          group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
+                          group["maximize"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
                 wd = group["weight_decay"]
                 for p in _params_with_grad(group):
                     g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar()
-                        state["exp_avg"] = _zeros(p)
-                        state["exp_inf"] = _zeros(p)
+                    state = self._init_state(p)
                     step = _bump(state)
                     if wd != 0:
                         g = g.add(p, alpha=wd)
@@ -421,20 +442,41 @@ class NAdam(Optimizer):
                         foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            state["mu_product"] = _scalar(1.0)
+            state["exp_avg"] = _zeros(p)
+            state["exp_avg_sq"] = _zeros(p)
+        return state
+
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        states = [self._init_state(p) for p in params]
+        beta1, beta2 = group["betas"]
+        _C._fused_nadam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                         [s["exp_avg_sq"] for s in states], [s["mu_product"] for s in states],
+                         [s["step"] for s in states], group["lr"], beta1, beta2, group["eps"],
+                         group["weight_decay"], group["momentum_decay"],
+                         group["decoupled_weight_decay"], group["maximize"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
                 wd, psi = group["weight_decay"], group["momentum_decay"]
                 for p in _params_with_grad(group):
                     g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar()
-                        state["mu_product"] = _scalar(1.0)
-                        state["exp_avg"] = _zeros(p)
-                        state["exp_avg_sq"] = _zeros(p)
+                    state = self._init_state(p)
                     step = _bump(state)
                     bc2 = 1 - beta2 ** step
                     if wd != 0:
@@ -473,19 +515,39 @@ class RAdam(Optimizer):
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
+    def _init_state(self, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            state["exp_avg"] = _zeros(p)
+            state["exp_avg_sq"] = _zeros(p)
+        return state
+
+    def _fused_group(self, group):
+        params = _params_with_grad(group)
+        if not params:
+            return
+        states = [self._init_state(p) for p in params]
+        beta1, beta2 = group["betas"]
+        _C._fused_radam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                         [s["exp_avg_sq"] for s in states], [s["step"] for s in states],
+                         group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
+                         group["decoupled_weight_decay"], group["maximize"])
+
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        if _FUSED:
+            with minitorch.no_grad():
+                for group in self.param_groups:
+                    self._fused_group(group)
+            return loss
         with minitorch.no_grad():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
                 wd = group["weight_decay"]
                 for p in _params_with_grad(group):
                     g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    if len(state) == 0:
-                        state["step"] = _scalar()
-                        state["exp_avg"] = _zeros(p)
-                        state["exp_avg_sq"] = _zeros(p)
+                    state = self._init_state(p)
                     step = _bump(state)
                     if wd != 0:
                         if group["decoupled_weight_decay"]:

@@ -1,6 +1,6 @@
 // functors/optim.h: the per-element update rules of the fused optimizers
-// (minitorch.optim's SGD, Adam/AdamW, RMSprop and Adagrad; ext/ops/optim.cpp
-// drives them).
+// (minitorch.optim's SGD, Adam/AdamW, RMSprop, Adagrad, Adamax, NAdam and
+// RAdam; ext/ops/optim.cpp drives them).
 //
 // Note [Fused optimizer steps]
 // PyTorch's CPU optimizers run their single-tensor algorithm: per parameter,
@@ -20,6 +20,7 @@
 
 #include <cmath>
 
+#include "binary.h"
 #include "common.h"
 
 namespace mt {
@@ -54,6 +55,32 @@ struct AdagradStep {
   bool maximize = false;
 };
 
+// The options of one Adamax update of one parameter; neg_clr = -lr / (1 -
+// beta1^t) for that parameter's step count t.
+struct AdamaxStep {
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0, neg_clr = 0;
+  bool maximize = false;
+};
+
+// The options of one NAdam update of one parameter; bc2 = 1 - beta2^t, decay
+// = 1 - lr * weight_decay (decoupled only), and the two addcdiv factors
+// coef_g = -lr (1 - mu_t) / (1 - mu_prod) and coef_m = -lr mu_{t+1} / (1 -
+// mu_prod mu_{t+1}) for that parameter's step count and momentum product.
+struct NadamStep {
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0, momentum_decay = 0;
+  double bc2 = 1, decay = 1, coef_g = 0, coef_m = 0;
+  bool decoupled = false, maximize = false;
+};
+
+// The options of one RAdam update of one parameter; bc1 = 1 - beta1^t,
+// bc2_sqrt = (1 - beta2^t)^0.5, and `rectify` with its factor `rect` when the
+// variance is tractable (rho_t > 5) at that parameter's step count t.
+struct RadamStep {
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0;
+  double bc1 = 1, bc2_sqrt = 1, rect = 1, decay = 1;
+  bool rectify = false, decoupled = false, maximize = false;
+};
+
 }  // namespace mt
 
 namespace mt::functors {
@@ -62,6 +89,20 @@ namespace mt::functors {
 template <typename T>
 MT_HOST_DEVICE inline opmath_t<T> round_to(opmath_t<T> x) {
   return static_cast<opmath_t<T>>(static_cast<T>(x));
+}
+
+// The first steps of Adam's family: the sign for maximize, then the weight
+// decay, either decoupled (p *= decay) or added to the gradient.
+template <typename T>
+MT_HOST_DEVICE inline void decay_step(opmath_t<T>& p, opmath_t<T>& g, bool maximize,
+                                      opmath_t<T> weight_decay, bool decoupled, opmath_t<T> decay) {
+  if (maximize) g = -g;
+  if (weight_decay != opmath_t<T>(0)) {
+    if (decoupled)
+      p = round_to<T>(p * decay);
+    else
+      g = round_to<T>(g + weight_decay * p);
+  }
 }
 
 template <typename T>
@@ -115,13 +156,7 @@ struct AdamUpdate {
   // p, g, m, v, vmax: one element of the parameter, its gradient, exp_avg,
   // exp_avg_sq and max_exp_avg_sq (ignored without amsgrad).
   MT_HOST_DEVICE void operator()(M& p, M g, M& m, M& v, M& vmax) const {
-    if (maximize) g = -g;
-    if (weight_decay != M(0)) {
-      if (decoupled)
-        p = round_to<T>(p * decay);
-      else
-        g = round_to<T>(g + weight_decay * p);
-    }
+    decay_step<T>(p, g, maximize, weight_decay, decoupled, decay);
     m = round_to<T>(lerp(m, g, one_minus_beta1));
     v = round_to<T>(round_to<T>(v * beta2) + one_minus_beta2 * g * g);
     M s = v;
@@ -195,6 +230,96 @@ struct AdagradUpdate {
     sum = round_to<T>(sum + M(1) * g * g);
     const M denom = round_to<T>(round_to<T>(std::sqrt(sum)) + eps);
     p = round_to<T>(p + neg_clr * g / denom);
+  }
+};
+
+template <typename T>
+struct AdamaxUpdate {
+  using M = opmath_t<T>;
+  M one_minus_beta1, beta2, eps, weight_decay, neg_clr;
+  bool maximize;
+
+  explicit AdamaxUpdate(const AdamaxStep& s)
+      : one_minus_beta1(static_cast<M>(1 - s.beta1)),
+        beta2(static_cast<M>(s.beta2)),
+        eps(static_cast<M>(s.eps)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        neg_clr(static_cast<M>(s.neg_clr)),
+        maximize(s.maximize) {}
+
+  // p, g, m, u: one element of the parameter, its gradient, exp_avg, exp_inf.
+  MT_HOST_DEVICE void operator()(M& p, M g, M& m, M& u) const {
+    decay_step<T>(p, g, maximize, weight_decay, false, M(1));
+    m = round_to<T>(lerp(m, g, one_minus_beta1));
+    const M scaled = round_to<T>(u * beta2);
+    const M norm = round_to<T>(std::abs(g) + eps);
+    u = Maximum<T>{}(scaled, norm);
+    p = round_to<T>(p + neg_clr * m / u);
+  }
+};
+
+template <typename T>
+struct NadamUpdate {
+  using M = opmath_t<T>;
+  M one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, decay, bc2, coef_g, coef_m;
+  bool maximize, decoupled;
+
+  explicit NadamUpdate(const NadamStep& s)
+      : one_minus_beta1(static_cast<M>(1 - s.beta1)),
+        beta2(static_cast<M>(s.beta2)),
+        one_minus_beta2(static_cast<M>(1 - s.beta2)),
+        eps(static_cast<M>(s.eps)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        decay(static_cast<M>(s.decay)),
+        bc2(static_cast<M>(s.bc2)),
+        coef_g(static_cast<M>(s.coef_g)),
+        coef_m(static_cast<M>(s.coef_m)),
+        maximize(s.maximize),
+        decoupled(s.decoupled) {}
+
+  // p, g, m, v: one element of the parameter, its gradient, exp_avg, exp_avg_sq.
+  MT_HOST_DEVICE void operator()(M& p, M g, M& m, M& v) const {
+    decay_step<T>(p, g, maximize, weight_decay, decoupled, decay);
+    m = round_to<T>(lerp(m, g, one_minus_beta1));
+    v = round_to<T>(round_to<T>(v * beta2) + one_minus_beta2 * g * g);
+    const M denom = round_to<T>(round_to<T>(std::sqrt(round_to<T>(v / bc2))) + eps);
+    p = round_to<T>(p + coef_g * g / denom);
+    p = round_to<T>(p + coef_m * m / denom);
+  }
+};
+
+template <typename T>
+struct RadamUpdate {
+  using M = opmath_t<T>;
+  M one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay, decay, bc1, bc2_sqrt, lr, rect;
+  bool rectify, maximize, decoupled;
+
+  explicit RadamUpdate(const RadamStep& s)
+      : one_minus_beta1(static_cast<M>(1 - s.beta1)),
+        beta2(static_cast<M>(s.beta2)),
+        one_minus_beta2(static_cast<M>(1 - s.beta2)),
+        eps(static_cast<M>(s.eps)),
+        weight_decay(static_cast<M>(s.weight_decay)),
+        decay(static_cast<M>(s.decay)),
+        bc1(static_cast<M>(s.bc1)),
+        bc2_sqrt(static_cast<M>(s.bc2_sqrt)),
+        lr(static_cast<M>(s.lr)),
+        rect(static_cast<M>(s.rect)),
+        rectify(s.rectify),
+        maximize(s.maximize),
+        decoupled(s.decoupled) {}
+
+  // p, g, m, v: one element of the parameter, its gradient, exp_avg, exp_avg_sq.
+  MT_HOST_DEVICE void operator()(M& p, M g, M& m, M& v) const {
+    decay_step<T>(p, g, maximize, weight_decay, decoupled, decay);
+    m = round_to<T>(lerp(m, g, one_minus_beta1));
+    v = round_to<T>(round_to<T>(v * beta2) + one_minus_beta2 * g * g);
+    M update = round_to<T>(round_to<T>(m / bc1) * lr);
+    if (rectify) {
+      const M adaptive = round_to<T>(bc2_sqrt / round_to<T>(round_to<T>(std::sqrt(v)) + eps));
+      update = round_to<T>(round_to<T>(update * adaptive) * rect);
+    }
+    p = round_to<T>(p + M(-1) * update);
   }
 };
 
