@@ -90,8 +90,8 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                    const ops::ConvParams& p) {
   Tensor out = ops::convolution(input, weight, bias, p);
   if (!should_record(input.get(), weight.get(), bias.get())) return out;
-  Ptr<FnNode> n =
-      make_node("ConvolutionBackward0", convolution_backward, {input.get(), weight.get(), bias.get()});
+  Ptr<FnNode> n = make_node("ConvolutionBackward0", convolution_backward,
+                            {input.get(), weight.get(), bias.get()});
   store(*n, p, weight->dim() - 2);
   save(*n, input);
   save(*n, weight);

@@ -93,8 +93,7 @@ Tensor small_block(const Geo& G, const Tensor& small, const Tensor& buf, int64_t
                    bool copy_in) {
   const int64_t P = G.plane_l(), cg = G.Cs / G.groups;
   if (nb == 1)
-    return as_strided(small, {G.groups, cg, P}, {cg * P, P, 1},
-                      small->offset() + n0 * G.Cs * P);
+    return as_strided(small, {G.groups, cg, P}, {cg * P, P, 1}, small->offset() + n0 * G.Cs * P);
   if (copy_in)
     copy_(as_strided(buf, {nb, G.Cs, P}, {P, nb * P, 1}, buf->offset()),
           samples(small, n0, nb, G.Cs, P));
@@ -103,16 +102,16 @@ Tensor small_block(const Geo& G, const Tensor& small, const Tensor& buf, int64_t
 
 void run_im2col(const Geo& G, const Tensor& big, int64_t n0, int64_t nb, const Tensor& col) {
   const int64_t bs = G.Cb * G.plane_s();
-  need(nn_kernel_table(big->device().type).im2col, "im2col",
-       big->device())(G.kernel_geom(G.Cb), big->dtype(), big->data() + n0 * bs * big->itemsize(),
-                      nb, bs, col->data());
+  need(nn_kernel_table(big->device().type).im2col, "im2col", big->device())(
+      G.kernel_geom(G.Cb), big->dtype(), big->data() + n0 * bs * big->itemsize(), nb, bs,
+      col->data());
 }
 
 void run_col2im(const Geo& G, const Tensor& col, const Tensor& big, int64_t n0, int64_t nb) {
   const int64_t bs = G.Cb * G.plane_s();
-  need(nn_kernel_table(big->device().type).col2im, "col2im",
-       big->device())(G.kernel_geom(G.Cb), big->dtype(), col->data(), nb,
-                      big->data() + n0 * bs * big->itemsize(), bs);
+  need(nn_kernel_table(big->device().type).col2im, "col2im", big->device())(
+      G.kernel_geom(G.Cb), big->dtype(), col->data(), nb, big->data() + n0 * bs * big->itemsize(),
+      bs);
 }
 
 const Scalar kOne = Scalar::from_int(1), kZero = Scalar::from_int(0);
@@ -217,8 +216,8 @@ Geo plan(const Tensor& input, const Tensor& weight, const Tensor& bias, const Co
            (input->device() == weight->device() ? bias->device() : weight->device()).str(), "!");
   MT_CHECK(input->dtype() == weight->dtype(), "expected scalar type ", tname(input->dtype()),
            " but found ", tname(weight->dtype()));
-  MT_CHECK(!bias || bias->dtype() == input->dtype(), "expected scalar type ",
-           tname(input->dtype()), " but found ", tname(bias->dtype()));
+  MT_CHECK(!bias || bias->dtype() == input->dtype(), "expected scalar type ", tname(input->dtype()),
+           " but found ", tname(bias->dtype()));
   const Dims& ws = weight->sizes();
   const Dims& xs = input->sizes();
   G.N = xs[0];
@@ -229,9 +228,8 @@ Geo plan(const Tensor& input, const Tensor& weight, const Tensor& bias, const Co
              ", expected input", xs, " to have ", ws[1] * p.groups, " channels, but got ", xs[1],
              " channels instead");
   } else {
-    MT_CHECK(xs[1] == ws[0], "Given transposed=", tr, ", weight of size ", ws,
-             ", expected input", xs, " to have ", ws[0], " channels, but got ", xs[1],
-             " channels instead");
+    MT_CHECK(xs[1] == ws[0], "Given transposed=", tr, ", weight of size ", ws, ", expected input",
+             xs, " to have ", ws[0], " channels, but got ", xs[1], " channels instead");
   }
   MT_CHECK(ws[0] % p.groups == 0, "Given groups=", p.groups,
            ", expected weight to be divisible by ", p.groups,
@@ -251,8 +249,8 @@ Geo plan(const Tensor& input, const Tensor& weight, const Tensor& bias, const Co
       eff[i] = G.dilation[i] * (G.kernel[i] - 1) + 1;
     }
     for (int i = 0; i < nd; ++i)
-      MT_CHECK(eff[i] <= padded[i], "Calculated padded input size per channel: (",
-               sizes_x(padded), "). Kernel size: (", sizes_x(eff),
+      MT_CHECK(eff[i] <= padded[i], "Calculated padded input size per channel: (", sizes_x(padded),
+               "). Kernel size: (", sizes_x(eff),
                "). Kernel size can't be greater than actual input size");
     G.L = Dims(nd);
     for (int i = 0; i < nd; ++i) G.L[i] = (padded[i] - eff[i]) / G.stride[i] + 1;
@@ -286,8 +284,8 @@ Dims cat_dims(std::initializer_list<int64_t> lead, const Dims& tail) {
 void add_bias(const Tensor& out, const Tensor& bias, int nd) {
   if (!bias || out->numel() == 0) return;
   Dims bs = cat_dims({1, bias->sizes()[0]}, Dims(nd, 1));
-  binary(BinaryOp::Add, {out.get(), {}}, {view(contiguous(bias), bs).get(), {}}, out->dtype(),
-         {}, ElemOut{out.get(), true});
+  binary(BinaryOp::Add, {out.get(), {}}, {view(contiguous(bias), bs).get(), {}}, out->dtype(), {},
+         ElemOut{out.get(), true});
 }
 
 // Geometry of im2col / col2im (unfold / fold) on (N, C, *size) images.
@@ -307,10 +305,8 @@ Geo unfold_geo(int64_t N, int64_t C, const Dims& size, const Dims& kernel, const
   G.stride = expand_param(stride, nd, "stride");
   G.L = Dims(nd);
   for (int i = 0; i < nd; ++i) {
-    MT_CHECK(G.kernel[i] > 0, op, ": kernel size should be greater than zero, but got ",
-             G.kernel);
-    MT_CHECK(G.dilation[i] > 0, op, ": dilation should be greater than zero, but got ",
-             G.dilation);
+    MT_CHECK(G.kernel[i] > 0, op, ": kernel size should be greater than zero, but got ", G.kernel);
+    MT_CHECK(G.dilation[i] > 0, op, ": dilation should be greater than zero, but got ", G.dilation);
     MT_CHECK(G.padding[i] >= 0, op, ": padding should be non-negative, but got ", G.padding);
     MT_CHECK(G.stride[i] > 0, op, ": stride should be greater than zero, but got ", G.stride);
     G.L[i] = (size[i] + 2 * G.padding[i] - G.dilation[i] * (G.kernel[i] - 1) - 1) / G.stride[i] + 1;

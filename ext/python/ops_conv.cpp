@@ -24,9 +24,8 @@ Dims ints_arg(PyObject* o, const char* what) {
 
 PyObject* F_convolution(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"input",      "weight",         "bias",   "stride", "padding",
-                                "dilation",   "transposed",     "output_padding", "groups",
-                                nullptr};
+  static const char* names[] = {"input",    "weight",     "bias",           "stride", "padding",
+                                "dilation", "transposed", "output_padding", "groups", nullptr};
   PyObject* a[9];
   parse_args({"convolution", names, 9, 9}, args, nargs, kw, a);
   ops::ConvParams p;
@@ -54,8 +53,8 @@ PyObject* F_im2col(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
 
 PyObject* F_col2im(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) {
   MT_BEGIN
-  static const char* names[] = {"input",    "output_size", "kernel_size", "dilation",
-                                "padding",  "stride",      nullptr};
+  static const char* names[] = {"input",   "output_size", "kernel_size", "dilation",
+                                "padding", "stride",      nullptr};
   PyObject* a[6];
   parse_args({"_col2im", names, 6, 6}, args, nargs, kw, a);
   return wrap(ag::col2im(unwrap(a[0], "input"), ints_arg(a[1], "output_size"),
