@@ -36,6 +36,10 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   };
   // Every slot of NnKernelTable, one line each:
   //   check(reinterpret_cast<const void*>(t.<slot>), "<slot>");
+  // ---- conv ----
+  check(reinterpret_cast<const void*>(t.im2col), "im2col");
+  check(reinterpret_cast<const void*>(t.col2im), "col2im");
+  // ---- end conv ----
   return missing;
 }
 

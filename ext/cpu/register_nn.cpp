@@ -5,9 +5,16 @@
 
 namespace mt {
 
+// ---- conv (ext/cpu/conv.cpp) ----
+void register_cpu_conv_kernels(NnKernelTable& t);
+// ---- end conv ----
+
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
   // Each family sets its slots here, in a block of its own.
+  // ---- conv ----
+  register_cpu_conv_kernels(t);
+  // ---- end conv ----
 }
 
 }  // namespace mt

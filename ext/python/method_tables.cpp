@@ -41,6 +41,10 @@ extern PyMethodDef random_module_functions[];
 extern PyMethodDef dlpack_tensor_methods[], dlpack_module_functions[];
 // ---- end dlpack ----
 
+// ---- conv (ops_conv.cpp: convolution, _im2col, _col2im) ----
+extern PyMethodDef conv_module_functions[];
+// ---- end conv ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -80,6 +84,10 @@ const MethodTables kMethodTables[] = {
     // ---- dlpack rows ----
     {dlpack_tensor_methods, dlpack_module_functions},
     // ---- end dlpack rows ----
+
+    // ---- conv rows ----
+    {nullptr, conv_module_functions},
+    // ---- end conv rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},

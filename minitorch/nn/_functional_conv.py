@@ -1,9 +1,14 @@
 """Functional convolution, pooling and channel dropout (issue 14, first part).
 
-Every op here is built from minitorch tensor ops, so autograd (and double
-backward) comes through them:
+Convolution, transposed convolution, ``unfold`` and ``fold`` of floating
+tensors run as fused C++ ops (``_C.convolution``, ``_C._im2col``,
+``_C._col2im``; Note [Convolution as GEMM] in ext/ops/conv.cpp) with their own
+backward; this file keeps the argument checks (PyTorch's messages), the
+'same'/'valid' padding strings, and the composite paths below for integer
+dtypes. Everything else here is built from minitorch tensor ops, so autograd
+(and double backward) comes through them:
 
-- convolution is im2col as a strided view (``as_strided`` over the padded
+- (integer dtypes) convolution is im2col as a strided view (``as_strided`` over the padded
   input: one window per output position), one copy into a column matrix,
   and a batched BLAS matmul with the weight, per group;
 - transposed convolution is a convolution of the input with zeros inserted
@@ -149,6 +154,15 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, d, name):
                            "the same")
     padded = [s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads)]
     _check_kernel_fits(padded, kernel, dilation)
+    if x.dtype.is_floating_point:
+        # The fused op (ext/ops/conv.cpp) takes symmetric padding: an odd 'same' total pads
+        # its extra element on the right first.
+        if any(hi != lo for lo, hi in pads):
+            x = _zero_pad(x, [(0, hi - lo) for lo, hi in pads])
+        y = _mt.convolution(x, weight, bias, stride, [lo for lo, _ in pads], dilation, False,
+                            [0], groups)
+        return y.squeeze(0) if unbatched else y
+    # Integer dtypes (which the fused op refuses): the composite path below.
     xp = _zero_pad(x, pads)
     win, out = _windows(xp, kernel, stride, dilation)
     n = x.shape[0]
@@ -206,6 +220,10 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
                            f"{groups} at dimension 0, but got weight of size "
                            f"{_size_list(weight.shape)} instead")
     kernel = tuple(weight.shape[2:])
+    if x.dtype.is_floating_point:
+        y = _mt.convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
+                            groups)
+        return y.squeeze(0) if unbatched else y
     n, sp = x.shape[0], tuple(x.shape[2:])
     # zeros between the input's elements
     if any(s > 1 for s in stride):
@@ -261,11 +279,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x, unbatched = (input.unsqueeze(0), True) if input.dim() == 3 else (input, False)
     kernel = _tuple(kernel_size, 2)
     dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
-    xp = _zero_pad(x, [(p, p) for p in padding])
-    _check_kernel_fits(xp.shape[2:], kernel, dilation)
-    win, out = _windows(xp, kernel, stride, dilation)
-    n, c = x.shape[:2]
-    cols = win.permute(0, 1, 4, 5, 2, 3).reshape(n, c * kernel[0] * kernel[1], out[0] * out[1])
+    _check_kernel_fits([s + 2 * p for s, p in zip(x.shape[2:], padding)], kernel, dilation)
+    cols = _mt._C._im2col(x, kernel, dilation, padding, stride)
     return cols.squeeze(0) if unbatched else cols
 
 
@@ -293,6 +308,9 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"expected size of input's dimension 2 to match the calculated number "
                            f"of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}"
                            f", but got input.size(2)={L}.")
+    if x.dtype.is_floating_point:
+        y = _mt._C._col2im(x, size, kernel, dilation, padding, stride)
+        return y.squeeze(0) if unbatched else y
     c = ck // K
     onehot = _mt.eye(K, dtype=x.dtype, device=x.device).reshape(K, 1, *kernel).repeat(c, 1, 1, 1)
     full = [(blocks[i] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 for i in range(2)]
