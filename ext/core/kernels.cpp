@@ -36,6 +36,12 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   };
   // Every slot of NnKernelTable, one line each:
   //   check(reinterpret_cast<const void*>(t.<slot>), "<slot>");
+  // ---- fusednn ----
+  check(reinterpret_cast<const void*>(t.nll_forward), "nll_forward");
+  check(reinterpret_cast<const void*>(t.nll_backward), "nll_backward");
+  check(reinterpret_cast<const void*>(t.norm_forward), "norm_forward");
+  check(reinterpret_cast<const void*>(t.norm_backward), "norm_backward");
+  // ---- end fusednn ----
   return missing;
 }
 

@@ -15,11 +15,55 @@
 #include <vector>
 
 #include "kernels.h"
+#include "tensor_impl.h"
 
 namespace mt {
 
+// ---- fusednn ----
+// The fused losses and norms (Note [Fused nn losses and norms] in
+// ext/ops/nn_fused.cpp). ext/ops hands every kernel contiguous tensors; the
+// per-row results (loss, weight, log-sum-exp, mean, rstd) and the weight and
+// bias gradients are in the accumulation dtype `nn_acc_dtype(x)`: float64 for
+// float32 and float64 inputs, float32 for float16 and bfloat16.
+struct NllShape {
+  int64_t n = 0, c = 0, s = 0;  // input (n, c, s), target (n, s)
+  int64_t ignore_index = -100;
+  double smoothing = 0;      // label smoothing (log_softmax only)
+  bool log_softmax = false;  // cross_entropy (true) or nll_loss of log-probabilities
+};
+// Per row (n * s of them): loss, the target's weight (0 when ignored) and,
+// with log_softmax, the row's log-sum-exp. An out-of-range target is an
+// IndexError raised before anything is written.
+using NllForwardFn = void (*)(const NllShape& sh, const TensorImpl& x, const TensorImpl& target,
+                              const TensorImpl* weight, const TensorImpl& loss,
+                              const TensorImpl& wrow, const TensorImpl& lse);
+// gx = d(sum_rows g_row * loss_row)/dx; g has one element or one per row.
+using NllBackwardFn = void (*)(const NllShape& sh, const TensorImpl& x, const TensorImpl& target,
+                               const TensorImpl* weight, const TensorImpl& lse, const TensorImpl& g,
+                               const TensorImpl& gx);
+struct NormShape {
+  int64_t rows = 0, cols = 0;  // x (rows, cols); weight and bias (cols)
+  double eps = 1e-5;
+  bool rms = false;  // rms_norm: no mean is taken (mean is written as 0), no bias
+};
+using NormForwardFn = void (*)(const NormShape& sh, const TensorImpl& x, const TensorImpl* weight,
+                               const TensorImpl* bias, const TensorImpl& y, const TensorImpl& mean,
+                               const TensorImpl& rstd);
+// Any of gx, gw, gb may be null (not wanted); gw and gb are in the acc dtype.
+using NormBackwardFn = void (*)(const NormShape& sh, const TensorImpl& g, const TensorImpl& x,
+                                const TensorImpl* weight, const TensorImpl& mean,
+                                const TensorImpl& rstd, const TensorImpl* gx, const TensorImpl* gw,
+                                const TensorImpl* gb);
+// ---- end fusednn ----
+
 struct NnKernelTable {
   // Families add their slots here.
+  // ---- fusednn ----
+  NllForwardFn nll_forward = nullptr;
+  NllBackwardFn nll_backward = nullptr;
+  NormForwardFn norm_forward = nullptr;
+  NormBackwardFn norm_backward = nullptr;
+  // ---- end fusednn ----
 };
 
 // The nn table for a device type (never null; entries may be).

@@ -2,12 +2,16 @@
 // (core/kernels_nn.h). register_cpu_kernels() calls it before it checks that
 // no slot of either table is left empty.
 #include "../core/kernels_nn.h"
+#include "nn_fused.h"
 
 namespace mt {
 
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
   // Each family sets its slots here, in a block of its own.
+  // ---- fusednn ----
+  cpu::register_nn_fused(t);
+  // ---- end fusednn ----
 }
 
 }  // namespace mt

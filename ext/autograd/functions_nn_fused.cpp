@@ -1,0 +1,119 @@
+// functions_nn_fused.cpp: the one-node autograd of the fused losses, norms and
+// embedding (Note [Fused nn losses and norms] in ext/ops/nn_fused.cpp).
+#include "../ops/nn_fused.h"
+#include "formulas.h"
+#include "nn_fused.h"
+
+namespace mt::ag {
+namespace {
+
+void no_double_backward(const char* op) {
+  if (grad_enabled())
+    MT_THROW(RuntimeError, op,
+             ": double backward (backward with create_graph=True) through the fused op is not "
+             "supported");
+}
+
+// saved: x, target, lse, total_weight[, weight]; i: n, c, s, ignore_index;
+// s[0]: smoothing; code: reduction | log_softmax << 4 | has_weight << 5.
+std::vector<Tensor> nll_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  NllShape sh;
+  sh.n = n.i[0], sh.c = n.i[1], sh.s = n.i[2], sh.ignore_index = n.i[3];
+  sh.smoothing = n.s[0].to_double();
+  sh.log_softmax = (n.code >> 4) & 1;
+  const bool has_weight = (n.code >> 5) & 1;
+  const auto red = static_cast<ops::NnReduction>(n.code & 15);
+  Tensor w = has_weight ? n.saved_at(4) : Tensor();
+  Tensor gx = ops::nll_backward(sh, n.saved_at(0), n.saved_at(1), w, n.saved_at(2), n.saved_at(3),
+                                g[0], red);
+  return {ops::view(gx, n.inputs[0].sizes)};
+}
+
+// saved: x, mean, rstd[, weight]; i: rows, cols, rms, has_weight; s[0]: eps.
+std::vector<Tensor> norm_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  NormShape sh;
+  sh.rows = n.i[0], sh.cols = n.i[1], sh.rms = n.i[2] != 0;
+  sh.eps = n.s[0].to_double();
+  const bool has_weight = n.i[3] != 0;
+  Tensor w = has_weight ? n.saved_at(3) : Tensor();
+  const DType wdt = n.inputs.size() > 1 ? n.inputs[1].dtype : n.inputs[0].dtype;
+  std::vector<Tensor> r =
+      ops::norm_backward(sh, g[0], n.saved_at(0), w, n.saved_at(1), n.saved_at(2), n.needs(0),
+                         n.needs(1), n.needs(2), wdt);
+  std::vector<Tensor> out(n.next.size());
+  if (r[0]) out[0] = ops::view(r[0], n.inputs[0].sizes);
+  if (r[1] && out.size() > 1) out[1] = ops::view(r[1], n.inputs[1].sizes);
+  if (r[2] && out.size() > 2) out[2] = ops::view(r[2], n.inputs[2].sizes);
+  return out;
+}
+
+// saved: flat int64 indices; i[0]: padding_idx (or -1).
+std::vector<Tensor> embedding_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  const Dims& ws = n.inputs[0].sizes;
+  Tensor idx = n.saved_at(0);
+  Tensor gw = ops::full(ws, Scalar::from_double(0.0), g[0]->dtype(), g[0]->device());
+  Tensor src = ops::reshape(ops::contiguous(g[0]), Dims{idx->numel(), ws[1]});
+  ops::index_add_(gw, 0, idx, src, Scalar::from_double(1.0));
+  if (n.i[0] >= 0) ops::fill_(ops::select(gw, 0, n.i[0]), Scalar::from_double(0.0));
+  return {gw};
+}
+
+}  // namespace
+
+Tensor nll_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                      int64_t reduction, int64_t ignore_index, double smoothing, bool log_softmax) {
+  MT_CHECK(reduction >= 0 && reduction <= 2, "nll_loss: reduction must be 0, 1 or 2, got ",
+           reduction);
+  const auto red = static_cast<ops::NnReduction>(reduction);
+  ops::NllForward f =
+      ops::nll_forward(input, target, weight, red, ignore_index, smoothing, log_softmax);
+  if (!should_record(input.get())) return f.out;
+  Ptr<FnNode> n = make_node(log_softmax ? "CrossEntropyLossBackward0" : "NllLossBackward0",
+                            nll_backward_formula, {input.get()});
+  n->i[0] = f.sh.n, n->i[1] = f.sh.c, n->i[2] = f.sh.s, n->i[3] = f.sh.ignore_index;
+  n->s[0] = Scalar::from_double(f.sh.smoothing);
+  n->code = static_cast<int>(reduction) | (log_softmax ? 16 : 0) | (f.weight ? 32 : 0);
+  save(*n, f.x);
+  save(*n, f.target);
+  save(*n, f.lse);
+  save(*n, f.total_weight);
+  if (f.weight) save(*n, f.weight);
+  set_history(f.out, *n);
+  return f.out;
+}
+
+Tensor norm_fused(const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t cols,
+                  double eps, bool rms) {
+  ops::NormForward f = ops::norm_forward(input, weight, bias, cols, eps, rms);
+  if (!should_record(input.get(), weight.get(), bias.get())) return f.out;
+  Ptr<FnNode> n = make_node(rms ? "RmsNormBackward0" : "NativeLayerNormBackward0",
+                            norm_backward_formula, {input.get(), weight.get(), bias.get()});
+  n->i[0] = f.sh.rows, n->i[1] = f.sh.cols, n->i[2] = rms, n->i[3] = f.weight ? 1 : 0;
+  n->s[0] = Scalar::from_double(eps);
+  save(*n, f.x);
+  save(*n, f.mean);
+  save(*n, f.rstd);
+  if (f.weight) save(*n, f.weight);
+  set_history(f.out, *n);
+  return f.out;
+}
+
+Tensor embedding_fused(const Tensor& weight, const Tensor& indices, int64_t padding_idx) {
+  MT_CHECK(weight->dim() == 2, "'weight' must be 2-D, got ", weight->dim(), "-D");
+  Tensor idx = ops::contiguous(
+      ops::to(ops::reshape(indices, Dims{-1}), DType::Int64, indices->device(), false));
+  Dims out_sizes = indices->sizes();
+  out_sizes.push_back(weight->sizes()[1]);
+  Tensor out = ops::reshape(ops::index_select(weight, 0, idx), out_sizes);
+  if (!should_record(weight.get())) return out;
+  Ptr<FnNode> n = make_node("EmbeddingBackward0", embedding_backward_formula, {weight.get()});
+  n->i[0] = padding_idx;
+  save(*n, idx);
+  set_history(out, *n);
+  return out;
+}
+
+}  // namespace mt::ag

@@ -1,0 +1,20 @@
+// nn_fused.h: the ag:: entries of the fused losses, norms and embedding
+// (functions_nn_fused.cpp, Note [Fused nn losses and norms] in
+// ext/ops/nn_fused.cpp).
+#pragma once
+
+#include "autograd.h"
+
+namespace mt::ag {
+
+// reduction: PyTorch's Reduction enum (0 none, 1 mean, 2 sum).
+Tensor nll_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                      int64_t reduction, int64_t ignore_index, double smoothing, bool log_softmax);
+// layer_norm (rms false) or rms_norm over the trailing `cols` elements;
+// weight and bias may be null (rms_norm takes no bias).
+Tensor norm_fused(const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t cols,
+                  double eps, bool rms);
+// weight[indices]; padding_idx < 0: none.
+Tensor embedding_fused(const Tensor& weight, const Tensor& indices, int64_t padding_idx);
+
+}  // namespace mt::ag

@@ -1,0 +1,69 @@
+// ops_nn_fused.cpp: _C._nll_loss_fused, _norm_fused and _embedding_fused, the
+// calls minitorch/nn's cross_entropy, nll_loss, layer_norm, rms_norm and
+// embedding make after their argument checks (Note [Fused nn losses and
+// norms] in ext/ops/nn_fused.cpp).
+#include "../autograd/nn_fused.h"
+#include "glue.h"
+
+namespace mt::py_glue {
+
+namespace {
+
+// A Tensor, or null for None.
+Tensor optional_tensor(PyObject* o, const char* what) {
+  return o == Py_None ? Tensor() : unwrap(o, what);
+}
+
+// _nll_loss_fused(input, target, weight or None, reduction, ignore_index,
+//                 label_smoothing, log_softmax)
+PyObject* F_nll_loss_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *target, *weight;
+  long long reduction, ignore_index;
+  double smoothing;
+  int log_softmax;
+  if (!PyArg_ParseTuple(args, "OOOLLdp:_nll_loss_fused", &input, &target, &weight, &reduction,
+                        &ignore_index, &smoothing, &log_softmax))
+    return nullptr;
+  return wrap(ag::nll_loss_fused(unwrap(input, "input"), unwrap(target, "target"),
+                                 optional_tensor(weight, "weight"), reduction, ignore_index,
+                                 smoothing, log_softmax != 0));
+  MT_END(nullptr)
+}
+
+// _norm_fused(input, weight or None, bias or None, cols, eps, rms)
+PyObject* F_norm_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *weight, *bias;
+  long long cols;
+  double eps;
+  int rms;
+  if (!PyArg_ParseTuple(args, "OOOLdp:_norm_fused", &input, &weight, &bias, &cols, &eps, &rms))
+    return nullptr;
+  return wrap(ag::norm_fused(unwrap(input, "input"), optional_tensor(weight, "weight"),
+                             optional_tensor(bias, "bias"), cols, eps, rms != 0));
+  MT_END(nullptr)
+}
+
+// _embedding_fused(weight, indices, padding_idx or -1)
+PyObject* F_embedding_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *weight, *indices;
+  long long padding_idx;
+  if (!PyArg_ParseTuple(args, "OOL:_embedding_fused", &weight, &indices, &padding_idx))
+    return nullptr;
+  return wrap(
+      ag::embedding_fused(unwrap(weight, "weight"), unwrap(indices, "indices"), padding_idx));
+  MT_END(nullptr)
+}
+
+}  // namespace
+
+PyMethodDef nn_fused_module_functions[] = {
+    {"_nll_loss_fused", F_nll_loss_fused, METH_VARARGS, nullptr},
+    {"_norm_fused", F_norm_fused, METH_VARARGS, nullptr},
+    {"_embedding_fused", F_embedding_fused, METH_VARARGS, nullptr},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+}  // namespace mt::py_glue
