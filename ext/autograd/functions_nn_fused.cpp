@@ -38,14 +38,14 @@ std::vector<Tensor> norm_backward_formula(FnNode& n, std::vector<Tensor>& g) {
   sh.eps = n.s[0].to_double();
   const bool has_weight = n.i[3] != 0;
   Tensor w = has_weight ? n.saved_at(3) : Tensor();
-  const DType wdt = n.inputs.size() > 1 ? n.inputs[1].dtype : n.inputs[0].dtype;
-  std::vector<Tensor> r =
-      ops::norm_backward(sh, g[0], n.saved_at(0), w, n.saved_at(1), n.saved_at(2), n.needs(0),
-                         n.needs(1), n.needs(2), wdt);
+  std::vector<Tensor> r = ops::norm_backward(sh, g[0], n.saved_at(0), w, n.saved_at(1),
+                                             n.saved_at(2), n.needs(0), n.needs(1), n.needs(2));
   std::vector<Tensor> out(n.next.size());
   if (r[0]) out[0] = ops::view(r[0], n.inputs[0].sizes);
-  if (r[1] && out.size() > 1) out[1] = ops::view(r[1], n.inputs[1].sizes);
-  if (r[2] && out.size() > 2) out[2] = ops::view(r[2], n.inputs[2].sizes);
+  for (size_t k = 1; k < 3 && k < out.size(); ++k)
+    if (r[k])
+      out[k] =
+          ops::view(ops::to(r[k], n.inputs[k].dtype, r[k]->device(), false), n.inputs[k].sizes);
   return out;
 }
 

@@ -5,6 +5,7 @@
 // block of rows, then the blocks in order.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -32,6 +33,32 @@ T* mptr(const TensorImpl& t) {
   return reinterpret_cast<T*>(t.data());
 }
 
+// sum_{j < n} f(j) over 8 interleaved partial sums added in a fixed tree, so
+// the loop vectorises and the result depends only on n and the values.
+template <typename A, typename F>
+A lane_sum(int64_t n, F&& f) {
+  A acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int k = 0; k < 8; ++k) acc[k] += f(j + k);
+  A tail = 0;
+  for (; j < n; ++j) tail += f(j);
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
+
+template <typename V>
+V lane_max(const V* x, int64_t n) {
+  V acc[8];
+  for (V& a : acc) a = -std::numeric_limits<V>::infinity();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int k = 0; k < 8; ++k) acc[k] = x[j + k] > acc[k] ? x[j + k] : acc[k];
+  V m = -std::numeric_limits<V>::infinity();
+  for (; j < n; ++j) m = x[j] > m ? x[j] : m;
+  for (V a : acc) m = a > m ? a : m;
+  return m;
+}
+
 // Rows per parallel block: about kGrainSize elements each.
 int64_t row_grain(int64_t cols) {
   return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(cols, 1));
@@ -48,6 +75,17 @@ void check_targets(const NllShape& sh, const TensorImpl& target) {
   }
 }
 
+// Row r of x (class c at row[c * S]) as a contiguous V array: the row itself
+// when it already is one, else a copy in `buf`.
+template <typename T, typename V>
+const V* load_row(const T* row, int64_t C, int64_t S, std::vector<V>& buf) {
+  if constexpr (std::is_same_v<T, V>) {
+    if (S == 1) return row;
+  }
+  for (int64_t c = 0; c < C; ++c) buf[c] = static_cast<V>(row[c * S]);
+  return buf.data();
+}
+
 template <typename T>
 void nll_forward_t(const NllShape& sh, const TensorImpl& x, const TensorImpl& target,
                    const TensorImpl* weight, const TensorImpl& loss, const TensorImpl& wrow,
@@ -61,54 +99,45 @@ void nll_forward_t(const NllShape& sh, const TensorImpl& x, const TensorImpl& ta
   A* wr = mptr<A>(wrow);
   A* sp = mptr<A>(lse);
   const int64_t C = sh.c, S = sh.s;
-  A wsum_all = 0;  // sum of the class weights (label smoothing)
-  for (int64_t c = 0; c < C; ++c) wsum_all += wp ? static_cast<A>(wp[c]) : A(1);
   const A ls = static_cast<A>(sh.smoothing);
+  // the class weights as A, and their sum (label smoothing)
+  std::vector<A> wa(wp ? static_cast<size_t>(C) : 0);
+  for (int64_t c = 0; c < static_cast<int64_t>(wa.size()); ++c) wa[c] = static_cast<A>(wp[c]);
+  const A wsum_all = wp ? lane_sum<A>(C, [&](int64_t c) { return wa[c]; }) : static_cast<A>(C);
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<V> buf(static_cast<size_t>(sh.log_softmax ? C : 0));
+    std::vector<V> xbuf(static_cast<size_t>(C)), ebuf(static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t n = r / S, s = r % S;
-      const T* row = xp + n * C * S + s;  // element c at row[c * S]
       const int64_t t = tp[r];
-      A l = 0;
-      if (sh.log_softmax) {
-        V mx = -std::numeric_limits<V>::infinity();
-        for (int64_t c = 0; c < C; ++c) mx = std::max(mx, static_cast<V>(row[c * S]));
-        if (!std::isfinite(mx)) mx = 0;
-        for (int64_t c = 0; c < C; ++c) buf[c] = static_cast<V>(row[c * S]) - mx;
-        vecmath::map(vecmath::Fn::Exp, buf.data(), buf.data(), C);
-        A se = 0;
-        for (int64_t c = 0; c < C; ++c) se += buf[c];
-        const A lz = std::log(se) + static_cast<A>(mx);
-        sp[r] = lz;
-        if (t == sh.ignore_index) {
-          lp[r] = 0;
-          wr[r] = 0;
-          continue;
-        }
-        const A wt = wp ? static_cast<A>(wp[t]) : A(1);
-        l = wt * (lz - static_cast<A>(row[t * S]));
-        if (ls > 0) {
-          A sm = 0;  // -sum_c w_c logp_c
-          for (int64_t c = 0; c < C; ++c)
-            sm += (wp ? static_cast<A>(wp[c]) : A(1)) * (lz - static_cast<A>(row[c * S]));
-          l = (1 - ls) * l + ls / static_cast<A>(C) * sm;
-        }
-        lp[r] = l;
-        wr[r] = wt;
-      } else {
-        if (t == sh.ignore_index) {
-          lp[r] = 0;
-          wr[r] = 0;
-          continue;
-        }
-        const A wt = wp ? static_cast<A>(wp[t]) : A(1);
-        lp[r] = -wt * static_cast<A>(row[t * S]);
-        wr[r] = wt;
+      const bool ignored = t == sh.ignore_index;
+      const A wt = ignored ? A(0) : (wp ? wa[t] : A(1));
+      wr[r] = wt;
+      if (!sh.log_softmax) {
+        lp[r] = ignored ? A(0) : -wt * static_cast<A>(xp[(n * C + t) * S + s]);
+        continue;
       }
+      const V* xr = load_row<T, V>(xp + n * C * S + s, C, S, xbuf);
+      V mx = lane_max(xr, C);
+      if (!std::isfinite(mx)) mx = 0;
+      for (int64_t c = 0; c < C; ++c) ebuf[c] = xr[c] - mx;
+      vecmath::map(vecmath::Fn::Exp, ebuf.data(), ebuf.data(), C);
+      const A lz = std::log(lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(ebuf[c]); })) +
+                   static_cast<A>(mx);
+      sp[r] = lz;
+      if (ignored) {
+        lp[r] = 0;
+        continue;
+      }
+      A l = wt * (lz - static_cast<A>(xr[t]));
+      if (ls > 0) {
+        // -sum_c w_c logp_c = W lz - sum_c w_c x_c
+        const A wx = wp ? lane_sum<A>(C, [&](int64_t c) { return wa[c] * static_cast<A>(xr[c]); })
+                        : lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(xr[c]); });
+        l = (1 - ls) * l + ls / static_cast<A>(C) * (wsum_all * lz - wx);
+      }
+      lp[r] = l;
     }
   });
-  (void)wsum_all;
 }
 
 template <typename T>
@@ -125,40 +154,52 @@ void nll_backward_t(const NllShape& sh, const TensorImpl& x, const TensorImpl& t
   const bool g_scalar = g.numel() == 1;
   T* op = mptr<T>(gx);
   const int64_t C = sh.c, S = sh.s;
-  A wsum_all = 0;
-  for (int64_t c = 0; c < C; ++c) wsum_all += wp ? static_cast<A>(wp[c]) : A(1);
   const A ls = static_cast<A>(sh.smoothing);
+  std::vector<A> wa(wp ? static_cast<size_t>(C) : 0);
+  for (int64_t c = 0; c < static_cast<int64_t>(wa.size()); ++c) wa[c] = static_cast<A>(wp[c]);
+  const A wsum_all = wp ? lane_sum<A>(C, [&](int64_t c) { return wa[c]; }) : static_cast<A>(C);
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<V> buf(static_cast<size_t>(sh.log_softmax ? C : 0));
+    std::vector<V> xbuf(static_cast<size_t>(C)), ebuf(static_cast<size_t>(C));
+    std::vector<T> obuf(S == 1 ? 0 : static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t n = r / S, s = r % S;
-      const T* row = xp + n * C * S + s;
-      T* orow = op + n * C * S + s;
+      T* orow = S == 1 ? op + n * C : obuf.data();
       const int64_t t = tp[r];
       if (t == sh.ignore_index) {
-        for (int64_t c = 0; c < C; ++c) orow[c * S] = T(0);
-        continue;
+        for (int64_t c = 0; c < C; ++c) orow[c] = T(0);
+      } else if (!sh.log_softmax) {
+        const A gr = g_scalar ? gp[0] : gp[r];
+        for (int64_t c = 0; c < C; ++c) orow[c] = T(0);
+        orow[t] = static_cast<T>(-gr * (wp ? wa[t] : A(1)));
+      } else {
+        const A gr = g_scalar ? gp[0] : gp[r];
+        const A wt = wp ? wa[t] : A(1);
+        const V* xr = load_row<T, V>(xp + n * C * S + s, C, S, xbuf);
+        const V lz = static_cast<V>(sp[r]);
+        for (int64_t c = 0; c < C; ++c) ebuf[c] = xr[c] - lz;
+        vecmath::map(vecmath::Fn::Exp, ebuf.data(), ebuf.data(), C);
+        // d/dx_c: (1 - ls) wt (p_c - [c == t]) + ls / C (W p_c - w_c)
+        const A a = (1 - ls) * wt * gr;
+        if (ls > 0) {
+          const A bsm = ls / static_cast<A>(C) * gr;
+          const A pc = a + bsm * wsum_all;
+          if (wp) {
+            for (int64_t c = 0; c < C; ++c)
+              orow[c] = static_cast<T>(pc * static_cast<A>(ebuf[c]) - bsm * wa[c]);
+          } else {
+            for (int64_t c = 0; c < C; ++c)
+              orow[c] = static_cast<T>(pc * static_cast<A>(ebuf[c]) - bsm);
+          }
+          orow[t] = static_cast<T>(pc * static_cast<A>(ebuf[t]) - bsm * (wp ? wa[t] : A(1)) - a);
+        } else {
+          for (int64_t c = 0; c < C; ++c) orow[c] = static_cast<T>(a * static_cast<A>(ebuf[c]));
+          orow[t] = static_cast<T>(a * static_cast<A>(ebuf[t]) - a);
+        }
       }
-      const A gr = g_scalar ? gp[0] : gp[r];
-      const A wt = wp ? static_cast<A>(wp[t]) : A(1);
-      if (!sh.log_softmax) {
-        for (int64_t c = 0; c < C; ++c) orow[c * S] = T(0);
-        orow[t * S] = static_cast<T>(-gr * wt);
-        continue;
+      if (S != 1) {
+        T* dst = op + n * C * S + s;
+        for (int64_t c = 0; c < C; ++c) dst[c * S] = orow[c];
       }
-      const V lz = static_cast<V>(sp[r]);
-      for (int64_t c = 0; c < C; ++c) buf[c] = static_cast<V>(row[c * S]) - lz;
-      vecmath::map(vecmath::Fn::Exp, buf.data(), buf.data(), C);
-      // d/dx_c: (1 - ls) wt (p_c - [c == t]) + ls / C (W p_c - w_c)
-      const A a = (1 - ls) * wt * gr;
-      const A bsm = ls / static_cast<A>(C) * gr;
-      for (int64_t c = 0; c < C; ++c) {
-        const A p = static_cast<A>(buf[c]);
-        A v = a * p;
-        if (ls > 0) v += bsm * (wsum_all * p - (wp ? static_cast<A>(wp[c]) : A(1)));
-        orow[c * S] = static_cast<T>(v);
-      }
-      orow[t * S] = static_cast<T>(static_cast<A>(orow[t * S]) - a);
     }
   });
 }
@@ -193,28 +234,32 @@ void norm_forward_t(const NormShape& sh, const TensorImpl& x, const TensorImpl* 
   A* mp = mptr<A>(mean);
   A* rp = mptr<A>(rstd);
   const int64_t D = sh.cols;
+  const A invd = A(1) / static_cast<A>(D);
   parallel_for(0, sh.rows, row_grain(D), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       const T* xr = xp + r * D;
       T* yr = yp + r * D;
-      A mu = 0;
-      if (!sh.rms) {
-        for (int64_t j = 0; j < D; ++j) mu += static_cast<A>(xr[j]);
-        mu /= static_cast<A>(D);
-      }
-      A ss = 0;
-      for (int64_t j = 0; j < D; ++j) {
+      const A mu =
+          sh.rms ? A(0) : lane_sum<A>(D, [&](int64_t j) { return static_cast<A>(xr[j]); }) * invd;
+      const A ss = lane_sum<A>(D, [&](int64_t j) {
         const A d = static_cast<A>(xr[j]) - mu;
-        ss += d * d;
-      }
-      const A rs = A(1) / std::sqrt(ss / static_cast<A>(D) + static_cast<A>(sh.eps));
+        return d * d;
+      });
+      const A rs = A(1) / std::sqrt(ss * invd + static_cast<A>(sh.eps));
       mp[r] = mu;
       rp[r] = rs;
-      for (int64_t j = 0; j < D; ++j) {
-        A v = (static_cast<A>(xr[j]) - mu) * rs;
-        if (wp) v *= static_cast<A>(wp[j]);
-        if (bp) v += static_cast<A>(bp[j]);
-        yr[j] = static_cast<T>(v);
+      if (wp && bp) {
+        for (int64_t j = 0; j < D; ++j)
+          yr[j] = static_cast<T>((static_cast<A>(xr[j]) - mu) * rs * static_cast<A>(wp[j]) +
+                                 static_cast<A>(bp[j]));
+      } else if (wp) {
+        for (int64_t j = 0; j < D; ++j)
+          yr[j] = static_cast<T>((static_cast<A>(xr[j]) - mu) * rs * static_cast<A>(wp[j]));
+      } else if (bp) {
+        for (int64_t j = 0; j < D; ++j)
+          yr[j] = static_cast<T>((static_cast<A>(xr[j]) - mu) * rs + static_cast<A>(bp[j]));
+      } else {
+        for (int64_t j = 0; j < D; ++j) yr[j] = static_cast<T>((static_cast<A>(xr[j]) - mu) * rs);
       }
     }
   });
@@ -235,9 +280,13 @@ void norm_backward_t(const NormShape& sh, const TensorImpl& g, const TensorImpl&
   const int64_t grain = row_grain(D);
   const int64_t nblocks = num_chunks(R, grain);
   const bool params = gw || gb;
+  const A invd = A(1) / static_cast<A>(D);
+  std::vector<A> wa(wp ? static_cast<size_t>(D) : 0);
+  for (int64_t j = 0; j < static_cast<int64_t>(wa.size()); ++j) wa[j] = static_cast<A>(wp[j]);
   // per block partial sums of g * xhat (weight) and g (bias)
   std::vector<A> part(params ? static_cast<size_t>(nblocks * 2 * D) : 0, A(0));
   parallel_for(0, nblocks, 1, [&](int64_t kb, int64_t ke) {
+    std::vector<A> dh(static_cast<size_t>(D)), xh(static_cast<size_t>(D));
     for (int64_t k = kb; k < ke; ++k) {
       const int64_t r0 = k * grain, r1 = std::min(R, r0 + grain);
       A* pw = params ? part.data() + k * 2 * D : nullptr;
@@ -246,31 +295,25 @@ void norm_backward_t(const NormShape& sh, const TensorImpl& g, const TensorImpl&
         const T* xr = xp + r * D;
         const T* gr = gp + r * D;
         const A mu = mp[r], rs = rp[r];
+        for (int64_t j = 0; j < D; ++j) xh[j] = (static_cast<A>(xr[j]) - mu) * rs;
         if (params) {
           for (int64_t j = 0; j < D; ++j) {
             const A gj = static_cast<A>(gr[j]);
-            pw[j] += gj * (static_cast<A>(xr[j]) - mu) * rs;
+            pw[j] += gj * xh[j];
             pb[j] += gj;
           }
         }
         if (!gxp) continue;
         // dxhat = g w; gx = rs (dxhat - mean(dxhat) - xhat mean(dxhat xhat))
-        A s1 = 0, s2 = 0;
-        for (int64_t j = 0; j < D; ++j) {
-          const A dh = static_cast<A>(gr[j]) * (wp ? static_cast<A>(wp[j]) : A(1));
-          const A xh = (static_cast<A>(xr[j]) - mu) * rs;
-          s1 += dh;
-          s2 += dh * xh;
+        if (wp) {
+          for (int64_t j = 0; j < D; ++j) dh[j] = static_cast<A>(gr[j]) * wa[j];
+        } else {
+          for (int64_t j = 0; j < D; ++j) dh[j] = static_cast<A>(gr[j]);
         }
-        const A inv = A(1) / static_cast<A>(D);
-        s1 = sh.rms ? A(0) : s1 * inv;
-        s2 *= inv;
+        const A s1 = sh.rms ? A(0) : lane_sum<A>(D, [&](int64_t j) { return dh[j]; }) * invd;
+        const A s2 = lane_sum<A>(D, [&](int64_t j) { return dh[j] * xh[j]; }) * invd;
         T* gxr = gxp + r * D;
-        for (int64_t j = 0; j < D; ++j) {
-          const A dh = static_cast<A>(gr[j]) * (wp ? static_cast<A>(wp[j]) : A(1));
-          const A xh = (static_cast<A>(xr[j]) - mu) * rs;
-          gxr[j] = static_cast<T>(rs * (dh - s1 - xh * s2));
-        }
+        for (int64_t j = 0; j < D; ++j) gxr[j] = static_cast<T>(rs * (dh[j] - s1 - xh[j] * s2));
       }
     }
   });

@@ -135,7 +135,7 @@ NormForward norm_forward(const Tensor& input, const Tensor& weight, const Tensor
 
 std::vector<Tensor> norm_backward(const NormShape& sh, const Tensor& grad, const Tensor& x,
                                   const Tensor& weight, const Tensor& mean, const Tensor& rstd,
-                                  bool want_x, bool want_w, bool want_b, DType weight_dtype) {
+                                  bool want_x, bool want_w, bool want_b) {
   const Device dev = x->device();
   const DType acc = nn_acc_dtype(x->dtype());
   Tensor g = contiguous(to(grad, x->dtype(), dev, false));
@@ -145,8 +145,6 @@ std::vector<Tensor> norm_backward(const NormShape& sh, const Tensor& grad, const
   need(nn_kernel_table(dev.type).norm_backward,
        sh.rms ? "rms_norm_backward" : "layer_norm_backward",
        dev)(sh, *g, *x, weight.get(), *mean, *rstd, gx.get(), gw.get(), gb.get());
-  if (gw) gw = to(gw, weight_dtype, dev, false);
-  if (gb) gb = to(gb, weight_dtype, dev, false);
   return {gx, gw, gb};
 }
 

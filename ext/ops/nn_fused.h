@@ -41,9 +41,9 @@ struct NormForward {
 };
 NormForward norm_forward(const Tensor& input, const Tensor& weight, const Tensor& bias,
                          int64_t cols, double eps, bool rms);
-// {gx, gw, gb}: each null unless wanted; gw and gb in weight_dtype.
+// {gx, gw, gb}: each null unless wanted; gw and gb (cols) in the acc dtype.
 std::vector<Tensor> norm_backward(const NormShape& sh, const Tensor& grad, const Tensor& x,
                                   const Tensor& weight, const Tensor& mean, const Tensor& rstd,
-                                  bool want_x, bool want_w, bool want_b, DType weight_dtype);
+                                  bool want_x, bool want_w, bool want_b);
 
 }  // namespace mt::ops
