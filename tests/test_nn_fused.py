@@ -344,3 +344,132 @@ def test_embedding_grad_is_index_add():
     out = emb(mt.from_numpy(idx))
     out.sum().backward()
     assert np.all(emb.weight.grad.numpy()[0] == 0)
+
+
+# ---------------------------------------------------------------- batch_norm / group_norm
+BN_CASES = [((8, 3), True, True), ((8, 3), False, True), ((4, 3, 5), True, False),
+            ((2, 4, 3, 2), True, True), ((2, 4, 3, 2), False, False)]
+BN_DATA = [(rng.standard_normal(shape), rng.standard_normal(shape[1]),
+            rng.uniform(0.5, 1.5, shape[1]), rng.uniform(0.5, 1.5, shape[1]),
+            rng.standard_normal(shape[1]), rng.standard_normal(shape))
+           for shape, _, _ in BN_CASES]
+
+
+def _bn_call(lib, k, dtype, momentum=0.1):
+    _, training, affine = BN_CASES[k]
+    x, rm, rv, w, b, g = BN_DATA[k]
+    dt = getattr(lib, dtype)
+    xt = lib.from_numpy(x.copy()).to(dt).requires_grad_()
+    wt = lib.from_numpy(w.copy()).to(dt).requires_grad_() if affine else None
+    bt = lib.from_numpy(b.copy()).to(dt).requires_grad_() if affine else None
+    rmt, rvt = lib.from_numpy(rm.copy()).to(dt), lib.from_numpy(rv.copy()).to(dt)
+    y = lib.nn.functional.batch_norm(xt, rmt, rvt, wt, bt, training, momentum, 1e-5)
+    y.backward(lib.from_numpy(g).to(dt))
+    out = [y.detach(), xt.grad, rmt, rvt] + ([wt.grad, bt.grad] if affine else [])
+    return [np.asarray(t.double().numpy()) for t in out]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("k", range(len(BN_CASES)),
+                         ids=[f"{len(c[0])}d-train{int(c[1])}-affine{int(c[2])}"
+                              for c in BN_CASES])
+def test_batch_norm_matches_torch(k, dtype):
+    torch = oracle.torch()
+    ours, theirs = _bn_call(mt, k, dtype), _bn_call(torch, k, dtype)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, **tol)
+
+
+def test_batch_norm_matches_numpy_and_updates_running_stats():
+    x = rng.standard_normal((6, 3, 4))
+    rm, rv = np.zeros(3), np.ones(3)
+    rmt, rvt = mt.from_numpy(rm.copy()), mt.from_numpy(rv.copy())
+    y = F.batch_norm(mt.from_numpy(x), rmt, rvt, training=True, momentum=0.25)
+    mu, var = x.mean((0, 2)), x.var((0, 2))
+    ref = (x - mu[None, :, None]) / np.sqrt(var[None, :, None] + 1e-5)
+    np.testing.assert_allclose(y.numpy(), ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(rmt.numpy(), 0.75 * rm + 0.25 * mu, rtol=1e-12)
+    np.testing.assert_allclose(rvt.numpy(), 0.75 * rv + 0.25 * var * 24 / 23, rtol=1e-12)
+    # eval: the running stats, left alone
+    y = F.batch_norm(mt.from_numpy(x), rmt, rvt, training=False)
+    ref = (x - rmt.numpy()[None, :, None]) / np.sqrt(rvt.numpy()[None, :, None] + 1e-5)
+    np.testing.assert_allclose(y.numpy(), ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_gradcheck_and_one_node(training):
+    x = mt.from_numpy(rng.standard_normal((4, 3, 2))).requires_grad_()
+    w = mt.from_numpy(rng.uniform(0.5, 1.5, 3)).requires_grad_()
+    b = mt.from_numpy(rng.standard_normal(3)).requires_grad_()
+    rm, rv = mt.zeros(3, dtype=mt.float64), mt.ones(3, dtype=mt.float64)
+    assert mt.autograd.gradcheck(
+        lambda a, c, d: F.batch_norm(a, None if training else rm, None if training else rv,
+                                     c, d, training), (x, w, b))
+    y = F.batch_norm(x, rm, rv, w, b, training)
+    assert type(y.grad_fn).__name__ == "NativeBatchNormBackward0"
+    m = mt.nn.BatchNorm2d(3, momentum=None)
+    m(mt.randn(2, 3, 4, 4)).sum().backward()
+    assert m.weight.grad.shape == (3,) and int(m.num_batches_tracked) == 1
+
+
+GN_CASES = [((4, 6, 5), 3, True), ((2, 6, 3, 4), 2, True), ((3, 4), 2, False),
+            ((2, 4, 7), 4, True)]
+GN_DATA = [(rng.standard_normal(shape), rng.uniform(0.5, 1.5, shape[1]),
+            rng.standard_normal(shape[1]), rng.standard_normal(shape))
+           for shape, _, _ in GN_CASES]
+
+
+def _gn_call(lib, k, dtype):
+    _, groups, affine = GN_CASES[k]
+    x, w, b, g = GN_DATA[k]
+    dt = getattr(lib, dtype)
+    xt = lib.from_numpy(x.copy()).to(dt).requires_grad_()
+    wt = lib.from_numpy(w.copy()).to(dt).requires_grad_() if affine else None
+    bt = lib.from_numpy(b.copy()).to(dt).requires_grad_() if affine else None
+    y = lib.nn.functional.group_norm(xt, groups, wt, bt)
+    y.backward(lib.from_numpy(g).to(dt))
+    out = [y.detach(), xt.grad] + ([wt.grad, bt.grad] if affine else [])
+    return [np.asarray(t.double().numpy()) for t in out]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("k", range(len(GN_CASES)), ids=[f"g{c[1]}-{len(c[0])}d"
+                                                         for c in GN_CASES])
+def test_group_norm_matches_torch(k, dtype):
+    torch = oracle.torch()
+    ours, theirs = _gn_call(mt, k, dtype), _gn_call(torch, k, dtype)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, **tol)
+
+
+def test_group_norm_matches_numpy_and_gradcheck():
+    x = rng.standard_normal((2, 6, 5))
+    xs = x.reshape(2, 3, -1)
+    ref = ((xs - xs.mean(2, keepdims=True)) / np.sqrt(xs.var(2, keepdims=True) + 1e-5))
+    out = F.group_norm(mt.from_numpy(x), 3)
+    np.testing.assert_allclose(out.numpy(), ref.reshape(x.shape), rtol=1e-12, atol=1e-12)
+    xt = mt.from_numpy(x).requires_grad_()
+    w = mt.from_numpy(rng.uniform(0.5, 1.5, 6)).requires_grad_()
+    b = mt.from_numpy(rng.standard_normal(6)).requires_grad_()
+    assert mt.autograd.gradcheck(lambda a, c, d: F.group_norm(a, 3, c, d), (xt, w, b))
+    y = mt.nn.GroupNorm(3, 6)(xt.float())
+    assert type(y.grad_fn).__name__ == "NativeGroupNormBackward0"
+
+
+def test_channel_norms_bitwise_equal_across_thread_counts():
+    x = rng.standard_normal((64, 8, 24, 24)).astype(np.float32)
+
+    def run():
+        a = mt.from_numpy(x.copy()).requires_grad_()
+        w = mt.ones(8, requires_grad=True)
+        rm, rv = mt.zeros(8), mt.ones(8)
+        y = F.batch_norm(a, rm, rv, w, None, True) + F.group_norm(a, 4, w)
+        (y * y).sum().backward()
+        return a.grad.numpy().copy(), w.grad.numpy().copy(), rm.numpy().copy()
+
+    one, two = _with_threads(1, run), _with_threads(2, run)
+    for a, b in zip(one, two):
+        assert np.array_equal(a, b)

@@ -49,6 +49,42 @@ std::vector<Tensor> norm_backward_formula(FnNode& n, std::vector<Tensor>& g) {
   return out;
 }
 
+// saved: x, mean, rstd[, weight]; i: n, c, s, groups; code: use_input_stats
+// | has_weight << 1; s[0]: eps.
+std::vector<Tensor> channel_norm_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  ChannelNormShape sh;
+  sh.n = n.i[0], sh.c = n.i[1], sh.s = n.i[2], sh.groups = n.i[3];
+  sh.use_input_stats = n.code & 1;
+  sh.eps = n.s[0].to_double();
+  Tensor w = (n.code & 2) ? n.saved_at(3) : Tensor();
+  std::vector<Tensor> r = ops::channel_norm_backward(
+      sh, g[0], n.saved_at(0), w, n.saved_at(1), n.saved_at(2), n.needs(0), n.needs(1), n.needs(2));
+  std::vector<Tensor> out(n.next.size());
+  if (r[0]) out[0] = ops::view(r[0], n.inputs[0].sizes);
+  for (size_t k = 1; k < 3 && k < out.size(); ++k)
+    if (r[k])
+      out[k] =
+          ops::view(ops::to(r[k], n.inputs[k].dtype, r[k]->device(), false), n.inputs[k].sizes);
+  return out;
+}
+
+Tensor record_channel_norm(const char* name, ops::ChannelNormForward& f, const Tensor& input,
+                           const Tensor& weight, const Tensor& bias) {
+  if (!should_record(input.get(), weight.get(), bias.get())) return f.out;
+  Ptr<FnNode> n =
+      make_node(name, channel_norm_backward_formula, {input.get(), weight.get(), bias.get()});
+  n->i[0] = f.sh.n, n->i[1] = f.sh.c, n->i[2] = f.sh.s, n->i[3] = f.sh.groups;
+  n->code = (f.sh.use_input_stats ? 1 : 0) | (f.weight ? 2 : 0);
+  n->s[0] = Scalar::from_double(f.sh.eps);
+  save(*n, f.x);
+  save(*n, f.mean);
+  save(*n, f.rstd);
+  if (f.weight) save(*n, f.weight);
+  set_history(f.out, *n);
+  return f.out;
+}
+
 // saved: flat int64 indices; i[0]: padding_idx (or -1).
 std::vector<Tensor> embedding_backward_formula(FnNode& n, std::vector<Tensor>& g) {
   no_double_backward(n.name());
@@ -99,6 +135,20 @@ Tensor norm_fused(const Tensor& input, const Tensor& weight, const Tensor& bias,
   if (f.weight) save(*n, f.weight);
   set_history(f.out, *n);
   return f.out;
+}
+
+Tensor batch_norm_fused(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                        const Tensor& weight, const Tensor& bias, bool training, double momentum,
+                        double eps) {
+  ops::ChannelNormForward f = ops::batch_norm_forward(input, running_mean, running_var, weight,
+                                                      bias, training, momentum, eps);
+  return record_channel_norm("NativeBatchNormBackward0", f, input, weight, bias);
+}
+
+Tensor group_norm_fused(const Tensor& input, int64_t groups, const Tensor& weight,
+                        const Tensor& bias, double eps) {
+  ops::ChannelNormForward f = ops::group_norm_forward(input, groups, weight, bias, eps);
+  return record_channel_norm("NativeGroupNormBackward0", f, input, weight, bias);
 }
 
 Tensor embedding_fused(const Tensor& weight, const Tensor& indices, int64_t padding_idx) {

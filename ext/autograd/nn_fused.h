@@ -17,4 +17,12 @@ Tensor norm_fused(const Tensor& input, const Tensor& weight, const Tensor& bias,
 // weight[indices]; padding_idx < 0: none.
 Tensor embedding_fused(const Tensor& weight, const Tensor& indices, int64_t padding_idx);
 
+// batch_norm: training uses the batch statistics and updates the running
+// stats (when given) in place; eval uses the running stats.
+Tensor batch_norm_fused(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                        const Tensor& weight, const Tensor& bias, bool training, double momentum,
+                        double eps);
+Tensor group_norm_fused(const Tensor& input, int64_t groups, const Tensor& weight,
+                        const Tensor& bias, double eps);
+
 }  // namespace mt::ag

@@ -41,6 +41,8 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.nll_backward), "nll_backward");
   check(reinterpret_cast<const void*>(t.norm_forward), "norm_forward");
   check(reinterpret_cast<const void*>(t.norm_backward), "norm_backward");
+  check(reinterpret_cast<const void*>(t.channel_norm_forward), "channel_norm_forward");
+  check(reinterpret_cast<const void*>(t.channel_norm_backward), "channel_norm_backward");
   // ---- end fusednn ----
   return missing;
 }

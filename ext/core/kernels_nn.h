@@ -54,6 +54,27 @@ using NormBackwardFn = void (*)(const NormShape& sh, const TensorImpl& g, const 
                                 const TensorImpl* weight, const TensorImpl& mean,
                                 const TensorImpl& rstd, const TensorImpl* gx, const TensorImpl* gw,
                                 const TensorImpl* gb);
+// batch_norm (groups == 0) and group_norm over x (n, c, s). batch_norm:
+// statistics per channel over (n, s), from the batch (use_input_stats) or
+// given (eval: mean holds the running mean, rstd the running variance, which
+// the kernel replaces by its 1/sqrt(var + eps));
+// group_norm: per (sample, group) over (c / groups, s). mean and rstd hold
+// one value per statistic (c, or n * groups), in the acc dtype; var_out, when
+// not null, gets the biased batch variance per channel (running-stat update).
+struct ChannelNormShape {
+  int64_t n = 0, c = 0, s = 0, groups = 0;
+  double eps = 1e-5;
+  bool use_input_stats = true;
+};
+using ChannelNormForwardFn = void (*)(const ChannelNormShape& sh, const TensorImpl& x,
+                                      const TensorImpl* weight, const TensorImpl* bias,
+                                      const TensorImpl& y, const TensorImpl& mean,
+                                      const TensorImpl& rstd, const TensorImpl* var_out);
+using ChannelNormBackwardFn = void (*)(const ChannelNormShape& sh, const TensorImpl& g,
+                                       const TensorImpl& x, const TensorImpl* weight,
+                                       const TensorImpl& mean, const TensorImpl& rstd,
+                                       const TensorImpl* gx, const TensorImpl* gw,
+                                       const TensorImpl* gb);
 // ---- end fusednn ----
 
 struct NnKernelTable {
@@ -63,6 +84,8 @@ struct NnKernelTable {
   NllBackwardFn nll_backward = nullptr;
   NormForwardFn norm_forward = nullptr;
   NormBackwardFn norm_backward = nullptr;
+  ChannelNormForwardFn channel_norm_forward = nullptr;
+  ChannelNormBackwardFn channel_norm_backward = nullptr;
   // ---- end fusednn ----
 };
 

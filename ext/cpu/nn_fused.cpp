@@ -348,6 +348,202 @@ void norm_backward(const NormShape& sh, const TensorImpl& g, const TensorImpl& x
       });
 }
 
+// ---- batch_norm / group_norm ----
+// x (n, c, s); the statistic k's elements: batch_norm channel k, the runs
+// x[i, k, :] for every i; group_norm row k = (i, grp), one contiguous run of
+// (c / groups) * s elements starting at k * (c / groups) * s.
+template <typename T>
+void channel_norm_forward_t(const ChannelNormShape& sh, const TensorImpl& x,
+                            const TensorImpl* weight, const TensorImpl* bias, const TensorImpl& y,
+                            const TensorImpl& mean, const TensorImpl& rstd,
+                            const TensorImpl* var_out) {
+  using A = acc_t<T>;
+  const T* xp = cptr<T>(x);
+  const T* wp = weight ? cptr<T>(*weight) : nullptr;
+  const T* bp = bias ? cptr<T>(*bias) : nullptr;
+  T* yp = mptr<T>(y);
+  A* mp = mptr<A>(mean);
+  A* rp = mptr<A>(rstd);
+  A* vp = var_out ? mptr<A>(*var_out) : nullptr;
+  const int64_t N = sh.n, C = sh.c, S = sh.s;
+  if (sh.groups == 0) {
+    const int64_t M = N * S;
+    const A invm = A(1) / static_cast<A>(std::max<int64_t>(M, 1));
+    parallel_for(0, C, row_grain(M), [&](int64_t b, int64_t e) {
+      for (int64_t c = b; c < e; ++c) {
+        A mu, rs;
+        if (sh.use_input_stats) {
+          A sum = 0;
+          for (int64_t i = 0; i < N; ++i) {
+            const T* run = xp + (i * C + c) * S;
+            sum += lane_sum<A>(S, [&](int64_t j) { return static_cast<A>(run[j]); });
+          }
+          mu = sum * invm;
+          A ss = 0;
+          for (int64_t i = 0; i < N; ++i) {
+            const T* run = xp + (i * C + c) * S;
+            ss += lane_sum<A>(S, [&](int64_t j) {
+              const A d = static_cast<A>(run[j]) - mu;
+              return d * d;
+            });
+          }
+          const A var = ss * invm;
+          if (vp) vp[c] = var;
+          rs = A(1) / std::sqrt(var + static_cast<A>(sh.eps));
+          mp[c] = mu;
+          rp[c] = rs;
+        } else {  // eval: mean holds the running mean, rstd the running variance
+          mu = mp[c];
+          rs = A(1) / std::sqrt(rp[c] + static_cast<A>(sh.eps));
+          rp[c] = rs;
+        }
+        const A sc = wp ? rs * static_cast<A>(wp[c]) : rs;
+        const A sh0 = (bp ? static_cast<A>(bp[c]) : A(0)) - mu * sc;
+        for (int64_t i = 0; i < N; ++i) {
+          const T* run = xp + (i * C + c) * S;
+          T* out = yp + (i * C + c) * S;
+          for (int64_t j = 0; j < S; ++j)
+            out[j] = static_cast<T>(static_cast<A>(run[j]) * sc + sh0);
+        }
+      }
+    });
+    return;
+  }
+  const int64_t G = sh.groups, CG = C / G, L = CG * S;
+  const A invl = A(1) / static_cast<A>(std::max<int64_t>(L, 1));
+  parallel_for(0, N * G, row_grain(L), [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) {
+      const T* run = xp + k * L;
+      T* out = yp + k * L;
+      const A mu = lane_sum<A>(L, [&](int64_t j) { return static_cast<A>(run[j]); }) * invl;
+      const A ss = lane_sum<A>(L, [&](int64_t j) {
+        const A d = static_cast<A>(run[j]) - mu;
+        return d * d;
+      });
+      const A rs = A(1) / std::sqrt(ss * invl + static_cast<A>(sh.eps));
+      mp[k] = mu;
+      rp[k] = rs;
+      const int64_t c0 = (k % G) * CG;
+      for (int64_t cc = 0; cc < CG; ++cc) {
+        const int64_t c = c0 + cc;
+        const A sc = wp ? rs * static_cast<A>(wp[c]) : rs;
+        const A sh0 = (bp ? static_cast<A>(bp[c]) : A(0)) - mu * sc;
+        const T* xr = run + cc * S;
+        T* yr = out + cc * S;
+        for (int64_t j = 0; j < S; ++j) yr[j] = static_cast<T>(static_cast<A>(xr[j]) * sc + sh0);
+      }
+    }
+  });
+}
+
+template <typename T>
+void channel_norm_backward_t(const ChannelNormShape& sh, const TensorImpl& g, const TensorImpl& x,
+                             const TensorImpl* weight, const TensorImpl& mean,
+                             const TensorImpl& rstd, const TensorImpl* gx, const TensorImpl* gw,
+                             const TensorImpl* gb) {
+  using A = acc_t<T>;
+  const T* gp = cptr<T>(g);
+  const T* xp = cptr<T>(x);
+  const T* wp = weight ? cptr<T>(*weight) : nullptr;
+  const A* mp = cptr<A>(mean);
+  const A* rp = cptr<A>(rstd);
+  T* gxp = gx ? mptr<T>(*gx) : nullptr;
+  A* gwp = gw ? mptr<A>(*gw) : nullptr;
+  A* gbp = gb ? mptr<A>(*gb) : nullptr;
+  const int64_t N = sh.n, C = sh.c, S = sh.s;
+  const int64_t G = sh.groups, CG = G ? C / G : 1;
+  // the statistic of channel c in sample i
+  auto stat = [&](int64_t i, int64_t c) { return G ? i * G + c / CG : c; };
+  // per channel: sum g (gb) and sum g xhat (gw); independent across channels
+  std::vector<A> sg(static_cast<size_t>(C)), sgx(static_cast<size_t>(C));
+  parallel_for(0, C, row_grain(N * S), [&](int64_t b, int64_t e) {
+    for (int64_t c = b; c < e; ++c) {
+      A a1 = 0, a2 = 0;
+      for (int64_t i = 0; i < N; ++i) {
+        const int64_t k = stat(i, c);
+        const A mu = mp[k], rs = rp[k];
+        const T* gr = gp + (i * C + c) * S;
+        const T* xr = xp + (i * C + c) * S;
+        a1 += lane_sum<A>(S, [&](int64_t j) { return static_cast<A>(gr[j]); });
+        a2 += lane_sum<A>(S, [&](int64_t j) {
+          return static_cast<A>(gr[j]) * ((static_cast<A>(xr[j]) - mu) * rs);
+        });
+      }
+      sg[c] = a1;
+      sgx[c] = a2;
+      if (gbp) gbp[c] = a1;
+      if (gwp) gwp[c] = a2;
+    }
+  });
+  if (!gxp) return;
+  if (G == 0) {
+    const int64_t M = N * S;
+    const A invm = A(1) / static_cast<A>(std::max<int64_t>(M, 1));
+    parallel_for(0, C, row_grain(M), [&](int64_t b, int64_t e) {
+      for (int64_t c = b; c < e; ++c) {
+        const A mu = mp[c], rs = rp[c];
+        const A w = wp ? static_cast<A>(wp[c]) : A(1);
+        const A m1 = sg[c] * invm, m2 = sgx[c] * invm;
+        for (int64_t i = 0; i < N; ++i) {
+          const T* gr = gp + (i * C + c) * S;
+          const T* xr = xp + (i * C + c) * S;
+          T* out = gxp + (i * C + c) * S;
+          if (sh.use_input_stats) {
+            for (int64_t j = 0; j < S; ++j) {
+              const A xh = (static_cast<A>(xr[j]) - mu) * rs;
+              out[j] = static_cast<T>(w * rs * (static_cast<A>(gr[j]) - m1 - xh * m2));
+            }
+          } else {
+            for (int64_t j = 0; j < S; ++j) out[j] = static_cast<T>(w * rs * static_cast<A>(gr[j]));
+          }
+        }
+      }
+    });
+    return;
+  }
+  const int64_t L = CG * S;
+  const A invl = A(1) / static_cast<A>(std::max<int64_t>(L, 1));
+  parallel_for(0, N * G, row_grain(L), [&](int64_t b, int64_t e) {
+    std::vector<A> dh(static_cast<size_t>(L)), xh(static_cast<size_t>(L));
+    for (int64_t k = b; k < e; ++k) {
+      const T* gr = gp + k * L;
+      const T* xr = xp + k * L;
+      const A mu = mp[k], rs = rp[k];
+      const int64_t c0 = (k % G) * CG;
+      for (int64_t cc = 0; cc < CG; ++cc) {
+        const A w = wp ? static_cast<A>(wp[c0 + cc]) : A(1);
+        for (int64_t j = cc * S; j < (cc + 1) * S; ++j) {
+          dh[j] = static_cast<A>(gr[j]) * w;
+          xh[j] = (static_cast<A>(xr[j]) - mu) * rs;
+        }
+      }
+      const A s1 = lane_sum<A>(L, [&](int64_t j) { return dh[j]; }) * invl;
+      const A s2 = lane_sum<A>(L, [&](int64_t j) { return dh[j] * xh[j]; }) * invl;
+      T* out = gxp + k * L;
+      for (int64_t j = 0; j < L; ++j) out[j] = static_cast<T>(rs * (dh[j] - s1 - xh[j] * s2));
+    }
+  });
+}
+
+void channel_norm_forward(const ChannelNormShape& sh, const TensorImpl& x, const TensorImpl* weight,
+                          const TensorImpl* bias, const TensorImpl& y, const TensorImpl& mean,
+                          const TensorImpl& rstd, const TensorImpl* var_out) {
+  dispatch_elem<kFloat>(x.dtype(), sh.groups ? "group_norm" : "batch_norm", [&](auto tag) {
+    channel_norm_forward_t<typename decltype(tag)::type>(sh, x, weight, bias, y, mean, rstd,
+                                                         var_out);
+  });
+}
+
+void channel_norm_backward(const ChannelNormShape& sh, const TensorImpl& g, const TensorImpl& x,
+                           const TensorImpl* weight, const TensorImpl& mean, const TensorImpl& rstd,
+                           const TensorImpl* gx, const TensorImpl* gw, const TensorImpl* gb) {
+  dispatch_elem<kFloat>(x.dtype(), sh.groups ? "group_norm_backward" : "batch_norm_backward",
+                        [&](auto tag) {
+                          channel_norm_backward_t<typename decltype(tag)::type>(
+                              sh, g, x, weight, mean, rstd, gx, gw, gb);
+                        });
+}
+
 }  // namespace
 
 void register_nn_fused(NnKernelTable& t) {
@@ -355,6 +551,8 @@ void register_nn_fused(NnKernelTable& t) {
   t.nll_backward = nll_backward;
   t.norm_forward = norm_forward;
   t.norm_backward = norm_backward;
+  t.channel_norm_forward = channel_norm_forward;
+  t.channel_norm_backward = channel_norm_backward;
 }
 
 }  // namespace mt::cpu

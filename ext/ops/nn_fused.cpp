@@ -148,4 +148,125 @@ std::vector<Tensor> norm_backward(const NormShape& sh, const Tensor& grad, const
   return {gx, gw, gb};
 }
 
+namespace {
+
+ChannelNormShape channel_shape(const Tensor& input, const char* op) {
+  MT_CHECK(is_floating(input->dtype()), op, ": expected a floating point input, got ",
+           info(input->dtype()).name);
+  MT_CHECK(input->dim() >= 2, op, ": expected an input of 2 or more dimensions, got ",
+           input->dim());
+  ChannelNormShape sh;
+  const Dims& is = input->sizes();
+  sh.n = is[0], sh.c = is[1], sh.s = 1;
+  for (int64_t d = 2; d < input->dim(); ++d) sh.s *= is[d];
+  return sh;
+}
+
+}  // namespace
+
+ChannelNormForward batch_norm_forward(const Tensor& input, const Tensor& running_mean,
+                                      const Tensor& running_var, const Tensor& weight,
+                                      const Tensor& bias, bool training, double momentum,
+                                      double eps) {
+  const char* op = "batch_norm";
+  ChannelNormForward f;
+  f.sh = channel_shape(input, op);
+  ChannelNormShape& sh = f.sh;
+  sh.eps = eps;
+  sh.use_input_stats = training;
+  same_device(input, running_mean, op, "running_mean");
+  same_device(input, running_var, op, "running_var");
+  same_device(input, weight, op, "weight");
+  same_device(input, bias, op, "bias");
+  const DType dt = input->dtype(), acc = nn_acc_dtype(dt);
+  const Device dev = input->device();
+  f.x = contiguous(input);
+  f.weight = flat_param(weight, dt, sh.c, op, "weight");
+  Tensor b = flat_param(bias, dt, sh.c, op, "bias");
+  f.out = empty(input->sizes(), dt, dev);
+  Tensor var;
+  if (training) {
+    f.mean = empty(Dims{sh.c}, acc, dev);
+    f.rstd = empty(Dims{sh.c}, acc, dev);
+    if (running_var) var = empty(Dims{sh.c}, acc, dev);
+  } else {
+    MT_CHECK(running_mean && running_var, op,
+             ": running_mean and running_var must be defined in evaluation mode");
+    MT_CHECK(running_mean->numel() == sh.c && running_var->numel() == sh.c, op,
+             ": expected running_mean and running_var with ", sh.c, " elements");
+    f.mean = contiguous(to(reshape(running_mean, Dims{sh.c}), acc, dev, true));
+    f.rstd = contiguous(to(reshape(running_var, Dims{sh.c}), acc, dev, true));
+  }
+  if (running_mean)
+    MT_CHECK(running_mean->numel() == sh.c, op, ": expected running_mean with ", sh.c,
+             " elements, got ", running_mean->sizes());
+  if (running_var)
+    MT_CHECK(running_var->numel() == sh.c, op, ": expected running_var with ", sh.c,
+             " elements, got ", running_var->sizes());
+  need(nn_kernel_table(dev.type).channel_norm_forward, op, dev)(
+      sh, *f.x, f.weight.get(), b.get(), *f.out, *f.mean, *f.rstd, var.get());
+  if (training) {
+    const double m = momentum;
+    if (running_mean) {
+      Tensor upd =
+          add(mul(running_mean, Scalar::from_double(1 - m)),
+              mul(to(reshape(f.mean, running_mean->sizes()), running_mean->dtype(), dev, false),
+                  Scalar::from_double(m)));
+      copy_(running_mean, upd);
+    }
+    if (running_var) {
+      const int64_t count = sh.n * sh.s;
+      const double unbias =
+          count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1) : 1.0;
+      Tensor upd = add(mul(running_var, Scalar::from_double(1 - m)),
+                       mul(to(reshape(var, running_var->sizes()), running_var->dtype(), dev, false),
+                           Scalar::from_double(m * unbias)));
+      copy_(running_var, upd);
+    }
+  }
+  return f;
+}
+
+ChannelNormForward group_norm_forward(const Tensor& input, int64_t groups, const Tensor& weight,
+                                      const Tensor& bias, double eps) {
+  const char* op = "group_norm";
+  ChannelNormForward f;
+  f.sh = channel_shape(input, op);
+  ChannelNormShape& sh = f.sh;
+  MT_CHECK(groups > 0 && sh.c % groups == 0, op,
+           ": expected the number of channels to be divisible by num_groups, got ", sh.c, " and ",
+           groups);
+  sh.groups = groups;
+  sh.eps = eps;
+  same_device(input, weight, op, "weight");
+  same_device(input, bias, op, "bias");
+  const DType dt = input->dtype(), acc = nn_acc_dtype(dt);
+  const Device dev = input->device();
+  f.x = contiguous(input);
+  f.weight = flat_param(weight, dt, sh.c, op, "weight");
+  Tensor b = flat_param(bias, dt, sh.c, op, "bias");
+  f.out = empty(input->sizes(), dt, dev);
+  f.mean = empty(Dims{sh.n * groups}, acc, dev);
+  f.rstd = empty(Dims{sh.n * groups}, acc, dev);
+  need(nn_kernel_table(dev.type).channel_norm_forward, op, dev)(sh, *f.x, f.weight.get(), b.get(),
+                                                                *f.out, *f.mean, *f.rstd, nullptr);
+  return f;
+}
+
+std::vector<Tensor> channel_norm_backward(const ChannelNormShape& sh, const Tensor& grad,
+                                          const Tensor& x, const Tensor& weight, const Tensor& mean,
+                                          const Tensor& rstd, bool want_x, bool want_w,
+                                          bool want_b) {
+  const Device dev = x->device();
+  const DType acc = nn_acc_dtype(x->dtype());
+  Tensor g = contiguous(to(grad, x->dtype(), dev, false));
+  Tensor gx = want_x ? empty(x->sizes(), x->dtype(), dev) : Tensor();
+  Tensor gw = want_w ? empty(Dims{sh.c}, acc, dev) : Tensor();
+  Tensor gb = want_b ? empty(Dims{sh.c}, acc, dev) : Tensor();
+  need(nn_kernel_table(dev.type).channel_norm_backward,
+       sh.groups ? "group_norm_backward" : "batch_norm_backward",
+       dev)(sh, *g, *x, weight.get(), *mean, *rstd, gx.get(), gw.get(), gb.get());
+  return {gx, gw, gb};
+}
+
 }  // namespace mt::ops

@@ -46,4 +46,21 @@ std::vector<Tensor> norm_backward(const NormShape& sh, const Tensor& grad, const
                                   const Tensor& weight, const Tensor& mean, const Tensor& rstd,
                                   bool want_x, bool want_w, bool want_b);
 
+// batch_norm (running stats updated in place when training) and group_norm.
+struct ChannelNormForward {
+  Tensor out, x, weight, mean, rstd;  // x, weight: contiguous; mean, rstd: acc dtype
+  ChannelNormShape sh;
+};
+ChannelNormForward batch_norm_forward(const Tensor& input, const Tensor& running_mean,
+                                      const Tensor& running_var, const Tensor& weight,
+                                      const Tensor& bias, bool training, double momentum,
+                                      double eps);
+ChannelNormForward group_norm_forward(const Tensor& input, int64_t groups, const Tensor& weight,
+                                      const Tensor& bias, double eps);
+// {gx, gw, gb}: each null unless wanted; gw and gb (c) in the acc dtype.
+std::vector<Tensor> channel_norm_backward(const ChannelNormShape& sh, const Tensor& grad,
+                                          const Tensor& x, const Tensor& weight, const Tensor& mean,
+                                          const Tensor& rstd, bool want_x, bool want_w,
+                                          bool want_b);
+
 }  // namespace mt::ops

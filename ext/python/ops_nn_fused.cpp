@@ -57,12 +57,45 @@ PyObject* F_embedding_fused(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _batch_norm_fused(input, running_mean or None, running_var or None,
+//                   weight or None, bias or None, training, momentum, eps)
+PyObject* F_batch_norm_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *rm, *rv, *weight, *bias;
+  int training;
+  double momentum, eps;
+  if (!PyArg_ParseTuple(args, "OOOOOpdd:_batch_norm_fused", &input, &rm, &rv, &weight, &bias,
+                        &training, &momentum, &eps))
+    return nullptr;
+  return wrap(ag::batch_norm_fused(unwrap(input, "input"), optional_tensor(rm, "running_mean"),
+                                   optional_tensor(rv, "running_var"),
+                                   optional_tensor(weight, "weight"), optional_tensor(bias, "bias"),
+                                   training != 0, momentum, eps));
+  MT_END(nullptr)
+}
+
+// _group_norm_fused(input, num_groups, weight or None, bias or None, eps)
+PyObject* F_group_norm_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *weight, *bias;
+  long long groups;
+  double eps;
+  if (!PyArg_ParseTuple(args, "OLOOd:_group_norm_fused", &input, &groups, &weight, &bias, &eps))
+    return nullptr;
+  return wrap(ag::group_norm_fused(unwrap(input, "input"), groups,
+                                   optional_tensor(weight, "weight"), optional_tensor(bias, "bias"),
+                                   eps));
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef nn_fused_module_functions[] = {
     {"_nll_loss_fused", F_nll_loss_fused, METH_VARARGS, nullptr},
     {"_norm_fused", F_norm_fused, METH_VARARGS, nullptr},
     {"_embedding_fused", F_embedding_fused, METH_VARARGS, nullptr},
+    {"_batch_norm_fused", F_batch_norm_fused, METH_VARARGS, nullptr},
+    {"_group_norm_fused", F_group_norm_fused, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -1,9 +1,10 @@
 """Functional forms of the embedding, normalisation and misc layers.
 
 Each layer's forward lives in one private helper (``_embedding_forward``,
-``_layer_norm_forward``, ...). embedding, layer_norm and rms_norm are fused C++ ops
-with one backward node each (``_C._embedding_fused``, ``_C._norm_fused``, Note [Fused
-nn losses and norms]); the others are built from minitorch tensor ops.
+``_layer_norm_forward``, ...). embedding, layer_norm, rms_norm, group_norm and
+batch_norm are fused C++ ops with one backward node each (``_C._embedding_fused``,
+``_C._norm_fused``, ``_C._group_norm_fused``, ``_C._batch_norm_fused``, Note [Fused nn
+losses and norms]); the others are built from minitorch tensor ops.
 """
 
 import minitorch as _mt
@@ -219,16 +220,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def _group_norm_forward(input, num_groups, weight, bias, eps):
-    N, C = input.shape[0], input.shape[1]
-    x = input.reshape(N, num_groups, -1)
-    var, mean = _mt.var_mean(x, dim=2, correction=0, keepdim=True)
-    out = ((x - mean) * _mt.rsqrt(var + eps)).reshape(*input.shape)
-    bshape = (1, C) + (1,) * (input.dim() - 2)
-    if weight is not None:
-        out = out * weight.reshape(bshape)
-    if bias is not None:
-        out = out + bias.reshape(bshape)
-    return out
+    # one fused op (per-group mean and rstd saved) with one backward node
+    return _mt._C._group_norm_fused(input, int(num_groups), weight, bias, float(eps))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -245,28 +238,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 def _batch_norm_forward(input, running_mean, running_var, weight, bias, training,
                         momentum, eps):
-    C = input.shape[1]
-    dims = (0,) + tuple(range(2, input.dim()))
-    bshape = (1, C) + (1,) * (input.dim() - 2)
-    if training:
-        var, mean = _mt.var_mean(input, dim=dims, correction=0)
-        n = input.numel() // C
-        if running_mean is not None or running_var is not None:
-            with _mt.no_grad():
-                m = momentum
-                if running_mean is not None:
-                    running_mean.mul_(1 - m).add_(mean.detach().to(running_mean.dtype) * m)
-                if running_var is not None:
-                    unbiased = var.detach() * (n / (n - 1))
-                    running_var.mul_(1 - m).add_(unbiased.to(running_var.dtype) * m)
-    else:
-        mean, var = running_mean, running_var
-    out = (input - mean.reshape(bshape)) * _mt.rsqrt(var.reshape(bshape) + eps)
-    if weight is not None:
-        out = out * weight.reshape(bshape)
-    if bias is not None:
-        out = out + bias.reshape(bshape)
-    return out
+    # one fused op: batch (training) or running (eval) statistics, the running-stat
+    # update in place when training, and one backward node for input, weight, bias
+    return _mt._C._batch_norm_fused(input, running_mean, running_var, weight, bias,
+                                    bool(training), float(momentum), float(eps))
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
