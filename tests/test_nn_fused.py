@@ -473,3 +473,30 @@ def test_channel_norms_bitwise_equal_across_thread_counts():
     one, two = _with_threads(1, run), _with_threads(2, run)
     for a, b in zip(one, two):
         assert np.array_equal(a, b)
+
+
+# ---------------------------------------------------------------- mse_loss / bce_with_logits
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name,kw", [("mse_loss", ()), ("binary_cross_entropy_with_logits", ()),
+                                     ("binary_cross_entropy_with_logits",
+                                      ("weight", "pos_weight"))])
+def test_point_losses_match_torch(name, kw, reduction):
+    torch = oracle.torch()
+    x, t, g = rng.standard_normal((4, 3)), rng.random((4, 3)), rng.standard_normal((4, 3))
+    extra = {k: rng.uniform(0.5, 1.5, 3) for k in kw}
+    res = []
+    for lib in (mt, torch):
+        a = lib.from_numpy(x.copy()).requires_grad_()
+        b = lib.from_numpy(t.copy()).requires_grad_()
+        out = getattr(lib.nn.functional, name)(a, b, reduction=reduction,
+                                               **{k: lib.from_numpy(v) for k, v in extra.items()})
+        (out * lib.from_numpy(g)).sum().backward() if reduction == "none" else (out * 2).backward()
+        shape = tuple(int(n) for n in out.shape)
+        res.append([np.asarray(out.detach().numpy()).reshape(shape),
+                    np.asarray(a.grad.numpy()), np.asarray(b.grad.numpy())])
+    for u, v in zip(*res):
+        np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
+    assert mt.autograd.gradcheck(
+        lambda a, b: getattr(F, name)(a, b, reduction=reduction,
+                                      **{k: mt.from_numpy(v) for k, v in extra.items()}),
+        (mt.from_numpy(x).requires_grad_(), mt.from_numpy(t).requires_grad_()))

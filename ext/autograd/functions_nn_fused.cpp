@@ -85,6 +85,24 @@ Tensor record_channel_norm(const char* name, ops::ChannelNormForward& f, const T
   return f.out;
 }
 
+// saved: x, t[, weight][, pos_weight] (broadcast); i[0]: reduction;
+// code: logits | has_weight << 1 | has_pos_weight << 2.
+std::vector<Tensor> point_loss_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  ops::PointLossForward f;
+  f.x = n.saved_at(0);
+  f.t = n.saved_at(1);
+  size_t k = 2;
+  if (n.code & 2) f.weight = n.saved_at(k++);
+  if (n.code & 4) f.pos_weight = n.saved_at(k++);
+  f.sh.n = f.x->numel();
+  f.sh.logits = n.code & 1;
+  std::vector<Tensor> r = ops::point_loss_backward(f, g[0], static_cast<ops::NnReduction>(n.i[0]),
+                                                   n.needs(0), n.needs(1));
+  // the engine sums each gradient back to its input's shape and dtype
+  return {r[0], r[1]};
+}
+
 // saved: flat int64 indices; i[0]: padding_idx (or -1).
 std::vector<Tensor> embedding_backward_formula(FnNode& n, std::vector<Tensor>& g) {
   no_double_backward(n.name());
@@ -149,6 +167,24 @@ Tensor group_norm_fused(const Tensor& input, int64_t groups, const Tensor& weigh
                         const Tensor& bias, double eps) {
   ops::ChannelNormForward f = ops::group_norm_forward(input, groups, weight, bias, eps);
   return record_channel_norm("NativeGroupNormBackward0", f, input, weight, bias);
+}
+
+Tensor point_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                        const Tensor& pos_weight, int64_t reduction, bool logits) {
+  MT_CHECK(reduction >= 0 && reduction <= 2, "reduction must be 0, 1 or 2, got ", reduction);
+  const auto red = static_cast<ops::NnReduction>(reduction);
+  ops::PointLossForward f = ops::point_loss_forward(input, target, weight, pos_weight, red, logits);
+  if (!should_record(input.get(), target.get())) return f.out;
+  Ptr<FnNode> n = make_node(logits ? "BinaryCrossEntropyWithLogitsBackward0" : "MseLossBackward0",
+                            point_loss_backward_formula, {input.get(), target.get()});
+  n->i[0] = reduction;
+  n->code = (logits ? 1 : 0) | (f.weight ? 2 : 0) | (f.pos_weight ? 4 : 0);
+  save(*n, f.x);
+  save(*n, f.t);
+  if (f.weight) save(*n, f.weight);
+  if (f.pos_weight) save(*n, f.pos_weight);
+  set_history(f.out, *n);
+  return f.out;
 }
 
 Tensor embedding_fused(const Tensor& weight, const Tensor& indices, int64_t padding_idx) {

@@ -25,4 +25,9 @@ Tensor batch_norm_fused(const Tensor& input, const Tensor& running_mean, const T
 Tensor group_norm_fused(const Tensor& input, int64_t groups, const Tensor& weight,
                         const Tensor& bias, double eps);
 
+// mse_loss (logits false) and binary_cross_entropy_with_logits; weight and
+// pos_weight may be null; gradients flow to input and target.
+Tensor point_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                        const Tensor& pos_weight, int64_t reduction, bool logits);
+
 }  // namespace mt::ag

@@ -43,6 +43,8 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.norm_backward), "norm_backward");
   check(reinterpret_cast<const void*>(t.channel_norm_forward), "channel_norm_forward");
   check(reinterpret_cast<const void*>(t.channel_norm_backward), "channel_norm_backward");
+  check(reinterpret_cast<const void*>(t.point_loss_forward), "point_loss_forward");
+  check(reinterpret_cast<const void*>(t.point_loss_backward), "point_loss_backward");
   // ---- end fusednn ----
   return missing;
 }

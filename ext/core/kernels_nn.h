@@ -75,6 +75,22 @@ using ChannelNormBackwardFn = void (*)(const ChannelNormShape& sh, const TensorI
                                        const TensorImpl& mean, const TensorImpl& rstd,
                                        const TensorImpl* gx, const TensorImpl* gw,
                                        const TensorImpl* gb);
+// mse_loss and binary_cross_entropy_with_logits, elementwise over n
+// contiguous elements of one dtype (ext/ops broadcasts and casts first);
+// weight and pos_weight may be null. The forward writes each element's loss
+// in the acc dtype; the backward writes gx and gt (either may be null) for
+// the upstream gradient g (one element, or n, in the acc dtype).
+struct PointLossShape {
+  int64_t n = 0;
+  bool logits = false;  // binary_cross_entropy_with_logits (else mse_loss)
+};
+using PointLossForwardFn = void (*)(const PointLossShape& sh, const TensorImpl& x,
+                                    const TensorImpl& t, const TensorImpl* weight,
+                                    const TensorImpl* pos_weight, const TensorImpl& loss);
+using PointLossBackwardFn = void (*)(const PointLossShape& sh, const TensorImpl& x,
+                                     const TensorImpl& t, const TensorImpl* weight,
+                                     const TensorImpl* pos_weight, const TensorImpl& g,
+                                     const TensorImpl* gx, const TensorImpl* gt);
 // ---- end fusednn ----
 
 struct NnKernelTable {
@@ -86,6 +102,8 @@ struct NnKernelTable {
   NormBackwardFn norm_backward = nullptr;
   ChannelNormForwardFn channel_norm_forward = nullptr;
   ChannelNormBackwardFn channel_norm_backward = nullptr;
+  PointLossForwardFn point_loss_forward = nullptr;
+  PointLossBackwardFn point_loss_backward = nullptr;
   // ---- end fusednn ----
 };
 

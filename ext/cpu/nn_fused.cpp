@@ -544,6 +544,94 @@ void channel_norm_backward(const ChannelNormShape& sh, const TensorImpl& g, cons
                         });
 }
 
+// ---- mse_loss / binary_cross_entropy_with_logits ----
+// softplus(-x) = log(1 + exp(-x)), without overflow or cancellation.
+template <typename A>
+A softplus_neg(A x) {
+  return std::log1p(std::exp(-std::fabs(x))) + (x < 0 ? -x : A(0));
+}
+
+template <typename T>
+void point_loss_forward_t(const PointLossShape& sh, const TensorImpl& x, const TensorImpl& t,
+                          const TensorImpl* weight, const TensorImpl* pos_weight,
+                          const TensorImpl& loss) {
+  using A = acc_t<T>;
+  const T* xp = cptr<T>(x);
+  const T* tp = cptr<T>(t);
+  const T* wp = weight ? cptr<T>(*weight) : nullptr;
+  const T* pp = pos_weight ? cptr<T>(*pos_weight) : nullptr;
+  A* lp = mptr<A>(loss);
+  parallel_for(0, sh.n, kGrainSize, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const A xv = static_cast<A>(xp[i]), tv = static_cast<A>(tp[i]);
+      A l;
+      if (sh.logits) {
+        const A lw = pp ? A(1) + (static_cast<A>(pp[i]) - A(1)) * tv : A(1);
+        l = (A(1) - tv) * xv + lw * softplus_neg(xv);
+      } else {
+        const A d = xv - tv;
+        l = d * d;
+      }
+      lp[i] = wp ? l * static_cast<A>(wp[i]) : l;
+    }
+  });
+}
+
+template <typename T>
+void point_loss_backward_t(const PointLossShape& sh, const TensorImpl& x, const TensorImpl& t,
+                           const TensorImpl* weight, const TensorImpl* pos_weight,
+                           const TensorImpl& g, const TensorImpl* gx, const TensorImpl* gt) {
+  using A = acc_t<T>;
+  const T* xp = cptr<T>(x);
+  const T* tp = cptr<T>(t);
+  const T* wp = weight ? cptr<T>(*weight) : nullptr;
+  const T* pp = pos_weight ? cptr<T>(*pos_weight) : nullptr;
+  const A* gp = cptr<A>(g);
+  const bool g_scalar = g.numel() == 1;
+  T* gxp = gx ? mptr<T>(*gx) : nullptr;
+  T* gtp = gt ? mptr<T>(*gt) : nullptr;
+  parallel_for(0, sh.n, kGrainSize, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const A xv = static_cast<A>(xp[i]), tv = static_cast<A>(tp[i]);
+      A gi = g_scalar ? gp[0] : gp[i];
+      if (wp) gi *= static_cast<A>(wp[i]);
+      if (sh.logits) {
+        const A pw = pp ? static_cast<A>(pp[i]) : A(1);
+        const A lw = A(1) + (pw - A(1)) * tv;
+        // sigmoid(-x), stably
+        const A ex = std::exp(-std::fabs(xv));
+        const A sneg = xv >= 0 ? ex / (A(1) + ex) : A(1) / (A(1) + ex);
+        if (gxp) gxp[i] = static_cast<T>(gi * ((A(1) - tv) - lw * sneg));
+        if (gtp) gtp[i] = static_cast<T>(gi * (-xv + (pw - A(1)) * softplus_neg(xv)));
+      } else {
+        const A d = A(2) * (xv - tv) * gi;
+        if (gxp) gxp[i] = static_cast<T>(d);
+        if (gtp) gtp[i] = static_cast<T>(-d);
+      }
+    }
+  });
+}
+
+void point_loss_forward(const PointLossShape& sh, const TensorImpl& x, const TensorImpl& t,
+                        const TensorImpl* weight, const TensorImpl* pos_weight,
+                        const TensorImpl& loss) {
+  dispatch_elem<kFloat>(
+      x.dtype(), sh.logits ? "binary_cross_entropy_with_logits" : "mse_loss", [&](auto tag) {
+        point_loss_forward_t<typename decltype(tag)::type>(sh, x, t, weight, pos_weight, loss);
+      });
+}
+
+void point_loss_backward(const PointLossShape& sh, const TensorImpl& x, const TensorImpl& t,
+                         const TensorImpl* weight, const TensorImpl* pos_weight,
+                         const TensorImpl& g, const TensorImpl* gx, const TensorImpl* gt) {
+  dispatch_elem<kFloat>(
+      x.dtype(), sh.logits ? "binary_cross_entropy_with_logits_backward" : "mse_loss_backward",
+      [&](auto tag) {
+        point_loss_backward_t<typename decltype(tag)::type>(sh, x, t, weight, pos_weight, g, gx,
+                                                            gt);
+      });
+}
+
 }  // namespace
 
 void register_nn_fused(NnKernelTable& t) {
@@ -553,6 +641,8 @@ void register_nn_fused(NnKernelTable& t) {
   t.norm_backward = norm_backward;
   t.channel_norm_forward = channel_norm_forward;
   t.channel_norm_backward = channel_norm_backward;
+  t.point_loss_forward = point_loss_forward;
+  t.point_loss_backward = point_loss_backward;
 }
 
 }  // namespace mt::cpu

@@ -269,4 +269,60 @@ std::vector<Tensor> channel_norm_backward(const ChannelNormShape& sh, const Tens
   return {gx, gw, gb};
 }
 
+PointLossForward point_loss_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                    const Tensor& pos_weight, NnReduction reduction, bool logits) {
+  const char* op = logits ? "binary_cross_entropy_with_logits" : "mse_loss";
+  const DType dt = input->dtype();
+  MT_CHECK(is_floating(dt), op, ": expected a floating point input, got ", info(dt).name);
+  same_device(input, target, op, "target");
+  same_device(input, weight, op, "weight");
+  same_device(input, pos_weight, op, "pos_weight");
+  std::vector<Dims> shapes = {input->sizes(), target->sizes()};
+  if (weight) shapes.push_back(weight->sizes());
+  if (pos_weight) shapes.push_back(pos_weight->sizes());
+  const Dims shape = broadcast_shapes(shapes);
+  const Device dev = input->device();
+  auto prep = [&](const Tensor& t) {
+    return t ? contiguous(expand(to(t, dt, dev, false), shape)) : Tensor();
+  };
+  PointLossForward f;
+  f.x = prep(input);
+  f.t = prep(target);
+  f.weight = prep(weight);
+  f.pos_weight = prep(pos_weight);
+  f.sh.n = checked_numel(shape);
+  f.sh.logits = logits;
+  Tensor loss = empty(shape, nn_acc_dtype(dt), dev);
+  need(nn_kernel_table(dev.type).point_loss_forward, op, dev)(f.sh, *f.x, *f.t, f.weight.get(),
+                                                              f.pos_weight.get(), *loss);
+  switch (reduction) {
+    case NnReduction::None:
+      f.out = to(loss, dt, dev, false);
+      break;
+    case NnReduction::Sum:
+      f.out = to(sum(loss, std::nullopt, false, std::nullopt), dt, dev, false);
+      break;
+    case NnReduction::Mean:
+      f.out = to(mean(loss, std::nullopt, false, std::nullopt), dt, dev, false);
+      break;
+  }
+  return f;
+}
+
+std::vector<Tensor> point_loss_backward(const PointLossForward& f, const Tensor& grad,
+                                        NnReduction reduction, bool want_x, bool want_t) {
+  const Device dev = f.x->device();
+  const DType dt = f.x->dtype();
+  Tensor g = to(grad, nn_acc_dtype(dt), dev, false);
+  if (reduction == NnReduction::Mean)
+    g = mul(g, Scalar::from_double(1.0 / static_cast<double>(f.sh.n)));
+  g = contiguous(reduction == NnReduction::None ? g : reshape(g, Dims{1}));
+  Tensor gx = want_x ? empty(f.x->sizes(), dt, dev) : Tensor();
+  Tensor gt = want_t ? empty(f.x->sizes(), dt, dev) : Tensor();
+  need(nn_kernel_table(dev.type).point_loss_backward,
+       f.sh.logits ? "binary_cross_entropy_with_logits_backward" : "mse_loss_backward",
+       dev)(f.sh, *f.x, *f.t, f.weight.get(), f.pos_weight.get(), *g, gx.get(), gt.get());
+  return {gx, gt};
+}
+
 }  // namespace mt::ops

@@ -63,4 +63,16 @@ std::vector<Tensor> channel_norm_backward(const ChannelNormShape& sh, const Tens
                                           const Tensor& rstd, bool want_x, bool want_w,
                                           bool want_b);
 
+// mse_loss and binary_cross_entropy_with_logits: every operand broadcast to
+// one shape and one floating dtype (the caller checks they share it).
+struct PointLossForward {
+  Tensor out, x, t, weight, pos_weight;  // broadcast, contiguous
+  PointLossShape sh;
+};
+PointLossForward point_loss_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                    const Tensor& pos_weight, NnReduction reduction, bool logits);
+// {gx, gt}, each null unless wanted, in the broadcast shape.
+std::vector<Tensor> point_loss_backward(const PointLossForward& f, const Tensor& grad,
+                                        NnReduction reduction, bool want_x, bool want_t);
+
 }  // namespace mt::ops

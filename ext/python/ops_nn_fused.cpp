@@ -88,6 +88,22 @@ PyObject* F_group_norm_fused(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _point_loss_fused(input, target, weight or None, pos_weight or None,
+//                   reduction, logits)
+PyObject* F_point_loss_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *target, *weight, *pos_weight;
+  long long reduction;
+  int logits;
+  if (!PyArg_ParseTuple(args, "OOOOLp:_point_loss_fused", &input, &target, &weight, &pos_weight,
+                        &reduction, &logits))
+    return nullptr;
+  return wrap(ag::point_loss_fused(
+      unwrap(input, "input"), unwrap(target, "target"), optional_tensor(weight, "weight"),
+      optional_tensor(pos_weight, "pos_weight"), reduction, logits != 0));
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef nn_fused_module_functions[] = {
@@ -96,6 +112,7 @@ PyMethodDef nn_fused_module_functions[] = {
     {"_embedding_fused", F_embedding_fused, METH_VARARGS, nullptr},
     {"_batch_norm_fused", F_batch_norm_fused, METH_VARARGS, nullptr},
     {"_group_norm_fused", F_group_norm_fused, METH_VARARGS, nullptr},
+    {"_point_loss_fused", F_point_loss_fused, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -182,6 +182,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight, pos_weight):
+        # one fused op with one backward node (Note [Fused nn losses and norms])
+        return _C._point_loss_fused(input, target, weight, pos_weight,
+                                    _REDUCTION_ENUM[reduction], True)
     return _reduce(_bce_logits_math(input, target, weight, pos_weight), reduction)
 # ---- end binary losses ----
 
