@@ -320,6 +320,51 @@ def _mlp_step(model, criterion, optimizer, x, y):
     return loss
 
 
+# ---- fusednn: the fused losses and norms ----
+def _setup_ce(n, c):
+    """cross_entropy logits (n, c) float32 requiring grad and int64 targets, in both libraries."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, c), dtype=np.float32)
+    y = rng.integers(0, c, n).astype(np.int64)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        s[key] = (lib, lib.from_numpy(x).requires_grad_(), lib.from_numpy(y))
+    return s
+
+
+def _ce_fwd_bwd(lib, x, y):
+    x.grad = None
+    loss = lib.nn.functional.cross_entropy(x, y)
+    loss.backward()
+    return x.grad
+
+
+def _setup_layer_norm(rows, cols):
+    """layer_norm over (rows, cols) float32 with weight and bias, all requiring grad."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((rows, cols), dtype=np.float32)
+    w = rng.standard_normal(cols, dtype=np.float32)
+    b = rng.standard_normal(cols, dtype=np.float32)
+    g = rng.standard_normal((rows, cols), dtype=np.float32)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        s[key] = (lib, *(lib.from_numpy(a).requires_grad_() for a in (x, w, b)),
+                  lib.from_numpy(g))
+    return s
+
+
+def _layer_norm_fwd_bwd(lib, x, w, b, g):
+    x.grad = w.grad = b.grad = None
+    y = lib.nn.functional.layer_norm(x, (x.shape[-1],), w, b)
+    y.backward(g)
+    return x.grad
+# ---- end fusednn ----
+
+
 def _setup_conv(n, cin, cout, hw, backward):
     """Conv2d(cin, cout, 3, padding=1) with the same weights in both libraries, on an
     (n, cin, hw, hw) float32 input; backward: the input requires grad too."""
@@ -572,6 +617,20 @@ CASES = [
          minitorch=lambda s: _p(_mlp_step, *s["mt"]),
          torch=lambda s: _p(_mlp_step, *s["th"]),
          numpy=None),
+    # ---- fusednn ----
+    Case("cross_entropy fwd+bwd, 128x10 float32 logits", lambda: _setup_ce(128, 10),
+         minitorch=lambda s: _p(_ce_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_ce_fwd_bwd, *s["th"]),
+         numpy=None),
+    Case("cross_entropy fwd+bwd, 128x1000 float32 logits", lambda: _setup_ce(128, 1000),
+         minitorch=lambda s: _p(_ce_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_ce_fwd_bwd, *s["th"]),
+         numpy=None),
+    Case("layer_norm fwd+bwd, 64x768 float32 (weight, bias)", lambda: _setup_layer_norm(64, 768),
+         minitorch=lambda s: _p(_layer_norm_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_layer_norm_fwd_bwd, *s["th"]),
+         numpy=None),
+    # ---- end fusednn ----
     # ---- end nn and optim ----
     # ---- linalg (issue 11: LAPACK of NumPy's OpenBLAS) ----
     Case("linalg.solve 256x256 float64 (256 right-hand sides)", _setup_linalg256,

@@ -40,6 +40,16 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.im2col), "im2col");
   check(reinterpret_cast<const void*>(t.col2im), "col2im");
   // ---- end conv ----
+  // ---- fusednn ----
+  check(reinterpret_cast<const void*>(t.nll_forward), "nll_forward");
+  check(reinterpret_cast<const void*>(t.nll_backward), "nll_backward");
+  check(reinterpret_cast<const void*>(t.norm_forward), "norm_forward");
+  check(reinterpret_cast<const void*>(t.norm_backward), "norm_backward");
+  check(reinterpret_cast<const void*>(t.channel_norm_forward), "channel_norm_forward");
+  check(reinterpret_cast<const void*>(t.channel_norm_backward), "channel_norm_backward");
+  check(reinterpret_cast<const void*>(t.point_loss_forward), "point_loss_forward");
+  check(reinterpret_cast<const void*>(t.point_loss_backward), "point_loss_backward");
+  // ---- end fusednn ----
   return missing;
 }
 

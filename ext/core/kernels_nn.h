@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "tensor_impl.h"
 
 namespace mt {
 
@@ -33,6 +34,80 @@ struct ConvGeom {
 };
 // ---- end conv (types) ----
 
+// ---- fusednn ----
+// The fused losses and norms (Note [Fused nn losses and norms] in
+// ext/ops/nn_fused.cpp). ext/ops hands every kernel contiguous tensors; the
+// per-row results (loss, weight, log-sum-exp, mean, rstd) and the weight and
+// bias gradients are in the accumulation dtype `nn_acc_dtype(x)`: float64 for
+// float32 and float64 inputs, float32 for float16 and bfloat16.
+struct NllShape {
+  int64_t n = 0, c = 0, s = 0;  // input (n, c, s), target (n, s)
+  int64_t ignore_index = -100;
+  double smoothing = 0;      // label smoothing (log_softmax only)
+  bool log_softmax = false;  // cross_entropy (true) or nll_loss of log-probabilities
+};
+// Per row (n * s of them): loss, the target's weight (0 when ignored) and,
+// with log_softmax, the row's log-sum-exp. An out-of-range target is an
+// IndexError raised before anything is written.
+using NllForwardFn = void (*)(const NllShape& sh, const TensorImpl& x, const TensorImpl& target,
+                              const TensorImpl* weight, const TensorImpl& loss,
+                              const TensorImpl& wrow, const TensorImpl& lse);
+// gx = d(sum_rows g_row * loss_row)/dx; g has one element or one per row.
+using NllBackwardFn = void (*)(const NllShape& sh, const TensorImpl& x, const TensorImpl& target,
+                               const TensorImpl* weight, const TensorImpl& lse, const TensorImpl& g,
+                               const TensorImpl& gx);
+struct NormShape {
+  int64_t rows = 0, cols = 0;  // x (rows, cols); weight and bias (cols)
+  double eps = 1e-5;
+  bool rms = false;  // rms_norm: no mean is taken (mean is written as 0), no bias
+};
+using NormForwardFn = void (*)(const NormShape& sh, const TensorImpl& x, const TensorImpl* weight,
+                               const TensorImpl* bias, const TensorImpl& y, const TensorImpl& mean,
+                               const TensorImpl& rstd);
+// Any of gx, gw, gb may be null (not wanted); gw and gb are in the acc dtype.
+using NormBackwardFn = void (*)(const NormShape& sh, const TensorImpl& g, const TensorImpl& x,
+                                const TensorImpl* weight, const TensorImpl& mean,
+                                const TensorImpl& rstd, const TensorImpl* gx, const TensorImpl* gw,
+                                const TensorImpl* gb);
+// batch_norm (groups == 0) and group_norm over x (n, c, s). batch_norm:
+// statistics per channel over (n, s), from the batch (use_input_stats) or
+// given (eval: mean holds the running mean, rstd the running variance, which
+// the kernel replaces by its 1/sqrt(var + eps));
+// group_norm: per (sample, group) over (c / groups, s). mean and rstd hold
+// one value per statistic (c, or n * groups), in the acc dtype; var_out, when
+// not null, gets the biased batch variance per channel (running-stat update).
+struct ChannelNormShape {
+  int64_t n = 0, c = 0, s = 0, groups = 0;
+  double eps = 1e-5;
+  bool use_input_stats = true;
+};
+using ChannelNormForwardFn = void (*)(const ChannelNormShape& sh, const TensorImpl& x,
+                                      const TensorImpl* weight, const TensorImpl* bias,
+                                      const TensorImpl& y, const TensorImpl& mean,
+                                      const TensorImpl& rstd, const TensorImpl* var_out);
+using ChannelNormBackwardFn = void (*)(const ChannelNormShape& sh, const TensorImpl& g,
+                                       const TensorImpl& x, const TensorImpl* weight,
+                                       const TensorImpl& mean, const TensorImpl& rstd,
+                                       const TensorImpl* gx, const TensorImpl* gw,
+                                       const TensorImpl* gb);
+// mse_loss and binary_cross_entropy_with_logits, elementwise over n
+// contiguous elements of one dtype (ext/ops broadcasts and casts first);
+// weight and pos_weight may be null. The forward writes each element's loss
+// in the acc dtype; the backward writes gx and gt (either may be null) for
+// the upstream gradient g (one element, or n, in the acc dtype).
+struct PointLossShape {
+  int64_t n = 0;
+  bool logits = false;  // binary_cross_entropy_with_logits (else mse_loss)
+};
+using PointLossForwardFn = void (*)(const PointLossShape& sh, const TensorImpl& x,
+                                    const TensorImpl& t, const TensorImpl* weight,
+                                    const TensorImpl* pos_weight, const TensorImpl& loss);
+using PointLossBackwardFn = void (*)(const PointLossShape& sh, const TensorImpl& x,
+                                     const TensorImpl& t, const TensorImpl* weight,
+                                     const TensorImpl* pos_weight, const TensorImpl& g,
+                                     const TensorImpl* gx, const TensorImpl* gt);
+// ---- end fusednn ----
+
 struct NnKernelTable {
   // Families add their slots here.
   // ---- conv ----
@@ -47,6 +122,16 @@ struct NnKernelTable {
   void (*col2im)(const ConvGeom& g, DType dt, const char* col, int64_t nb, char* img,
                  int64_t img_bs) = nullptr;
   // ---- end conv ----
+  // ---- fusednn ----
+  NllForwardFn nll_forward = nullptr;
+  NllBackwardFn nll_backward = nullptr;
+  NormForwardFn norm_forward = nullptr;
+  NormBackwardFn norm_backward = nullptr;
+  ChannelNormForwardFn channel_norm_forward = nullptr;
+  ChannelNormBackwardFn channel_norm_backward = nullptr;
+  PointLossForwardFn point_loss_forward = nullptr;
+  PointLossBackwardFn point_loss_backward = nullptr;
+  // ---- end fusednn ----
 };
 
 // The nn table for a device type (never null; entries may be).

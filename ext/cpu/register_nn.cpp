@@ -2,6 +2,7 @@
 // (core/kernels_nn.h). register_cpu_kernels() calls it before it checks that
 // no slot of either table is left empty.
 #include "../core/kernels_nn.h"
+#include "nn_fused.h"
 
 namespace mt {
 
@@ -15,6 +16,9 @@ void register_cpu_nn_kernels() {
   // ---- conv ----
   register_cpu_conv_kernels(t);
   // ---- end conv ----
+  // ---- fusednn ----
+  cpu::register_nn_fused(t);
+  // ---- end fusednn ----
 }
 
 }  // namespace mt

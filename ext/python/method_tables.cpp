@@ -33,6 +33,10 @@ extern PyMethodDef linalg_module_functions[];
 extern PyMethodDef optim_module_functions[];
 // ---- end optim ----
 
+// ---- fusednn (ops_nn_fused.cpp: the fused losses, norms and embedding) ----
+extern PyMethodDef nn_fused_module_functions[];
+// ---- end fusednn ----
+
 // ---- random (ops_random.cpp: CPU generators, Note [CPU random streams]) ----
 extern PyMethodDef random_module_functions[];
 // ---- end random ----
@@ -76,6 +80,10 @@ const MethodTables kMethodTables[] = {
     // ---- optim rows ----
     {nullptr, optim_module_functions},
     // ---- end optim rows ----
+
+    // ---- fusednn rows ----
+    {nullptr, nn_fused_module_functions},
+    // ---- end fusednn rows ----
 
     // ---- random rows ----
     {nullptr, random_module_functions},

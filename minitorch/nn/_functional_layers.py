@@ -1,9 +1,10 @@
 """Functional forms of the embedding, normalisation and misc layers.
 
 Each layer's forward lives in one private helper (``_embedding_forward``,
-``_layer_norm_forward``, ...) built from minitorch tensor ops, so autograd
-comes through them.  A fused C++ op with its own backward can replace each
-helper later without touching the public functions or the modules.
+``_layer_norm_forward``, ...). embedding, layer_norm, rms_norm, group_norm and
+batch_norm are fused C++ ops with one backward node each (``_C._embedding_fused``,
+``_C._norm_fused``, ``_C._group_norm_fused``, ``_C._batch_norm_fused``, Note [Fused nn
+losses and norms]); the others are built from minitorch tensor ops.
 """
 
 import minitorch as _mt
@@ -41,13 +42,8 @@ def _renorm_rows_(weight, idx, max_norm, norm_type):
 
 
 def _embedding_forward(input, weight, padding_idx):
-    flat = input.reshape(-1)
-    out = _mt.index_select(weight, 0, flat)
-    if padding_idx is not None:
-        # the padding row gets no gradient: route it through a detached copy
-        keep = (flat != padding_idx).to(weight.dtype).unsqueeze(1)
-        out = out * keep + out.detach() * (1 - keep)
-    return out.reshape(*input.shape, weight.shape[1])
+    # one fused op: index_select forward, index_add backward; the padding row gets no grad
+    return _mt._C._embedding_fused(weight, input, -1 if padding_idx is None else padding_idx)
 
 
 def _norm_padding_idx(padding_idx, num):
@@ -182,15 +178,26 @@ def _check_trailing(name, input, normalized_shape):
             f"{list(input.shape)}")
 
 
+def _norm_cols(normalized_shape):
+    cols = 1
+    for v in normalized_shape:
+        cols *= v
+    return cols
+
+
+def _check_affine(name, param, normalized_shape):
+    if param is not None and tuple(param.shape) != tuple(normalized_shape):
+        raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
+                           f"{name} of shape {list(param.shape)} and normalized_shape = "
+                           f"{list(normalized_shape)}")
+
+
 def _layer_norm_forward(input, normalized_shape, weight, bias, eps):
-    dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
-    var, mean = _mt.var_mean(input, dim=dims, correction=0, keepdim=True)
-    out = (input - mean) * _mt.rsqrt(var + eps)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    # one fused op (mean and rstd saved) with one backward node for input, weight, bias
+    _check_affine("weight", weight, normalized_shape)
+    _check_affine("bias", bias, normalized_shape)
+    return _mt._C._norm_fused(input, weight, bias, _norm_cols(normalized_shape), float(eps),
+                              False)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -200,13 +207,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 def _rms_norm_forward(input, normalized_shape, weight, eps):
-    dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
     if eps is None:
         eps = _finfo_eps(input.dtype)
-    out = input * _mt.rsqrt((input * input).mean(dim=dims, keepdim=True) + eps)
-    if weight is not None:
-        out = out * weight
-    return out
+    return _mt._C._norm_fused(input, weight, None, _norm_cols(normalized_shape), float(eps),
+                              True)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
@@ -216,16 +220,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def _group_norm_forward(input, num_groups, weight, bias, eps):
-    N, C = input.shape[0], input.shape[1]
-    x = input.reshape(N, num_groups, -1)
-    var, mean = _mt.var_mean(x, dim=2, correction=0, keepdim=True)
-    out = ((x - mean) * _mt.rsqrt(var + eps)).reshape(*input.shape)
-    bshape = (1, C) + (1,) * (input.dim() - 2)
-    if weight is not None:
-        out = out * weight.reshape(bshape)
-    if bias is not None:
-        out = out + bias.reshape(bshape)
-    return out
+    # one fused op (per-group mean and rstd saved) with one backward node
+    return _mt._C._group_norm_fused(input, int(num_groups), weight, bias, float(eps))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -242,28 +238,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 def _batch_norm_forward(input, running_mean, running_var, weight, bias, training,
                         momentum, eps):
-    C = input.shape[1]
-    dims = (0,) + tuple(range(2, input.dim()))
-    bshape = (1, C) + (1,) * (input.dim() - 2)
-    if training:
-        var, mean = _mt.var_mean(input, dim=dims, correction=0)
-        n = input.numel() // C
-        if running_mean is not None or running_var is not None:
-            with _mt.no_grad():
-                m = momentum
-                if running_mean is not None:
-                    running_mean.mul_(1 - m).add_(mean.detach().to(running_mean.dtype) * m)
-                if running_var is not None:
-                    unbiased = var.detach() * (n / (n - 1))
-                    running_var.mul_(1 - m).add_(unbiased.to(running_var.dtype) * m)
-    else:
-        mean, var = running_mean, running_var
-    out = (input - mean.reshape(bshape)) * _mt.rsqrt(var.reshape(bshape) + eps)
-    if weight is not None:
-        out = out * weight.reshape(bshape)
-    if bias is not None:
-        out = out + bias.reshape(bshape)
-    return out
+    # one fused op: batch (training) or running (eval) statistics, the running-stat
+    # update in place when training, and one backward node for input, weight, bias
+    return _mt._C._batch_norm_fused(input, running_mean, running_var, weight, bias,
+                                    bool(training), float(momentum), float(eps))
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,

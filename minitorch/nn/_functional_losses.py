@@ -1,9 +1,10 @@
 """Functional losses beyond mse_loss/l1_loss (imported into nn.functional at its end).
 
-Each loss keeps its math in one private ``_<name>_math`` function, composed from
-existing tensor ops, so that a fused C++ op can later replace exactly that function;
-the public function does argument checking, the legacy size_average/reduce mapping
-and the reduction.
+Each loss keeps its math in one private ``_<name>_math`` function; the public function
+does argument checking, the legacy size_average/reduce mapping and the reduction.
+nll_loss and cross_entropy with class indices are one fused C++ op with its own
+backward (``_C._nll_loss_fused``, Note [Fused nn losses and norms]); the others are
+still composed from tensor ops.
 """
 
 import warnings
@@ -67,32 +68,18 @@ def _check_class_target(input, target, weight):
     return n_classes
 
 
+_REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
+
+
 def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
-    """Negative log-likelihood of ``target`` under log-probabilities ``logp``.
+    """Negative log-likelihood of ``target`` under log-probabilities ``logp``: one fused
+    op (``_C._nll_loss_fused``) with its own backward node.
 
     Class dim is 1 (0 for an unbatched (C,) input). Ignored targets contribute 0 and
     are left out of the mean's denominator, which is the sum of the targets' weights.
     """
-    cdim = 0 if logp.dim() == 1 else 1
-    target = target.to(_C.int64)
-    keep = target != ignore_index
-    safe = _C.where(keep, target, _C.zeros_like(target))
-    if keep.all().item():
-        bad = (safe < 0) | (safe >= n_classes)
-    else:
-        bad = ((safe < 0) | (safe >= n_classes)) & keep
-    if bad.any().item():
-        raise IndexError(f"Target {int(target[bad].reshape(-1)[0].item())} is out of bounds.")
-    picked = -logp.gather(cdim, safe.unsqueeze(cdim)).squeeze(cdim)
-    w = keep.to(logp.dtype)
-    if weight is not None:
-        w = w * weight.to(logp.dtype)[safe.reshape(-1)].reshape(safe.shape)
-    loss = picked * w
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    return loss.sum() / w.sum()
+    return _C._nll_loss_fused(logp, target, weight, _REDUCTION_ENUM[reduction],
+                              int(ignore_index), 0.0, False)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -106,29 +93,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def _cross_entropy_index_math(input, target, weight, ignore_index, reduction, label_smoothing,
                               n_classes):
-    cdim = 0 if input.dim() == 1 else 1
-    logp = _C.log_softmax(input, cdim, None)
-    nll = _nll_math(logp, target, weight, ignore_index, reduction, n_classes)
-    if label_smoothing <= 0.0:
-        return nll
-    keep = (target.to(_C.int64) != ignore_index).to(logp.dtype)
-    if weight is not None:
-        shape = [1] * logp.dim()
-        shape[cdim] = n_classes
-        smooth = -(logp * weight.to(logp.dtype).reshape(shape)).sum(cdim)
-    else:
-        smooth = -logp.sum(cdim)
-    smooth = smooth * keep
-    if reduction == "mean":
-        if weight is not None:
-            safe = _C.where(keep.bool(), target.to(_C.int64), _C.zeros_like(target.to(_C.int64)))
-            wt = weight.to(logp.dtype)[safe.reshape(-1)].reshape(safe.shape) * keep
-            smooth = smooth.sum() / wt.sum()
-        else:
-            smooth = smooth.sum() / keep.sum()
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)
+    # log_softmax, nll and label smoothing in one fused op with one backward node
+    return _C._nll_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                              int(ignore_index), float(label_smoothing), True)
 
 
 def _cross_entropy_prob_math(input, target, weight, reduction, label_smoothing, n_classes):
@@ -215,6 +182,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight, pos_weight):
+        # one fused op with one backward node (Note [Fused nn losses and norms])
+        return _C._point_loss_fused(input, target, weight, pos_weight,
+                                    _REDUCTION_ENUM[reduction], True)
     return _reduce(_bce_logits_math(input, target, weight, pos_weight), reduction)
 # ---- end binary losses ----
 

@@ -156,12 +156,32 @@ def _check_loss_shapes(name, input, target):
                       "to broadcasting. Please ensure they have the same size.", stacklevel=3)
 
 
+_REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _fusable_loss(input, *others):
+    """Whether a pointwise loss can take its fused op: tensors of one floating dtype
+    on one device (other mixes keep the composite path and its type promotion)."""
+    if not isinstance(input, _C.TensorBase) or not input.dtype.is_floating_point:
+        return False
+    for t in others:
+        if t is None:
+            continue
+        if not isinstance(t, _C.TensorBase) or t.dtype != input.dtype or t.device != input.device:
+            return False
+    return True
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Squared error (input - target) ** 2, reduced by ``reduction``."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     _check_loss_shapes("mse_loss", input, target)
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused nn losses and norms])
+        return _C._point_loss_fused(input, target, weight, None, _REDUCTION_ENUM[reduction],
+                                    False)
     loss = (input - target) ** 2
     if weight is not None:
         loss = loss * weight
