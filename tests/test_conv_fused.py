@@ -124,6 +124,29 @@ def test_large_batch_is_split_into_chunks():
     np.testing.assert_allclose(ts[2].grad.numpy(), g.sum((0, 2, 3)), rtol=1e-12, atol=1e-10)
 
 
+@pytest.mark.parametrize("transposed", [False, True])
+def test_wide_path_matches_per_sample(transposed):
+    # 64 * 64 * 9 * 960 multiply-adds per sample: the wide path (one GEMM over a chunk of
+    # samples, ext/ops/conv.cpp); a batch of one runs the per-sample path.
+    x, w, b = _arrays(13, (3, 64, 30, 32), (64, 64, 3, 3), (64,))
+    args = ([1], [1], [1], transposed, [0], 1)
+    ts = [minitorch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    y = minitorch.convolution(*ts, *args)
+    g = np.random.default_rng(14).standard_normal(tuple(y.shape))
+    y.backward(minitorch.tensor(g))
+    gw = np.zeros_like(w)
+    for i in range(3):
+        si = [minitorch.tensor(a, requires_grad=True) for a in (x[i:i + 1], w, b)]
+        yi = minitorch.convolution(*si, *args)
+        yi.backward(minitorch.tensor(g[i:i + 1]))
+        np.testing.assert_allclose(y.detach().numpy()[i:i + 1], yi.detach().numpy(),
+                                   rtol=1e-11, atol=1e-11)
+        np.testing.assert_allclose(ts[0].grad.numpy()[i:i + 1], si[0].grad.numpy(),
+                                   rtol=1e-11, atol=1e-11)
+        gw += si[1].grad.numpy()
+    np.testing.assert_allclose(ts[1].grad.numpy(), gw, rtol=1e-10, atol=1e-10)
+
+
 def test_gradcheck_float64():
     gc = minitorch.autograd.gradcheck
     x, w, b = _arrays(5, (2, 4, 5, 4), (6, 2, 3, 2), (6,))

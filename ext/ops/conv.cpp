@@ -14,15 +14,20 @@
 //   down:  small = W @ im2col(big)           conv forward, conv_transpose's grad_input
 //   up:    big = col2im(W^T @ small)         conv's grad_input, conv_transpose forward
 //   wgrad: dW = small @ im2col(big)^T        both grad_weights
-// Each sample is one im2col (or col2im) and one GEMM per group, written
-// straight into its output (no copies); samples run in parallel_for chunks
-// of `grain` samples, each chunk with its own column buffer (slot), and
-// the GEMM kernel is called with plain GemmArgs (no tensor is made on a
-// worker). One wide GEMM over the whole batch was tried first: OpenBLAS's
-// threads made it ~10x slower than per-sample single-thread GEMMs on the
-// shared machine. The grain depends only on the shapes (work per chunk, at
-// most kColBudget elements of buffers), never on the thread count; wgrad
-// sums each chunk's samples in order into that chunk's partial dW and the
+// Two schedules, chosen from the shapes only. Small samples (one sample's
+// GEMMs under kWideSampleWork multiply-adds): each sample is one im2col (or
+// col2im) and one GEMM per group written straight into its output, samples
+// in parallel_for chunks of `grain`, each chunk with its own column buffer
+// (slot), the GEMM kernel called with plain GemmArgs (no tensor is made on a
+// worker). Large samples (the wide path): chunks of nb samples whose columns
+// lie side by side, ONE GEMM of width nb*L per group, the small side copied
+// between (nb, Cs, L) and (Cs, nb*L) around it, the BLAS threading it.
+// Measured on the shared machine (docs/performance.md): per-sample GEMMs win
+// the small case ~3x, the wide GEMM the large one ~2x (OpenBLAS's own threads
+// are slow on small problems under load). Grains depend only on the shapes
+// (work per chunk, at most kColBudget elements of buffers), never on the
+// thread count; wgrad sums each chunk's samples in order into that chunk's
+// partial dW (the wide path: chunk by chunk into dW) and the
 // partials in chunk order, so results are the same for every thread count.
 #include "conv.h"
 
@@ -83,14 +88,17 @@ struct Split {
   int64_t grain, slots;
 };
 
-// Multiply-adds of one sample's GEMMs below which samples run in parallel;
-// above it, samples would run one after another with the BLAS splitting each
-// GEMM. Measured on the shared 2-core machine, OpenBLAS's own threads lose
-// to one GEMM per worker even for 8x64x56x56 (2.3x vs 3.3x torch's time),
-// so today every size runs in parallel over samples.
+// Multiply-adds of one sample's GEMMs below which the per-sample chunks have
+// several samples (the serial one-sample-at-a-time schedule measured slower
+// than both others, so today it is never chosen: see kWideSampleWork).
 constexpr int64_t kParallelSampleWork = int64_t{1} << 40;
 // Multiply-adds per chunk of samples in the parallel case.
 constexpr int64_t kChunkWork = int64_t{1} << 21;
+// Multiply-adds of one sample's GEMMs from which the wide path runs.
+constexpr int64_t kWideSampleWork = int64_t{1} << 25;
+bool wide(const Geo& G) {
+  return G.N > 1 && G.Cs * (G.Cb / G.groups) * G.K() * G.plane_l() >= kWideSampleWork;
+}
 
 // The pieces of one convolution's work that every sample shares.
 struct Job {
@@ -177,9 +185,116 @@ struct Job {
   }
 };
 
+// ---- the wide path: samples in chunks of nb, ONE GEMM of width nb*L per
+// group, the small side copied between (nb, Cs, L) and (Cs, nb*L) around it.
+// Used for samples whose GEMMs are large (kWideSampleWork), where it measured
+// faster than a GEMM per sample; nb depends on the shapes only.
+int64_t wide_chunk(const Geo& G) {
+  const int64_t per = std::max<int64_t>(1, G.Cb * G.K() * G.plane_l());
+  return std::clamp<int64_t>(kColBudget / per, 1, std::max<int64_t>(G.N, 1));
+}
+
+// A contiguous view of `numel(sizes)` elements at the start of buffer t.
+Tensor head(const Tensor& t, const Dims& sizes) {
+  Dims strides(sizes.size());
+  int64_t s = 1;
+  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
+    strides[i] = s;
+    s *= sizes[i];
+  }
+  return as_strided(t, sizes, strides, t->offset());
+}
+
+// (nb, C, P) view of samples n0.. of a contiguous (N, C, *) tensor.
+Tensor samples(const Tensor& t, int64_t n0, int64_t nb, int64_t C, int64_t P) {
+  return as_strided(t, {nb, C, P}, {C * P, P, 1}, t->offset() + n0 * C * P);
+}
+
+// The small side of samples n0..n0+nb as (g, Cs/g, nb*L): a view of `small`
+// when nb = 1, else `buf` (>= Cs * nb * L elements) after copying into it
+// (copy_in) or to be copied out by the caller.
+Tensor small_block(const Geo& G, const Tensor& small, const Tensor& buf, int64_t n0, int64_t nb,
+                   bool copy_in) {
+  const int64_t P = G.plane_l(), cg = G.Cs / G.groups;
+  if (nb == 1)
+    return as_strided(small, {G.groups, cg, P}, {cg * P, P, 1}, small->offset() + n0 * G.Cs * P);
+  if (copy_in)
+    copy_(as_strided(buf, {nb, G.Cs, P}, {P, nb * P, 1}, buf->offset()),
+          samples(small, n0, nb, G.Cs, P));
+  return head(buf, {G.groups, cg, nb * P});
+}
+
+void wide_im2col(const Geo& G, const Tensor& big, int64_t n0, int64_t nb, const Tensor& col) {
+  const int64_t bs = G.Cb * G.plane_s();
+  need(nn_kernel_table(big->device().type).im2col, "im2col", big->device())(
+      G.kernel_geom(G.Cb), big->dtype(), big->data() + n0 * bs * big->itemsize(), nb, bs,
+      col->data());
+}
+
+void wide_col2im(const Geo& G, const Tensor& col, const Tensor& big, int64_t n0, int64_t nb) {
+  const int64_t bs = G.Cb * G.plane_s();
+  need(nn_kernel_table(big->device().type).col2im, "col2im", big->device())(
+      G.kernel_geom(G.Cb), big->dtype(), col->data(), nb, big->data() + n0 * bs * big->itemsize(),
+      bs);
+}
+
+// Note [Convolution as GEMM]. big, w contiguous; small: a new contiguous
+// (N, Cs, *L) tensor, written.
+void down_wide(const Geo& G, const Tensor& big, const Tensor& w, const Tensor& small) {
+  const int64_t nbmax = wide_chunk(G), CbK = G.Cb * G.K(), P = G.plane_l(), g = G.groups;
+  Tensor wg = view(w, {g, G.Cs / g, CbK / g});
+  Tensor col = empty({CbK * nbmax * P}, big->dtype(), big->device());
+  Tensor buf = nbmax > 1 ? empty({G.Cs * nbmax * P}, big->dtype(), big->device()) : Tensor();
+  for (int64_t n0 = 0; n0 < G.N; n0 += nbmax) {
+    const int64_t nb = std::min(nbmax, G.N - n0);
+    wide_im2col(G, big, n0, nb, col);
+    Tensor y = small_block(G, small, buf, n0, nb, false);
+    gemm_into(y, wg, head(col, {g, CbK / g, nb * P}), kOne, kZero);
+    if (nb > 1)
+      copy_(samples(small, n0, nb, G.Cs, P),
+            as_strided(buf, {nb, G.Cs, P}, {P, nb * P, 1}, buf->offset()));
+  }
+}
+
+// small contiguous; big: a new contiguous (N, Cb, *S) tensor, written.
+void up_wide(const Geo& G, const Tensor& small, const Tensor& w, const Tensor& big) {
+  const int64_t nbmax = wide_chunk(G), CbK = G.Cb * G.K(), P = G.plane_l(), g = G.groups;
+  Tensor wt = transpose(view(w, {g, G.Cs / g, CbK / g}), 1, 2);
+  Tensor col = empty({CbK * nbmax * P}, big->dtype(), big->device());
+  Tensor buf = nbmax > 1 ? empty({G.Cs * nbmax * P}, big->dtype(), big->device()) : Tensor();
+  for (int64_t n0 = 0; n0 < G.N; n0 += nbmax) {
+    const int64_t nb = std::min(nbmax, G.N - n0);
+    Tensor y = small_block(G, small, buf, n0, nb, true);
+    gemm_into(head(col, {g, CbK / g, nb * P}), wt, y, kOne, kZero);
+    wide_col2im(G, col, big, n0, nb);
+  }
+}
+
+// big, small contiguous; dw: a new contiguous (Cs, Cb/g, *K) tensor, written.
+void wgrad_wide(const Geo& G, const Tensor& big, const Tensor& small, const Tensor& dw) {
+  const int64_t nbmax = wide_chunk(G), CbK = G.Cb * G.K(), P = G.plane_l(), g = G.groups;
+  Tensor dwg = view(dw, {g, G.Cs / g, CbK / g});
+  if (G.N == 0) {
+    fill_(dw, kZero);
+    return;
+  }
+  Tensor col = empty({CbK * nbmax * P}, big->dtype(), big->device());
+  Tensor buf = nbmax > 1 ? empty({G.Cs * nbmax * P}, big->dtype(), big->device()) : Tensor();
+  for (int64_t n0 = 0; n0 < G.N; n0 += nbmax) {
+    const int64_t nb = std::min(nbmax, G.N - n0);
+    wide_im2col(G, big, n0, nb, col);
+    Tensor y = small_block(G, small, buf, n0, nb, true);
+    gemm_into(dwg, y, transpose(head(col, {g, CbK / g, nb * P}), 1, 2), kOne,
+              n0 == 0 ? kZero : kOne);
+  }
+}
+
+// ---- end of the wide path ----
+
 // Note [Convolution as GEMM]. big, w contiguous; small: a new contiguous
 // (N, Cs, *L) tensor, written.
 void down(const Geo& G, const Tensor& big, const Tensor& w, const Tensor& small) {
+  if (wide(G)) return down_wide(G, big, w, small);
   Job j(G, big);
   Tensor col = empty({j.split.slots * j.CbK * j.P}, big->dtype(), big->device());
   j.for_samples([&](int64_t n, int64_t slot) {
@@ -191,6 +306,7 @@ void down(const Geo& G, const Tensor& big, const Tensor& w, const Tensor& small)
 
 // small contiguous; big: a new contiguous (N, Cb, *S) tensor, written.
 void up(const Geo& G, const Tensor& small, const Tensor& w, const Tensor& big) {
+  if (wide(G)) return up_wide(G, small, w, big);
   Job j(G, big);
   Tensor col = empty({j.split.slots * j.CbK * j.P}, big->dtype(), big->device());
   j.for_samples([&](int64_t n, int64_t slot) {
@@ -208,6 +324,7 @@ void wgrad(const Geo& G, const Tensor& big, const Tensor& small, const Tensor& d
     fill_(dw, kZero);
     return;
   }
+  if (wide(G)) return wgrad_wide(G, big, small, dw);
   Job j(G, big);
   const int64_t slots = j.split.slots, wn = G.Cs * j.bg;
   Tensor col = empty({slots * j.CbK * j.P}, big->dtype(), big->device());
