@@ -36,6 +36,14 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   };
   // Every slot of NnKernelTable, one line each:
   //   check(reinterpret_cast<const void*>(t.<slot>), "<slot>");
+  // ---- rnnattn ----
+  check(reinterpret_cast<const void*>(t.lstm_cell), "lstm_cell");
+  check(reinterpret_cast<const void*>(t.lstm_cell_backward), "lstm_cell_backward");
+  check(reinterpret_cast<const void*>(t.gru_cell), "gru_cell");
+  check(reinterpret_cast<const void*>(t.gru_cell_backward), "gru_cell_backward");
+  check(reinterpret_cast<const void*>(t.rnn_cell), "rnn_cell");
+  check(reinterpret_cast<const void*>(t.rnn_cell_backward), "rnn_cell_backward");
+  // ---- end rnnattn ----
   return missing;
 }
 

@@ -20,6 +20,33 @@ namespace mt {
 
 struct NnKernelTable {
   // Families add their slots here.
+  // ---- rnnattn ----
+  // The recurrent cells' pointwise gate math (ext/cpu/nn_rnn.cpp, Note [Fused RNN
+  // cells] in ext/ops/rnnattn.cpp). Every buffer is contiguous, row-major, of
+  // `dtype` (Float32 or Float64), `batch` rows; gi/gh are the input and hidden
+  // projections with their biases, ws the workspace the backward reads.
+  // LSTM: gi, gh (batch, 4h) in PyTorch's gate order i, f, g, o; cx, hy, cy
+  // (batch, h); ws (batch, 5h) = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o), tanh(cy).
+  void (*lstm_cell)(DType dtype, int64_t batch, int64_t hidden, const void* gi, const void* gh,
+                    const void* cx, void* hy, void* cy, void* ws) = nullptr;
+  // dgates (batch, 4h): the gradient of the pre-activation gates; dcx (batch, h).
+  void (*lstm_cell_backward)(DType dtype, int64_t batch, int64_t hidden, const void* dhy,
+                             const void* dcy, const void* ws, const void* cx, void* dgates,
+                             void* dcx) = nullptr;
+  // GRU: gi, gh (batch, 3h), gate order r, z, n; hx, hy (batch, h); ws (batch, 4h) =
+  // r, z, n, gh's n part.
+  void (*gru_cell)(DType dtype, int64_t batch, int64_t hidden, const void* gi, const void* gh,
+                   const void* hx, void* hy, void* ws) = nullptr;
+  void (*gru_cell_backward)(DType dtype, int64_t batch, int64_t hidden, const void* dhy,
+                            const void* ws, const void* hx, void* dgi, void* dgh,
+                            void* dhx) = nullptr;
+  // Elman: hy = tanh(gi + gh) (relu(gi + gh) when relu); n elements.
+  void (*rnn_cell)(DType dtype, int64_t n, const void* gi, const void* gh, bool relu,
+                   void* hy) = nullptr;
+  // dpre = dhy * tanh'(.) (from hy), or dhy where hy > 0 (relu).
+  void (*rnn_cell_backward)(DType dtype, int64_t n, const void* dhy, const void* hy, bool relu,
+                            void* dpre) = nullptr;
+  // ---- end rnnattn ----
 };
 
 // The nn table for a device type (never null; entries may be).

@@ -5,9 +5,18 @@
 
 namespace mt {
 
+// ---- rnnattn ----
+namespace cpu {
+void register_rnn_cell_kernels(NnKernelTable& t);  // nn_rnn.cpp
+}  // namespace cpu
+// ---- end rnnattn ----
+
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
   // Each family sets its slots here, in a block of its own.
+  // ---- rnnattn ----
+  cpu::register_rnn_cell_kernels(t);
+  // ---- end rnnattn ----
 }
 
 }  // namespace mt
