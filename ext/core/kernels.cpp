@@ -43,6 +43,8 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.gru_cell_backward), "gru_cell_backward");
   check(reinterpret_cast<const void*>(t.rnn_cell), "rnn_cell");
   check(reinterpret_cast<const void*>(t.rnn_cell_backward), "rnn_cell_backward");
+  check(reinterpret_cast<const void*>(t.sdpa_forward), "sdpa_forward");
+  check(reinterpret_cast<const void*>(t.sdpa_backward), "sdpa_backward");
   // ---- end rnnattn ----
   return missing;
 }

@@ -18,6 +18,36 @@
 
 namespace mt {
 
+// ---- rnnattn (types) ----
+// scaled_dot_product_attention's operands (ext/cpu/attention.cpp, Note [Fused
+// attention] in ext/ops/attention.cpp). q: (batch*heads, L, E), k: (batch*kv_heads,
+// S, E), v: (batch*kv_heads, S, Ev), contiguous, of `dtype` (Float32 or Float64);
+// query head h reads kv head h / (heads / kv_heads) of its batch. The mask, when
+// set, is bool (mask_bool) or `dtype`, element (b, h, i, j) at
+// mask + b*mask_sb + h*mask_sh + i*mask_sl + j*mask_ss (strides in elements, 0
+// where it broadcasts). out: (batch*heads, L, Ev); lse: (batch*heads, L), the
+// rows' logsumexp (+inf for a row with every key masked, whose output is 0).
+struct SdpaArgs {
+  DType dtype = DType::Float32;
+  int64_t batch = 0, heads = 0, kv_heads = 0, L = 0, S = 0, E = 0, Ev = 0;
+  const void* q = nullptr;
+  const void* k = nullptr;
+  const void* v = nullptr;
+  const void* mask = nullptr;
+  bool mask_bool = false;
+  int64_t mask_sb = 0, mask_sh = 0, mask_sl = 0, mask_ss = 0;
+  bool causal = false;  // key j > query i is masked (PyTorch's top-left tril)
+  double scale = 1.0;
+  void* out = nullptr;
+  void* lse = nullptr;
+  // backward: reads out, lse and dout; writes dq, dk, dv (shaped as q, k, v).
+  const void* dout = nullptr;
+  void* dq = nullptr;
+  void* dk = nullptr;
+  void* dv = nullptr;
+};
+// ---- end rnnattn (types) ----
+
 struct NnKernelTable {
   // Families add their slots here.
   // ---- rnnattn ----
@@ -46,6 +76,9 @@ struct NnKernelTable {
   // dpre = dhy * tanh'(.) (from hy), or dhy where hy > 0 (relu).
   void (*rnn_cell_backward)(DType dtype, int64_t n, const void* dhy, const void* hy, bool relu,
                             void* dpre) = nullptr;
+  // Tiled attention with an online softmax, and its backward from lse.
+  void (*sdpa_forward)(const SdpaArgs& a) = nullptr;
+  void (*sdpa_backward)(const SdpaArgs& a) = nullptr;
   // ---- end rnnattn ----
 };
 

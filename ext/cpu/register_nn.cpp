@@ -7,7 +7,8 @@ namespace mt {
 
 // ---- rnnattn ----
 namespace cpu {
-void register_rnn_cell_kernels(NnKernelTable& t);  // nn_rnn.cpp
+void register_rnn_cell_kernels(NnKernelTable& t);   // nn_rnn.cpp
+void register_attention_kernels(NnKernelTable& t);  // attention.cpp
 }  // namespace cpu
 // ---- end rnnattn ----
 
@@ -16,6 +17,7 @@ void register_cpu_nn_kernels() {
   // Each family sets its slots here, in a block of its own.
   // ---- rnnattn ----
   cpu::register_rnn_cell_kernels(t);
+  cpu::register_attention_kernels(t);
   // ---- end rnnattn ----
 }
 

@@ -31,3 +31,25 @@ Tensor fused_rnn_cell(const Tensor& gi, const Tensor& gh, bool relu);
 Tensor fused_rnn_cell_backward(const Tensor& dhy, const Tensor& hy, bool relu);
 
 }  // namespace mt::ops
+
+namespace mt::ops {
+
+// scaled_dot_product_attention without dropout (attention.cpp, Note [Fused
+// attention]). query (..., Hq, L, E), key (..., Hk, S, E), value (..., Hk, S, Ev)
+// with equal leading dims, Hk == Hq unless enable_gqa (then Hq % Hk == 0); mask:
+// null, bool, or floating, broadcastable to (..., Hq, L, S). The saved fields are
+// what the backward reads.
+struct SdpaResult {
+  Tensor out;
+  Tensor q, k, v, mask, out_c, lse;  // compute-dtype contiguous operands and results
+  int64_t batch = 0, heads = 0, kv_heads = 0;
+  double scale = 1.0;
+};
+SdpaResult fused_sdpa(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                      bool is_causal, std::optional<double> scale, bool enable_gqa);
+// dq, dk, dv in the dtypes and shapes of query, key and value (dtypes given).
+void fused_sdpa_backward(const Tensor& dout, const SdpaResult& s, bool is_causal,
+                         const Dims& q_sizes, const Dims& k_sizes, const Dims& v_sizes, DType dtype,
+                         Tensor* dq, Tensor* dk, Tensor* dv);
+
+}  // namespace mt::ops
