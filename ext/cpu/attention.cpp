@@ -103,6 +103,21 @@ void mask_scores(const SdpaArgs& a, int64_t bh, int64_t i0, int64_t rows, int64_
   }
 }
 
+// max of n values (-inf for none), over 16 independent lanes so it vectorises.
+template <typename T>
+T row_max(const T* x, int64_t n) {
+  constexpr int kLanes = 16;
+  T lane[kLanes];
+  for (int u = 0; u < kLanes; ++u) lane[u] = -std::numeric_limits<T>::infinity();
+  int64_t c = 0;
+  for (; c + kLanes <= n; c += kLanes)
+    for (int u = 0; u < kLanes; ++u) lane[u] = x[c + u] > lane[u] ? x[c + u] : lane[u];
+  for (; c < n; ++c) lane[0] = x[c] > lane[0] ? x[c] : lane[0];
+  T m = lane[0];
+  for (int u = 1; u < kLanes; ++u) m = lane[u] > m ? lane[u] : m;
+  return m;
+}
+
 // y = exp(x - m) over n values; returns their sum.
 double exp_sum(const float* x, float* y, int64_t n, float m) {
   return vecmath::exp_shift_sum(x, y, n, m);
@@ -152,8 +167,7 @@ void forward(const SdpaArgs& a) {
         mask_scores<T>(a, bh, i0, rows, j0, cols, s);
         for (int64_t r = 0; r < rows; ++r) {
           T* sr = s + r * cols;
-          T bm = -inf;
-          for (int64_t c = 0; c < cols; ++c) bm = sr[c] > bm ? sr[c] : bm;
+          const T bm = row_max(sr, cols);
           const T mnew = std::max(mx[r], bm);
           if (mnew == -inf) {  // every key so far masked: nothing to add
             std::fill(sr, sr + cols, T(0));
