@@ -412,6 +412,32 @@ def _lstm_call(m, x):
     return out
 
 
+# ---- rnnattn ----
+def _setup_sdpa():
+    """query, key, value (8, 8, 512, 64) float32, the same values in both libraries."""
+    r = np.random.default_rng(0)
+    arrs = [r.standard_normal((8, 8, 512, 64), dtype=np.float32) for _ in range(3)]
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        s[key] = (lib.nn.functional.scaled_dot_product_attention,
+                  [lib.from_numpy(a.copy()) for a in arrs],
+                  [lib.from_numpy(a.copy()).requires_grad_() for a in arrs])
+    return s
+
+
+def _sdpa_fwd(f, ts, _):
+    return f(*ts)
+
+
+def _sdpa_fwd_bwd(f, _, ts):
+    out = f(*ts)
+    out.sum().backward()
+    return out
+# ---- end rnnattn ----
+
+
 def _setup_safetensors100():
     """A safetensors file of 100 float32 tensors of 1 MB each, written once."""
     import atexit
@@ -631,6 +657,16 @@ CASES = [
          torch=lambda s: _p(_layer_norm_fwd_bwd, *s["th"]),
          numpy=None),
     # ---- end fusednn ----
+    # ---- rnnattn ----
+    Case("scaled_dot_product_attention (8, 8, 512, 64) float32 forward", _setup_sdpa,
+         minitorch=lambda s: _p(_sdpa_fwd, *s["mt"]),
+         torch=lambda s: _p(_sdpa_fwd, *s["th"]),
+         numpy=None),
+    Case("scaled_dot_product_attention (8, 8, 512, 64) float32 forward+backward", _setup_sdpa,
+         minitorch=lambda s: _p(_sdpa_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_sdpa_fwd_bwd, *s["th"]),
+         numpy=None),
+    # ---- end rnnattn ----
     # ---- end nn and optim ----
     # ---- linalg (issue 11: LAPACK of NumPy's OpenBLAS) ----
     Case("linalg.solve 256x256 float64 (256 right-hand sides)", _setup_linalg256,

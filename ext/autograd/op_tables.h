@@ -42,6 +42,12 @@ extern const OpDef kDTypeOps[kNumDTypeOps];
 inline constexpr int kNumCompositeOps = 3;
 extern const OpDef kCompositeOps[kNumCompositeOps];
 
+// ---- rnnattn ----
+// Fused recurrent cells and attention (table_rnnattn.cpp).
+inline constexpr int kNumRnnAttnOps = 4;
+extern const OpDef kRnnAttnOps[kNumRnnAttnOps];
+// ---- end rnnattn ----
+
 // Every converted family, one line each: X(family name, rows, row count).
 // Adding a family means declaring its rows above, defining them in
 // table_<family>.cpp and adding its line here; kOpTables and the glue's
@@ -54,7 +60,8 @@ extern const OpDef kCompositeOps[kNumCompositeOps];
   X("index", ::mt::optable::kIndexOps, ::mt::optable::kNumIndexOps)                   \
   X("factory", ::mt::optable::kFactoryOps, ::mt::optable::kNumFactoryOps)             \
   X("dtype", ::mt::optable::kDTypeOps, ::mt::optable::kNumDTypeOps)                   \
-  X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)
+  X("composite", ::mt::optable::kCompositeOps, ::mt::optable::kNumCompositeOps)       \
+  X("rnnattn", ::mt::optable::kRnnAttnOps, ::mt::optable::kNumRnnAttnOps)
 
 #define MT_OP_TABLE_COUNT(name, rows, n) +1
 inline constexpr int kNumOpTables = 0 MT_OP_TABLES(MT_OP_TABLE_COUNT);

@@ -50,6 +50,16 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.point_loss_forward), "point_loss_forward");
   check(reinterpret_cast<const void*>(t.point_loss_backward), "point_loss_backward");
   // ---- end fusednn ----
+  // ---- rnnattn ----
+  check(reinterpret_cast<const void*>(t.lstm_cell), "lstm_cell");
+  check(reinterpret_cast<const void*>(t.lstm_cell_backward), "lstm_cell_backward");
+  check(reinterpret_cast<const void*>(t.gru_cell), "gru_cell");
+  check(reinterpret_cast<const void*>(t.gru_cell_backward), "gru_cell_backward");
+  check(reinterpret_cast<const void*>(t.rnn_cell), "rnn_cell");
+  check(reinterpret_cast<const void*>(t.rnn_cell_backward), "rnn_cell_backward");
+  check(reinterpret_cast<const void*>(t.sdpa_forward), "sdpa_forward");
+  check(reinterpret_cast<const void*>(t.sdpa_backward), "sdpa_backward");
+  // ---- end rnnattn ----
   return missing;
 }
 

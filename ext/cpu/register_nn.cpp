@@ -9,6 +9,12 @@ namespace mt {
 // ---- conv (ext/cpu/conv.cpp) ----
 void register_cpu_conv_kernels(NnKernelTable& t);
 // ---- end conv ----
+// ---- rnnattn ----
+namespace cpu {
+void register_rnn_cell_kernels(NnKernelTable& t);   // nn_rnn.cpp
+void register_attention_kernels(NnKernelTable& t);  // attention.cpp
+}  // namespace cpu
+// ---- end rnnattn ----
 
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
@@ -19,6 +25,10 @@ void register_cpu_nn_kernels() {
   // ---- fusednn ----
   cpu::register_nn_fused(t);
   // ---- end fusednn ----
+  // ---- rnnattn ----
+  cpu::register_rnn_cell_kernels(t);
+  cpu::register_attention_kernels(t);
+  // ---- end rnnattn ----
 }
 
 }  // namespace mt

@@ -2,14 +2,17 @@
 gate orders and initialisation, so state_dicts interchange.
 
 Each layer projects the whole input sequence at once (one matmul with
-``weight_ih``), then runs its time steps as a loop of tensor ops; autograd
-comes through them. A fused C++ time step is still to come (issue 14).
+``weight_ih``), then runs its time steps as a loop: per step one matmul with
+``weight_hh`` and one fused C++ op for the gate math, with one backward node
+(Note [Fused RNN cells] in ext/ops/rnnattn.cpp). Tensors on a device without
+the fused kernels take the composite cells below.
 """
 
 import math
 
 import minitorch as _mt
 
+from ... import _C
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -21,12 +24,19 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
+_fused_lstm = _C._fused_lstm_cell
+_fused_gru = _C._fused_gru_cell
+_fused_rnn = _C._fused_rnn_cell
+
 
 def _lstm_cell(gi, h, c, w_hh, b_hh, w_hr):
-    gates = gi + F.linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
+    gh = F.linear(h, w_hh, b_hh)
+    if gi.device.type == "cpu":
+        h, c = _fused_lstm(gi, gh, c)
+    else:
+        i, f, g, o = (gi + gh).chunk(4, -1)
+        c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+        h = o.sigmoid() * c.tanh()
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c
@@ -34,6 +44,8 @@ def _lstm_cell(gi, h, c, w_hh, b_hh, w_hr):
 
 def _gru_cell(gi, h, w_hh, b_hh):
     gh = F.linear(h, w_hh, b_hh)
+    if gi.device.type == "cpu":
+        return _fused_gru(gi, gh, h)
     ir, iz, in_ = gi.chunk(3, -1)
     hr, hz, hn = gh.chunk(3, -1)
     r = (ir + hr).sigmoid()
@@ -43,7 +55,10 @@ def _gru_cell(gi, h, w_hh, b_hh):
 
 
 def _rnn_cell(gi, h, w_hh, b_hh, relu):
-    pre = gi + F.linear(h, w_hh, b_hh)
+    gh = F.linear(h, w_hh, b_hh)
+    if gi.device.type == "cpu":
+        return _fused_rnn(gi, gh, relu)
+    pre = gi + gh
     return pre.relu() if relu else pre.tanh()
 
 
