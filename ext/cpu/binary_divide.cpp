@@ -34,24 +34,8 @@ void pow_kernel(const TensorIter& it, const ElemArgs& args) {
           using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
           const C ce = static_cast<C>(e);
           it.for_each([ce](int64_t n, char** p, const int64_t* s) {
-            if constexpr (std::is_same_v<T, C>) {
-              if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
-                vecmath::pow(reinterpret_cast<const T*>(p[1]), ce, reinterpret_cast<T*>(p[0]), n);
-                return;
-              }
-            }
-            constexpr int64_t kBuf = 256;
-            C buf[kBuf];
-            for (int64_t b = 0; b < n; b += kBuf) {
-              const int64_t m = std::min(kBuf, n - b);
-              const char* in = p[1] + b * s[1];
-              for (int64_t i = 0; i < m; ++i)
-                buf[i] = static_cast<C>(*reinterpret_cast<const T*>(in + i * s[1]));
-              vecmath::pow(buf, ce, buf, m);
-              char* out = p[0] + b * s[0];
-              for (int64_t i = 0; i < m; ++i)
-                *reinterpret_cast<T*>(out + i * s[0]) = static_cast<T>(buf[i]);
-            }
+            vecmath::run_strided<T>(
+                [ce](const C* x, C* y, int64_t m) { vecmath::pow(x, ce, y, m); }, n, p, s);
           });
         }
       });

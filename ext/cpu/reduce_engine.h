@@ -14,8 +14,13 @@
 //                                           // fold n elements p, p+stride, ...; idx0 is
 //                                           // the linear inner position of the first one
 //     A combine(A a, A b) const;            // a comes before b in linear order
-//     A step(A a, T x) const;               // (kVertical) fold one element
+//     A step(A a, T x) const;               // (kVertical) fold one element, or
+//     A step_at(A a, T x, int64_t i) const; // (kVertical) the same, told the
+//                                           // element's inner linear position i
 //     void store(char* const* out, A a, int64_t count) const;  // count = inner_numel
+//     A finish_leaf(A a) const;             // (optional, kVertical) turns what
+//                                           // step() folded over a leaf of rows into
+//                                           // the form combine() and store() take
 //   };
 //
 // Evaluation order (Note [Deterministic reductions] in reduce_plan.h) is a
@@ -54,6 +59,7 @@ namespace mt::cpu::red {
 inline constexpr int64_t kBlock = 512;
 inline constexpr int64_t kVertBytes = 4096;  // run_vertical: accumulator row size (in L1)
 inline constexpr int64_t kRowBlock = 16;     // rows per leaf in run_vertical's cascade
+inline constexpr int64_t kMinCols = 512;     // run_vertical: fewest columns per block
 inline constexpr int kMaxLevels = 64;        // cascade depth (2^64 leaves)
 
 // Calls f(b, e) over [0, n) in parallel_for's fixed chunks. A single chunk
@@ -234,17 +240,31 @@ inline void fold_row(const Op& op, A* __restrict acc, const T* __restrict x, int
 // NumPy-style: each row's loads are contiguous and the accumulator row stays
 // in L1. Floating sums fold leaves of kRowBlock rows pairwise (binary-counter
 // cascade, one accumulator row per level), like cascade() does for scalars.
+// Rows per leaf of run_vertical's cascade: Op::kRowLeaf where the op sets one
+// (merging its leaves costs more than a sum's add), else kRowBlock.
+template <class Op>
+constexpr int64_t row_block() {
+  if constexpr (requires { Op::kRowLeaf; })
+    return Op::kRowLeaf;
+  else
+    return kRowBlock;
+}
+
 template <class Op>
 void run_vertical(const ReducePlan& p, const Op& op) {
   using T = typename Op::in_t;
   using A = typename Op::acc_t;
-  constexpr int64_t kCols = std::max<int64_t>(1, kVertBytes / static_cast<int64_t>(sizeof(A)));
+  // At least kMinCols columns, so the input rows are read in long runs even
+  // when the accumulators are wide (VarOp's moments, ArgOp's value+index).
+  constexpr int64_t kCols =
+      std::max<int64_t>(kMinCols, kVertBytes / static_cast<int64_t>(sizeof(A)));
   const int64_t M = p.outer[0];
   const int64_t nblk = (M + kCols - 1) / kCols;
   const int64_t rest = p.outer_numel / M;
   const int64_t ni = p.inner_numel;
   const int64_t W = std::min(M, kCols);
-  const int64_t nleaves = Op::kPairwise ? (ni + kRowBlock - 1) / kRowBlock : 1;
+  constexpr int64_t kRows = row_block<Op>();
+  const int64_t nleaves = Op::kPairwise ? (ni + kRows - 1) / kRows : 1;
   int levels = 1;
   while ((int64_t{1} << (levels - 1)) < nleaves) ++levels;
   const int64_t grain = std::max<int64_t>(1, kGrainSize / (ni * W));
@@ -263,7 +283,13 @@ void run_vertical(const ReducePlan& p, const Op& op) {
       auto fold_rows = [&](int64_t rb, int64_t re, A* acc) {
         for (int64_t j = 0; j < w; ++j) acc[j] = op.identity();
         for (int64_t i = rb; i < re; ++i) {
-          fold_row(op, acc, reinterpret_cast<const T*>(row), w);
+          if constexpr (requires { op.step_at(acc[0], T{}, i); }) {
+            // index reductions: the op also needs the inner position
+            const T* x = reinterpret_cast<const T*>(row);
+            for (int64_t j = 0; j < w; ++j) acc[j] = op.step_at(acc[j], x[j], i);
+          } else {
+            fold_row(op, acc, reinterpret_cast<const T*>(row), w);
+          }
           row += p.inner_in[0];
           if (++idx[0] == p.inner[0]) {
             for (int64_t d = 0; d < p.inner.size() - 1 && idx[d] == p.inner[d]; ++d) {
@@ -274,13 +300,20 @@ void run_vertical(const ReducePlan& p, const Op& op) {
           }
         }
       };
+      // ops whose step() keeps a raw form (VarOp's shifted sums) finish each leaf
+      auto finish = [&](A* acc) {
+        if constexpr (requires { op.finish_leaf(acc[0]); })
+          for (int64_t j = 0; j < w; ++j) acc[j] = op.finish_leaf(acc[j]);
+      };
       A* result = stack;
       if (nleaves == 1) {
         fold_rows(0, ni, result);
+        finish(result);
       } else {
         int depth = 0;
         for (int64_t l = 0; l < nleaves; ++l) {
-          fold_rows(l * kRowBlock, std::min(ni, (l + 1) * kRowBlock), leaf);
+          fold_rows(l * kRows, std::min(ni, (l + 1) * kRows), leaf);
+          finish(leaf);
           for (int64_t k = l + 1; (k & 1) == 0; k >>= 1) {  // merge equal-sized partials
             A* prev = stack + (--depth) * W;
             for (int64_t j = 0; j < w; ++j) leaf[j] = op.combine(prev[j], leaf[j]);

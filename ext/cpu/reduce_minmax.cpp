@@ -77,16 +77,37 @@ struct ArgOp {
   using V = opmath_t<T>;
   using acc_t = ValIdx<V>;
   static constexpr bool kPairwise = false;
-  static constexpr bool kVertical = false;
+  static constexpr bool kVertical = true;
+  // Blocks of the one-pass contiguous scan: small enough to stay in L1.
+  static constexpr int64_t kScan = 2048;
   acc_t identity() const { return acc_t{worst<V, kMax>(), -1}; }
+  // (kVertical) folds x, at inner position i, into a: the first NaN, else the
+  // first index of the extreme value.
+  acc_t step_at(acc_t a, T x, int64_t i) const {
+    V v = static_cast<V>(x);
+    if (a.i < 0) return {v, i};
+    if (is_nan(a.v)) return a;
+    if (is_nan(v) || (kMax ? v > a.v : v < a.v)) return {v, i};
+    return a;
+  }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t idx0) const {
     if (n <= 0) return identity();
     if constexpr (std::is_same_v<V, T> && !std::is_same_v<T, bool>) {
       if (n >= 64 && s == static_cast<int64_t>(sizeof(T))) {
-        // Two passes, both vectorisable: the extreme value (NaN if any, see
-        // MaxOp), then the first index holding it.
-        V m = MaxOp<T, kMax>{}.leaf(p, n, s, idx0);
-        return {m, idx0 + simd::find_first(reinterpret_cast<const T*>(p), n, m)};
+        // One pass over memory in blocks of kScan (in L1): each block's
+        // extreme value (NaN if any, see MaxOp), vectorised; only a block
+        // that beats the best so far is searched again for its first index.
+        const T* x = reinterpret_cast<const T*>(p);
+        acc_t best = identity();
+        for (int64_t b = 0; b < n; b += kScan) {
+          const int64_t len = std::min(kScan, n - b);
+          V m = MaxOp<T, kMax>{}.leaf(p + b * s, len, s, 0);
+          if (best.i < 0 || is_nan(m) || (kMax ? m > best.v : m < best.v)) {
+            best = {m, idx0 + b + simd::find_first(x + b, len, m)};
+            if (is_nan(m)) break;
+          }
+        }
+        return best;
       }
     }
     V best = load<T>(p);

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -96,9 +97,150 @@ inline T sum_lanes(const T* x, int64_t n) {
   return lanes_finish<T, K>(r, x, i, n);
 }
 
+// Lane sums of x*x (kSquare) or |x| over K = 32 (float) or 16 (double) lanes:
+// the same lane and combine order as sum_lanes, on every path (AVX2 or not),
+// so the result depends on n alone. Used by the 2- and 1-norms.
+template <bool kSquare, class T>
+inline T fold_mag(T v) {
+  return kSquare ? v * v : std::abs(v);
+}
+
+#if MT_REDUCE_AVX2
+template <bool kSquare>
+__attribute__((target("avx2"))) inline __m256 mag8(__m256 v) {
+  return kSquare ? _mm256_mul_ps(v, v) : _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v);
+}
+template <bool kSquare>
+__attribute__((target("avx2"))) inline __m256d mag4(__m256d v) {
+  return kSquare ? _mm256_mul_pd(v, v) : _mm256_andnot_pd(_mm256_set1_pd(-0.0), v);
+}
+template <bool kSquare>
+__attribute__((target("avx2"))) inline float mag_lanes_avx2(const float* x, int64_t n) {
+  __m256 a = _mm256_setzero_ps(), b = a, c = a, d = a;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    a = _mm256_add_ps(a, mag8<kSquare>(_mm256_loadu_ps(x + i)));
+    b = _mm256_add_ps(b, mag8<kSquare>(_mm256_loadu_ps(x + i + 8)));
+    c = _mm256_add_ps(c, mag8<kSquare>(_mm256_loadu_ps(x + i + 16)));
+    d = _mm256_add_ps(d, mag8<kSquare>(_mm256_loadu_ps(x + i + 24)));
+  }
+  float r[32];
+  _mm256_storeu_ps(r, a);
+  _mm256_storeu_ps(r + 8, b);
+  _mm256_storeu_ps(r + 16, c);
+  _mm256_storeu_ps(r + 24, d);
+  for (; i < n; ++i) r[0] += fold_mag<kSquare>(x[i]);
+  return lanes_finish<float, 32>(r, x, n, n);
+}
+template <bool kSquare>
+__attribute__((target("avx2"))) inline double mag_lanes_avx2(const double* x, int64_t n) {
+  __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a = _mm256_add_pd(a, mag4<kSquare>(_mm256_loadu_pd(x + i)));
+    b = _mm256_add_pd(b, mag4<kSquare>(_mm256_loadu_pd(x + i + 4)));
+    c = _mm256_add_pd(c, mag4<kSquare>(_mm256_loadu_pd(x + i + 8)));
+    d = _mm256_add_pd(d, mag4<kSquare>(_mm256_loadu_pd(x + i + 12)));
+  }
+  double r[16];
+  _mm256_storeu_pd(r, a);
+  _mm256_storeu_pd(r + 4, b);
+  _mm256_storeu_pd(r + 8, c);
+  _mm256_storeu_pd(r + 12, d);
+  for (; i < n; ++i) r[0] += fold_mag<kSquare>(x[i]);
+  return lanes_finish<double, 16>(r, x, n, n);
+}
+#endif
+
+template <bool kSquare, class T>
+inline T mag_lanes(const T* x, int64_t n) {
+#if MT_REDUCE_AVX2
+  if (have_avx2()) return mag_lanes_avx2<kSquare>(x, n);
+#endif
+  constexpr int K = sizeof(T) == 4 ? 32 : 16;
+  T r[K] = {};
+  int64_t i = 0;
+  for (; i + K <= n; i += K)
+    for (int j = 0; j < K; ++j) r[j] += fold_mag<kSquare>(x[i + j]);
+  for (; i < n; ++i) r[0] += fold_mag<kSquare>(x[i]);
+  return lanes_finish<T, K>(r, x, n, n);
+}
+
+#if MT_REDUCE_AVX2
+// AVX2 forms of extreme() below: max/min are exact, so every path gives the
+// same value (up to the sign of a zero among equal zeros).
+template <bool kMax>
+__attribute__((target("avx2"))) inline float extreme_avx2(const float* x, int64_t n, bool* nan) {
+  const float init =
+      kMax ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
+  __m256 r0 = _mm256_set1_ps(init), r1 = r0, r2 = r0, r3 = r0;
+  __m256 u = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 a = _mm256_loadu_ps(x + i), b = _mm256_loadu_ps(x + i + 8);
+    __m256 c = _mm256_loadu_ps(x + i + 16), d = _mm256_loadu_ps(x + i + 24);
+    r0 = kMax ? _mm256_max_ps(a, r0) : _mm256_min_ps(a, r0);  // NaN a: keeps r0
+    r1 = kMax ? _mm256_max_ps(b, r1) : _mm256_min_ps(b, r1);
+    r2 = kMax ? _mm256_max_ps(c, r2) : _mm256_min_ps(c, r2);
+    r3 = kMax ? _mm256_max_ps(d, r3) : _mm256_min_ps(d, r3);
+    u = _mm256_or_ps(
+        u, _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q), _mm256_cmp_ps(c, d, _CMP_UNORD_Q)));
+  }
+  r0 = kMax ? _mm256_max_ps(_mm256_max_ps(r0, r1), _mm256_max_ps(r2, r3))
+            : _mm256_min_ps(_mm256_min_ps(r0, r1), _mm256_min_ps(r2, r3));
+  alignas(32) float rv[8];
+  _mm256_store_ps(rv, r0);
+  float m = init;
+  for (float v : rv) m = (kMax ? v > m : v < m) ? v : m;
+  bool seen = _mm256_movemask_ps(u) != 0;
+  for (; i < n; ++i) {
+    float v = x[i];
+    m = (kMax ? v > m : v < m) ? v : m;
+    seen |= v != v;
+  }
+  *nan = seen;
+  return m;
+}
+template <bool kMax>
+__attribute__((target("avx2"))) inline double extreme_avx2(const double* x, int64_t n, bool* nan) {
+  const double init =
+      kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  __m256d r0 = _mm256_set1_pd(init), r1 = r0, r2 = r0, r3 = r0;
+  __m256d u = _mm256_setzero_pd();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256d a = _mm256_loadu_pd(x + i), b = _mm256_loadu_pd(x + i + 4);
+    __m256d c = _mm256_loadu_pd(x + i + 8), d = _mm256_loadu_pd(x + i + 12);
+    r0 = kMax ? _mm256_max_pd(a, r0) : _mm256_min_pd(a, r0);
+    r1 = kMax ? _mm256_max_pd(b, r1) : _mm256_min_pd(b, r1);
+    r2 = kMax ? _mm256_max_pd(c, r2) : _mm256_min_pd(c, r2);
+    r3 = kMax ? _mm256_max_pd(d, r3) : _mm256_min_pd(d, r3);
+    u = _mm256_or_pd(
+        u, _mm256_or_pd(_mm256_cmp_pd(a, b, _CMP_UNORD_Q), _mm256_cmp_pd(c, d, _CMP_UNORD_Q)));
+  }
+  r0 = kMax ? _mm256_max_pd(_mm256_max_pd(r0, r1), _mm256_max_pd(r2, r3))
+            : _mm256_min_pd(_mm256_min_pd(r0, r1), _mm256_min_pd(r2, r3));
+  alignas(32) double rv[4];
+  _mm256_store_pd(rv, r0);
+  double m = init;
+  for (double v : rv) m = (kMax ? v > m : v < m) ? v : m;
+  bool seen = _mm256_movemask_pd(u) != 0;
+  for (; i < n; ++i) {
+    double v = x[i];
+    m = (kMax ? v > m : v < m) ? v : m;
+    seen |= v != v;
+  }
+  *nan = seen;
+  return m;
+}
+#endif
+
 // Max (kMax) or min of x[0..n) ignoring NaN; *nan tells whether a NaN was seen.
 template <bool kMax>
 inline float extreme(const float* x, int64_t n, bool* nan) {
+#if MT_REDUCE_AVX2
+  if (n >= 32 && have_avx2()) return extreme_avx2<kMax>(x, n, nan);
+#endif
   const float init =
       kMax ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
   float m = init;
@@ -135,6 +277,9 @@ inline float extreme(const float* x, int64_t n, bool* nan) {
 
 template <bool kMax>
 inline double extreme(const double* x, int64_t n, bool* nan) {
+#if MT_REDUCE_AVX2
+  if (n >= 16 && have_avx2()) return extreme_avx2<kMax>(x, n, nan);
+#endif
   const double init =
       kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   double m = init;
@@ -168,10 +313,30 @@ inline double extreme(const double* x, int64_t n, bool* nan) {
   return m;
 }
 
+#if MT_REDUCE_AVX2
+template <bool kMax>
+__attribute__((target("avx2"))) inline int64_t extreme_row_avx2(float* __restrict acc,
+                                                                const float* __restrict x,
+                                                                int64_t w) {
+  const __m256 qnan = _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN());
+  int64_t j = 0;
+  for (; j + 8 <= w; j += 8) {
+    __m256 a = _mm256_loadu_ps(acc + j), v = _mm256_loadu_ps(x + j);
+    __m256 nan = _mm256_cmp_ps(a, v, _CMP_UNORD_Q);
+    __m256 m = kMax ? _mm256_max_ps(v, a) : _mm256_min_ps(v, a);
+    _mm256_storeu_ps(acc + j, _mm256_blendv_ps(m, qnan, nan));
+  }
+  return j;
+}
+#endif
+
 // acc[j] = max(acc[j], x[j]) (or min) for j < w, NaN propagating.
 template <bool kMax>
 inline void extreme_row(float* __restrict acc, const float* __restrict x, int64_t w) {
   int64_t j = 0;
+#if MT_REDUCE_AVX2
+  if (have_avx2()) j = extreme_row_avx2<kMax>(acc, x, w);
+#endif
 #if MT_REDUCE_SSE2
   const __m128 qnan = _mm_set1_ps(std::numeric_limits<float>::quiet_NaN());
   for (; j + 4 <= w; j += 4) {
@@ -188,11 +353,49 @@ inline void extreme_row(float* __restrict acc, const float* __restrict x, int64_
   }
 }
 
+#if MT_REDUCE_AVX2
+// find_first's vector scan: the first i (a multiple of 8 or 4) whose vector
+// holds a hit, or the last full vector's end; the caller finishes in scalar.
+__attribute__((target("avx2"))) inline int64_t find_block_avx2(const float* x, int64_t n, float v) {
+  const bool want_nan = v != v;
+  const __m256 vv = _mm256_set1_ps(v);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 a = _mm256_loadu_ps(x + i);
+    __m256 hit = want_nan ? _mm256_cmp_ps(a, a, _CMP_UNORD_Q) : _mm256_cmp_ps(a, vv, _CMP_EQ_OQ);
+    if (_mm256_movemask_ps(hit)) break;
+  }
+  return i;
+}
+__attribute__((target("avx2"))) inline int64_t find_block_avx2(const double* x, int64_t n,
+                                                               double v) {
+  const bool want_nan = v != v;
+  const __m256d vv = _mm256_set1_pd(v);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d a = _mm256_loadu_pd(x + i);
+    __m256d hit = want_nan ? _mm256_cmp_pd(a, a, _CMP_UNORD_Q) : _mm256_cmp_pd(a, vv, _CMP_EQ_OQ);
+    if (_mm256_movemask_pd(hit)) break;
+  }
+  return i;
+}
+#endif
+
 // First i in [0, n) with x[i] == v, or with x[i] NaN when v is NaN; n if none.
 template <class T>
 inline int64_t find_first(const T* x, int64_t n, T v) {
   int64_t i = 0;
   const bool want_nan = v != v;
+#if MT_REDUCE_AVX2
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (have_avx2()) {
+      i = find_block_avx2(x, n, v);
+      for (; i < n; ++i)
+        if (want_nan ? x[i] != x[i] : x[i] == v) return i;
+      return n;
+    }
+  }
+#endif
 #if MT_REDUCE_SSE2
   if constexpr (std::is_same_v<T, float>) {
     const __m128 vv = _mm_set1_ps(v);

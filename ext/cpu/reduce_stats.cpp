@@ -85,6 +85,10 @@ struct NormOp {
   }
   acc_t step(acc_t a, T x) const { return fold(a, static_cast<acc_t>(x)); }
   acc_t leaf(const char* ptr, int64_t n, int64_t s, int64_t) const {
+    if constexpr ((M == NormMode::One || M == NormMode::Two) && std::is_same_v<T, acc_t>) {
+      if (s == static_cast<int64_t>(sizeof(T)))  // 32/16 lanes, AVX2 where available
+        return simd::mag_lanes<M == NormMode::Two>(reinterpret_cast<const T*>(ptr), n);
+    }
     if constexpr (M == NormMode::P) {
       acc_t a = 0;
       for (int64_t i = 0; i < n; ++i) a += std::pow(std::abs(load<T>(ptr + i * s)), p);
@@ -107,6 +111,7 @@ struct NormOp {
 
 struct Moments {
   double n = 0, mean = 0, m2 = 0;
+  double s1 = 0;  // run_vertical's raw form only: mean is the shift, m2 and s1 the shifted sums
 };
 
 template <class T>
@@ -114,11 +119,27 @@ struct VarOp {
   using in_t = T;
   using acc_t = Moments;
   static constexpr bool kPairwise = true;  // bounds leaves to kBlock (two passes in cache)
-  static constexpr bool kVertical = false;
+  static constexpr bool kVertical = true;
+  static constexpr int64_t kRowLeaf = 128;  // run_vertical: rows per leaf (merges divide)
   double correction = 1;
   bool take_sqrt = false;
 
   acc_t identity() const { return {}; }
+  // (kVertical) run_vertical folds leaves of kRowBlock rows with step() into
+  // sums shifted by the leaf's first value k (no division per element):
+  // mean holds k, s1 = sum(x - k), m2 = sum((x - k)^2); finish_leaf() turns
+  // them into (n, mean, M2), and leaves merge with combine() (Chan et al.).
+  acc_t step(acc_t a, T x) const {
+    double v = static_cast<double>(static_cast<opmath_t<T>>(x));
+    if (a.n == 0) return {1, v, 0, 0};
+    double d = v - a.mean;
+    return {a.n + 1, a.mean, a.m2 + d * d, a.s1 + d};
+  }
+  acc_t finish_leaf(acc_t a) const {
+    if (a.n == 0) return {};
+    double q = a.s1 / a.n;
+    return {a.n, a.mean + q, std::max(0.0, a.m2 - a.s1 * q), 0};
+  }
   acc_t leaf(const char* p, int64_t n, int64_t s, int64_t) const {
     if (n <= 0) return {};
     auto add = [](double a, T x) { return a + static_cast<double>(static_cast<opmath_t<T>>(x)); };
@@ -129,13 +150,13 @@ struct VarOp {
       return a + d * d;
     };
     double m2 = multi_acc<4, T>(p, n, s, 0.0, dev, [](double a, double b) { return a + b; });
-    return {static_cast<double>(n), mean, m2};
+    return {static_cast<double>(n), mean, m2, 0};
   }
   acc_t combine(acc_t a, acc_t b) const {
     if (a.n == 0) return b;
     if (b.n == 0) return a;
     double n = a.n + b.n, d = b.mean - a.mean;
-    return {n, a.mean + d * (b.n / n), a.m2 + b.m2 + d * d * (a.n * b.n / n)};
+    return {n, a.mean + d * (b.n / n), a.m2 + b.m2 + d * d * (a.n * b.n / n), 0};
   }
   void store(char* const* out, acc_t a, int64_t) const {
     double v = a.m2 / std::max(0.0, a.n - correction);

@@ -21,8 +21,7 @@ namespace {
 // The transcendental ops run on whole runs through ext/cpu/vecmath.h (Note
 // [Vector math]): V(args) is called as v(x, y, n) on contiguous float or
 // double arrays. Strided runs, and half and bfloat16 (which compute in
-// float), go through a stack buffer of kBuf elements.
-constexpr int64_t kBuf = 256;
+// float), go through a stack buffer (vecmath::run_strided).
 
 template <vecmath::Fn K>
 struct VMap {
@@ -81,27 +80,9 @@ template <UnaryOp Op, class V>
 void vec_kernel(const TensorIter& it, const ElemArgs& args) {
   dispatch_elem<kFloat>(it.dtype(1), kUnaryNames[op_index(Op)], [&](auto tag) {
     using T = typename decltype(tag)::type;
-    using C = std::conditional_t<std::is_same_v<T, double>, double, float>;  // compute type
     const V v(args);
-    it.for_each([&v](int64_t n, char** p, const int64_t* s) {
-      if constexpr (std::is_same_v<T, C>) {
-        if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
-          v(reinterpret_cast<const T*>(p[1]), reinterpret_cast<T*>(p[0]), n);
-          return;
-        }
-      }
-      C buf[kBuf];
-      for (int64_t b = 0; b < n; b += kBuf) {
-        const int64_t m = std::min(kBuf, n - b);
-        const char* in = p[1] + b * s[1];
-        for (int64_t i = 0; i < m; ++i)
-          buf[i] = static_cast<C>(*reinterpret_cast<const T*>(in + i * s[1]));
-        v(buf, buf, m);
-        char* out = p[0] + b * s[0];
-        for (int64_t i = 0; i < m; ++i)
-          *reinterpret_cast<T*>(out + i * s[0]) = static_cast<T>(buf[i]);
-      }
-    });
+    it.for_each(
+        [&v](int64_t n, char** p, const int64_t* s) { vecmath::run_strided<T>(v, n, p, s); });
   });
 }
 

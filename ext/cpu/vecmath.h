@@ -20,7 +20,9 @@
 // docs/design.md ("Vector math accuracy").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 namespace mt::cpu::vecmath {
 
@@ -81,5 +83,33 @@ double exp_shift_sum(const float* x, float* y, int64_t n, float m);
 
 // The level in use: "avx512", "avx2", "sse2" or "scalar".
 const char* level();
+
+// Runs v(x, y, n), a kernel over contiguous arrays of its compute type C
+// (float, or double for double), on one iterator run of T (p[0] the output,
+// p[1] the input, strides s): in place of the data when both are contiguous
+// and T is C, else through a stack buffer of kRunBuf elements (strided runs,
+// and half/bfloat16, which compute in float). Shared by the unary kernels and
+// pow with a float exponent.
+inline constexpr int64_t kRunBuf = 256;
+template <class T, class V>
+inline void run_strided(const V& v, int64_t n, char** p, const int64_t* s) {
+  using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  if constexpr (std::is_same_v<T, C>) {
+    if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+      v(reinterpret_cast<const T*>(p[1]), reinterpret_cast<T*>(p[0]), n);
+      return;
+    }
+  }
+  C buf[kRunBuf];
+  for (int64_t b = 0; b < n; b += kRunBuf) {
+    const int64_t m = std::min(kRunBuf, n - b);
+    const char* in = p[1] + b * s[1];
+    for (int64_t i = 0; i < m; ++i)
+      buf[i] = static_cast<C>(*reinterpret_cast<const T*>(in + i * s[1]));
+    v(static_cast<const C*>(buf), buf, m);
+    char* out = p[0] + b * s[0];
+    for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(out + i * s[0]) = static_cast<T>(buf[i]);
+  }
+}
 
 }  // namespace mt::cpu::vecmath
