@@ -79,6 +79,13 @@ def _zeros(p):
     return minitorch.zeros_like(p)
 
 
+def _fused_step(opt):
+    """One fused C++ call per parameter group (the optimizer's ``_fused_group``)."""
+    with minitorch.no_grad():
+        for group in opt.param_groups:
+            opt._fused_group(group)
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum."""
 
@@ -99,9 +106,7 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -191,9 +196,7 @@ class Adam(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -278,9 +281,7 @@ class RMSprop(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -345,9 +346,7 @@ class Adagrad(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -403,9 +402,7 @@ class Adamax(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -466,9 +463,7 @@ class NAdam(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
@@ -537,9 +532,7 @@ class RAdam(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         if _FUSED:
-            with minitorch.no_grad():
-                for group in self.param_groups:
-                    self._fused_group(group)
+            _fused_step(self)
             return loss
         with minitorch.no_grad():
             for group in self.param_groups:
