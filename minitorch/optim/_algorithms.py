@@ -82,6 +82,24 @@ def _bump(state):
     return step_t.item()
 
 
+def _weight_decay(p, g, lr, wd, decoupled):
+    """L2 (into the gradient) or decoupled (AdamW: shrink the parameter) weight decay."""
+    if wd != 0:
+        if decoupled:
+            p.mul_(1 - lr * wd)
+        else:
+            g = g.add(p, alpha=wd)
+    return g
+
+
+def _adam_moments(state, g, beta1, beta2):
+    """Adam's first and second moment updates, in place; returns both."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m.lerp_(g, 1 - beta1)
+    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+    return m, v
+
+
 def _zeros(p):
     return minitorch.zeros_like(p)
 
@@ -215,14 +233,8 @@ class Adam(_GroupStepper):
             g = _grad_of(p, group["maximize"])
             state = self._init_state(p, group)
             step = _bump(state)
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    g = g.add(p, alpha=wd)
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            m.lerp_(g, 1 - beta1)
-            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+            m, v = _adam_moments(state, g, beta1, beta2)
             bc1 = 1 - beta1 ** step
             bc2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:
@@ -428,19 +440,13 @@ class NAdam(_GroupStepper):
             state = self._init_state(p, group)
             step = _bump(state)
             bc2 = 1 - beta2 ** step
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    g = g.add(p, alpha=wd)
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
             mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
             mu_prod_t = state["mu_product"]
             mu_prod_t *= mu  # float32, as PyTorch keeps it
             mu_prod = mu_prod_t.item()
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            m.lerp_(g, 1 - beta1)
-            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            m, v = _adam_moments(state, g, beta1, beta2)
             denom = v.div(bc2).sqrt().add_(eps)
             p.addcdiv_(g, denom, value=-lr * (1.0 - mu) / (1.0 - mu_prod))
             p.addcdiv_(m, denom, value=-lr * mu_next / (1.0 - mu_prod * mu_next))
@@ -477,14 +483,8 @@ class RAdam(_GroupStepper):
             g = _grad_of(p, group["maximize"])
             state = self._init_state(p, group)
             step = _bump(state)
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    g = g.add(p, alpha=wd)
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            m.lerp_(g, 1 - beta1)
-            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+            m, v = _adam_moments(state, g, beta1, beta2)
             bc1 = 1 - beta1 ** step
             bc2 = 1 - beta2 ** step
             m_hat = m / bc1
