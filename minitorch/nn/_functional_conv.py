@@ -28,7 +28,14 @@ import math
 
 import minitorch as _mt
 
+from .. import _C
+from .._kernel_fallback import fused as _fused_or_host
 from ._functional_layers import pad as _pad
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_convolution = _fused_or_host(_C.convolution, "nn.im2col")
+_dev_im2col = _fused_or_host(_C._im2col, "nn.im2col")
+_dev_col2im = _fused_or_host(_C._col2im, "nn.col2im")
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold", "max_pool1d", "max_pool2d", "max_pool3d",
@@ -159,7 +166,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, d, name):
         # its extra element on the right first.
         if any(hi != lo for lo, hi in pads):
             x = _zero_pad(x, [(0, hi - lo) for lo, hi in pads])
-        y = _mt.convolution(x, weight, bias, stride, [lo for lo, _ in pads], dilation, False,
+        y = _dev_convolution(x, weight, bias, stride, [lo for lo, _ in pads], dilation, False,
                             [0], groups)
         return y.squeeze(0) if unbatched else y
     # Integer dtypes (which the fused op refuses): the composite path below.
@@ -221,7 +228,7 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
                            f"{_size_list(weight.shape)} instead")
     kernel = tuple(weight.shape[2:])
     if x.dtype.is_floating_point:
-        y = _mt.convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
+        y = _dev_convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
                             groups)
         return y.squeeze(0) if unbatched else y
     n, sp = x.shape[0], tuple(x.shape[2:])
@@ -280,7 +287,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     kernel = _tuple(kernel_size, 2)
     dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
     _check_kernel_fits([s + 2 * p for s, p in zip(x.shape[2:], padding)], kernel, dilation)
-    cols = _mt._C._im2col(x, kernel, dilation, padding, stride)
+    cols = _dev_im2col(x, kernel, dilation, padding, stride)
     return cols.squeeze(0) if unbatched else cols
 
 
@@ -309,7 +316,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}"
                            f", but got input.size(2)={L}.")
     if x.dtype.is_floating_point:
-        y = _mt._C._col2im(x, size, kernel, dilation, padding, stride)
+        y = _dev_col2im(x, size, kernel, dilation, padding, stride)
         return y.squeeze(0) if unbatched else y
     c = ck // K
     onehot = _mt.eye(K, dtype=x.dtype, device=x.device).reshape(K, 1, *kernel).repeat(c, 1, 1, 1)

@@ -10,6 +10,11 @@ still composed from tensor ops.
 import warnings
 
 from .. import _C
+from .._kernel_fallback import fused as _fused_or_host
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_nll_loss_fused = _fused_or_host(_C._nll_loss_fused, "nn.nll_forward")
+_dev_point_loss_fused = _fused_or_host(_C._point_loss_fused, "nn.point_loss_forward")
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
            "cross_entropy", "huber_loss", "kl_div", "margin_ranking_loss", "nll_loss",
@@ -78,7 +83,7 @@ def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
     Class dim is 1 (0 for an unbatched (C,) input). Ignored targets contribute 0 and
     are left out of the mean's denominator, which is the sum of the targets' weights.
     """
-    return _C._nll_loss_fused(logp, target, weight, _REDUCTION_ENUM[reduction],
+    return _dev_nll_loss_fused(logp, target, weight, _REDUCTION_ENUM[reduction],
                               int(ignore_index), 0.0, False)
 
 
@@ -94,7 +99,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _cross_entropy_index_math(input, target, weight, ignore_index, reduction, label_smoothing,
                               n_classes):
     # log_softmax, nll and label smoothing in one fused op with one backward node
-    return _C._nll_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+    return _dev_nll_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
                               int(ignore_index), float(label_smoothing), True)
 
 
@@ -186,7 +191,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
     if _fusable_loss(input, target, weight, pos_weight):
         # one fused op with one backward node (Note [Fused nn losses and norms])
-        return _C._point_loss_fused(input, target, weight, pos_weight,
+        return _dev_point_loss_fused(input, target, weight, pos_weight,
                                     _REDUCTION_ENUM[reduction], True)
     return _reduce(_bce_logits_math(input, target, weight, pos_weight), reduction)
 # ---- end binary losses ----

@@ -16,6 +16,7 @@ as in PyTorch.
 
 import minitorch
 from minitorch import _C
+from minitorch._kernel_fallback import missing_kernels
 
 from .optimizer import Optimizer
 
@@ -111,13 +112,24 @@ class _GroupStepper(Optimizer):
     that ``_init_state`` makes beside ``'step'``."""
 
     _STATE = ()
+    _KERNEL = ""  # the kernel-table slot of the fused step ("adam_step")
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         with minitorch.no_grad():
             for group in self.param_groups:
-                (self._fused_group if _FUSED else self._reference_group)(group)
+                if _FUSED and self._device_has_kernel(group):
+                    self._fused_group(group)
+                else:
+                    self._reference_group(group)
         return loss
+
+    def _device_has_kernel(self, group):
+        # A device whose kernel table lacks the fused step (CUDA, today) runs the
+        # reference loop, which only uses ops every device has.
+        for p in group["params"]:
+            return self._KERNEL not in missing_kernels(p.device.type)
+        return True
 
     def _state_keys(self, group):
         return self._STATE
@@ -141,6 +153,8 @@ class _GroupStepper(Optimizer):
 
 class SGD(_GroupStepper):
     """Stochastic gradient descent, with optional (Nesterov) momentum."""
+
+    _KERNEL = "sgd_step"
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
@@ -200,6 +214,8 @@ class SGD(_GroupStepper):
 
 class Adam(_GroupStepper):
     """Adam; with ``decoupled_weight_decay=True`` it is AdamW."""
+
+    _KERNEL = "adam_step"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
@@ -261,6 +277,8 @@ class AdamW(Adam):
 class RMSprop(_GroupStepper):
     """RMSprop, optionally centered and with momentum."""
 
+    _KERNEL = "rmsprop_step"
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
@@ -319,6 +337,8 @@ class RMSprop(_GroupStepper):
 class Adagrad(_GroupStepper):
     """Adagrad; its state is created at construction, as in PyTorch."""
 
+    _KERNEL = "adagrad_step"
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
                  differentiable=False, fused=None):
@@ -366,6 +386,8 @@ class Adagrad(_GroupStepper):
 class Adamax(_GroupStepper):
     """Adamax (Adam with the infinity norm)."""
 
+    _KERNEL = "adamax_step"
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
         _check_adam_args(lr, eps, betas, weight_decay)
@@ -401,6 +423,8 @@ class Adamax(_GroupStepper):
 
 class NAdam(_GroupStepper):
     """Adam with Nesterov momentum (and its momentum-decay schedule)."""
+
+    _KERNEL = "nadam_step"
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
@@ -454,6 +478,8 @@ class NAdam(_GroupStepper):
 
 class RAdam(_GroupStepper):
     """Rectified Adam."""
+
+    _KERNEL = "radam_step"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
