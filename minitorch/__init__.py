@@ -11,7 +11,18 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING
 
 # Python-level op modules, one per op family (each defines __all__).
-from . import _C, _ops_elementwise, _ops_extra, _ops_matmul, _ops_reduce, _ops_shape, autograd, cuda, linalg, nn  # noqa: F401  # noqa: E402  # noqa: E402,F401
+from . import (  # noqa: F401  # noqa: E402  # noqa: E402,F401
+    _C,
+    _ops_elementwise,
+    _ops_extra,
+    _ops_matmul,
+    _ops_reduce,
+    _ops_shape,
+    autograd,
+    cuda,
+    linalg,
+    nn,
+)
 from ._C import (  # noqa: F401
     arange,
     bfloat16,
