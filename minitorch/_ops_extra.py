@@ -2,7 +2,7 @@
 
 Each is a function of ``minitorch`` and, where PyTorch has it, a Tensor method:
 ``median``, ``nanmedian``, ``diff``, ``trace``, ``sgn``, ``deg2rad``,
-``rad2deg``, ``sinc``, ``gcd``, ``lcm``, ``frexp``, ``ldexp``. They are built
+``rad2deg``, ``sinc``, ``gcd``, ``lcm``, ``frexp``, ``ldexp``, ``float_power``. They are built
 from ops that have autograd (sort, gather, narrow, where, ...), so gradients
 flow wherever PyTorch defines them; ``gcd``, ``lcm`` and ``frexp``'s exponent
 are integer results, with no gradient.
@@ -19,10 +19,9 @@ from . import _C
 from . import return_types as _rt
 
 __all__ = ["median", "nanmedian", "diff", "trace", "sgn", "deg2rad", "rad2deg", "sinc", "gcd",
-           "lcm", "frexp", "ldexp"]
+           "lcm", "frexp", "ldexp", "float_power"]
 
-_METHODS = ["median", "nanmedian", "diff", "trace", "sgn", "deg2rad", "rad2deg", "sinc", "gcd",
-            "lcm", "frexp", "ldexp"]
+_METHODS = __all__
 
 _TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
                "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
@@ -52,6 +51,9 @@ def _median(input, dim, keepdim, ignore_nan, name):
     if dim is None:
         flat = input.reshape(-1)
         if flat.numel() == 0:
+            if not floating:  # PyTorch returns an arbitrary number here
+                raise RuntimeError(f"{name}() of an empty {_type_name(input.dtype)} tensor has "
+                                   "no value (an empty float tensor gives nan)")
             return _C.full((), math.nan, dtype=input.dtype, device=input.device)
         values, idx = _median_along(flat, 0, ignore_nan, floating)
         return values.reshape(())
@@ -171,10 +173,17 @@ def sinc(input):
     return _C.where(zero, _C.ones_like(px), safe.sin() / safe)
 
 
+def _tensors(op, **args):
+    """PyTorch's TypeError for a non-Tensor where its signature names a Tensor."""
+    for i, (what, v) in enumerate(args.items()):
+        if not isinstance(v, _C.TensorBase):
+            raise TypeError(f"{op}(): argument '{what}' (position {i + 1}) must be Tensor, not "
+                            f"{type(v).__name__}")
+
+
 def _int_pair(op, input, other):
+    _tensors(op, input=input, other=other)
     a, b = input, other
-    if not isinstance(b, _C.TensorBase):
-        b = _C.tensor(b, device=a.device)
     dt = _C.result_type(a, b)
     if dt.is_floating_point or dt == _C.bool:
         raise _not_for(f"{op}_cpu", dt)
@@ -221,7 +230,17 @@ def frexp(input):
 
 def ldexp(input, other):
     """``input * 2 ** other`` (a float result)."""
+    _tensors("ldexp", input=input, other=other)
     return input * _C.pow(2.0, other)
+
+
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64 (the result is float64)."""
+    if not isinstance(input, _C.TensorBase) and not isinstance(exponent, _C.TensorBase):
+        raise TypeError("float_power(): at least one of 'input' and 'exponent' must be a Tensor")
+    def wide(v):
+        return v.to(_C.float64) if isinstance(v, _C.TensorBase) else float(v)
+    return _C.pow(wide(input), wide(exponent))
 
 
 def _install(tensor_cls):

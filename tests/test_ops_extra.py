@@ -134,7 +134,9 @@ def test_gcd_lcm_match_numpy(dtype):
     small_a, small_b = a % 11, b % 11
     assert mt.lcm(mt.from_numpy(small_a), mt.from_numpy(small_b)).tolist() == \
         np.lcm(small_a, small_b).tolist()
-    assert mt.gcd(mt.tensor([12, 18]), 8).tolist() == [4, 2]
+    assert mt.gcd(mt.tensor([12, 18]), mt.tensor(8)).tolist() == [4, 2]
+    with pytest.raises(TypeError, match="must be Tensor, not int"):
+        mt.gcd(mt.tensor([12]), 8)
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
@@ -150,3 +152,28 @@ def test_frexp_and_ldexp_match_numpy(dtype):
     np.testing.assert_array_equal(back.numpy()[np.isfinite(a)], a[np.isfinite(a)])
     assert mt.ldexp(mt.tensor([1]), mt.tensor([3])).tolist() == \
         torch.ldexp(torch.tensor([1]), torch.tensor([3])).tolist()
+
+
+def test_float_power_is_float64():
+    a = np.array([1.5, 2.0, -3.0])
+    got = mt.float_power(mt.from_numpy(a.astype(np.float32)), 2)
+    assert got.dtype == mt.float64
+    np.testing.assert_array_equal(got.numpy(), np.float_power(a.astype(np.float32), 2))
+    assert mt.tensor([2, 3]).float_power(mt.tensor([0.5])).dtype == mt.float64
+    assert mt.float_power(2, mt.tensor([3])).tolist() == [8.0]
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2", "hypot", "nextafter", "heaviside",
+                                  "isclose", "gcd", "lcm", "ldexp", "copysign", "rsub"])
+def test_number_operands_follow_pytorchs_signature(name):
+    def outcomes(m):
+        x = m.ones(2)
+        out = []
+        for a, b in ((x, 2.0), (2.0, x)):
+            try:
+                getattr(m, name)(a, b)
+                out.append("ok")
+            except Exception as e:  # noqa: BLE001 - the class is what is compared
+                out.append(type(e).__name__)
+        return out
+    assert outcomes(mt) == outcomes(torch)
