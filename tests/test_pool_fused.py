@@ -312,3 +312,44 @@ def test_same_bits_for_any_thread_count():
         minitorch.set_num_threads(old)
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_negative_divisor_override_like_torch():
+    torch = oracle.torch()
+    x = np.random.default_rng(13).integers(-50, 50, (1, 2, 4, 6))
+    for dt in ("float64", "int64"):
+        for d in (-1, -3):
+            y = F.avg_pool2d(minitorch.tensor(x, dtype=getattr(minitorch, dt)), 2,
+                             divisor_override=d)
+            ty = torch.nn.functional.avg_pool2d(torch.tensor(x, dtype=getattr(torch, dt)), 2,
+                                                divisor_override=d)
+            np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-15)
+
+
+def test_raw_op_bad_arguments_raise():
+    # _C._pool checks again what keeps its kernel in bounds, whatever Python passes.
+    x = minitorch.zeros((1, 2, 4, 4))
+    p = minitorch._C._pool
+    bad = [
+        lambda: p(x, True, False, [2], [1, 1], [0, 0], [1, 1], [3, 3], True, 0),
+        lambda: p(x, True, False, [2, 2], [0, 1], [0, 0], [1, 1], [3, 3], True, 0),
+        lambda: p(x, True, False, [2, 2], [1, 1], [-1, 0], [1, 1], [3, 3], True, 0),
+        lambda: p(x, True, False, [2, 2], [1, 1], [0, 0], [1, 1], [3, -3], True, 0),
+        lambda: p(x, False, False, [2, 2], [1, 1], [0, 0], [2, 1], [3, 3], True, 0),
+        lambda: p(x.reshape(32), True, True, [], [], [], [], [3], True, 0),
+        lambda: p(minitorch.zeros((1, 2, 0, 4)), False, True, [], [], [], [], [2, 2], True, 0),
+    ]
+    for f in bad:
+        with pytest.raises(RuntimeError):
+            f()
+    with pytest.raises(TypeError):
+        p("x", True, False, [2, 2], [1, 1], [0, 0], [1, 1], [3, 3], True, 0)
+    # windows past the input (bad sizes from the caller) stay in bounds: -inf, index -1
+    y, i = p(x.requires_grad_(), True, False, [2, 2], [2, 2], [0, 0], [1, 1], [4, 4], True, 0)
+    assert float(y[0, 0, 3, 3]) == -np.inf and int(i[0, 0, 3, 3]) == -1
+    y.sum().backward()
+    assert float(x.grad.sum()) == 8.0
+    # an integer average over an empty window gives 0 (no division trap)
+    z = p(minitorch.zeros((1, 1, 2, 2), dtype=minitorch.int64), False, False, [1, 1], [3, 3],
+          [0, 0], [1, 1], [2, 2], False, 0)
+    assert z.numpy().tolist() == [[[[0, 0], [0, 0]]]]

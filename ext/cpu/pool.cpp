@@ -100,6 +100,12 @@ inline void for_taps(const PoolGeom& g, const Run& rz, const Run& ry, const Run&
 // windows, dim by dim for adaptive ones.
 template <typename A>
 inline A mean_of(const PoolGeom& g, A sum, const Run& rz, const Run& ry, const Run& rx) {
+  if constexpr (!std::is_floating_point_v<A>) {
+    // No integer division that traps: min / -1 (negated instead, wrapping
+    // under -fwrapv) and an empty window (only from bad arguments: 0).
+    if (g.divisor == -1) return static_cast<A>(A{0} - sum);
+    if (g.divisor == 0 && rz.factor * ry.factor * rx.factor == 0) return 0;
+  }
   if (g.divisor != 0) return sum / static_cast<A>(g.divisor);
   if (g.adaptive)
     return sum / static_cast<A>(rz.factor) / static_cast<A>(ry.factor) / static_cast<A>(rx.factor);

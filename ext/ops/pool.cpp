@@ -55,7 +55,6 @@ PoolGeom geom_of(const Dims& in_sizes, const PoolParams& p) {
   g.max = p.max;
   g.adaptive = p.adaptive;
   g.count_include_pad = p.count_include_pad;
-  MT_CHECK(p.divisor >= 0, "pooling: divisor must be not zero");
   g.divisor = p.divisor;
   for (int i = 0; i < nd; ++i) {
     const int j = 3 - nd + i;

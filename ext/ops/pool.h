@@ -14,7 +14,7 @@ namespace mt::ops {
 // the output's spatial size (computed by the caller: ceil_mode lives there).
 struct PoolParams {
   bool max = true, adaptive = false, count_include_pad = true;
-  int64_t divisor = 0;  // divisor_override; 0: none
+  int64_t divisor = 0;  // divisor_override (any sign); 0: none
   Dims kernel, stride, padding, dilation, out;
 };
 
