@@ -264,6 +264,7 @@ BAD = [
     ("avg_pool2d", (1, 2, 5, 5), dict(kernel_size=2, divisor_override=0)),
     ("avg_pool2d", (1, 2, 2, 2), dict(kernel_size=3)),
     ("avg_pool1d", (1, 2, 5), dict(kernel_size=2, padding=3)),
+    ("avg_pool3d", (1, 1, 1, 4, 6), dict(kernel_size=(3, 3, 4), stride=3, ceil_mode=True)),
     ("adaptive_avg_pool2d", (5,), dict(output_size=2)),
     ("adaptive_max_pool2d", (1, 2, 5, 5), dict(output_size=(2, 2, 2))),
 ]
@@ -277,6 +278,16 @@ def test_bad_input_raises_torch_class(case):
         getattr(torch.nn.functional, name)(torch.zeros(shape), **kw)
     with pytest.raises(theirs.type):
         getattr(F, name)(minitorch.zeros(shape), **kw)
+
+
+def test_window_with_no_input_element_raises():
+    # PyTorch accepts these (each window of the first dim skips the one input row by
+    # dilation) and writes out of bounds (heap corruption); minitorch refuses them.
+    x = minitorch.zeros((2, 3, 1, 3, 7))
+    with pytest.raises(RuntimeError, match="holds no input element"):
+        F.max_pool3d(x, (2, 3, 3), (1, 1, 2), (1, 1, 1), (2, 1, 2), ceil_mode=True)
+    with pytest.raises(RuntimeError, match="holds no input element"):
+        F.max_pool1d(minitorch.zeros((1, 1, 1)), 2, 1, 1, 2)
 
 
 def test_bad_dtypes_raise_not_implemented():

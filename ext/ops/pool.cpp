@@ -15,8 +15,10 @@
 // - an adaptive window spans [floor(o * in / out), ceil((o + 1) * in / out));
 // - max keeps the first maximum in row-major order, except that a NaN always
 //   wins (so the last NaN's index is reported), and its index is the flat
-//   position in the unpadded input plane; an all-padding window (possible only
-//   with bad arguments) gives index -1, which the backward skips;
+//   position in the unpadded input plane; a window with no input element
+//   (PyTorch accepts some with dilation, then writes out of bounds; the
+//   Python layer refuses them) gives -inf and index -1, which the backward
+//   skips;
 // - the mean divides by divisor_override, else by the window's count inside
 //   the input + padding (count_include_pad; never the ceil_mode overhang) or
 //   inside the input alone; adaptive windows divide by each dim's length in

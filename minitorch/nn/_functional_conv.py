@@ -388,6 +388,15 @@ def _max_pool(name, input, d, kernel_size, stride, padding, dilation, ceil_mode,
         raise NotImplementedError(f"\"max_pool1d_impl\" not implemented for "
                                   f"'{_type_name(x.dtype)}'")
     out = _pool_sizes(x, kernel, stride, padding, dilation, ceil_mode)
+    for s, k, st, p, dl, o in zip(x.shape[2:], kernel, stride, padding, dilation, out):
+        # With dilation a window can skip the whole input: PyTorch's kernel then writes out
+        # of bounds (heap corruption); refuse it.
+        if dl > 1 and any(not any(0 <= j * st - p + t * dl < s for t in range(k))
+                          for j in range(o)):
+            raise RuntimeError(f"{name}(): a pooling window holds no input element (input "
+                               f"size {list(x.shape[2:])}, kernel_size={list(kernel)}, "
+                               f"stride={list(stride)}, padding={list(padding)}, "
+                               f"dilation={list(dilation)}); reduce the dilation or padding")
     # One fused op (Note [Fused pooling]); its indices are PyTorch's flat
     # positions in the unpadded input plane.
     values, idx = _mt._C._pool(x, True, False, list(kernel), list(stride), list(padding),
@@ -433,6 +442,10 @@ def _avg_pool(name, input, d, kernel_size, stride, padding, ceil_mode, count_inc
         raise NotImplementedError(f"\"{name}\" not implemented for '{_type_name(x.dtype)}'")
     if divisor_override is not None and int(divisor_override) == 0:
         raise RuntimeError("divisor must be not zero")
+    if d == 3 and any(s < k for s, k in zip(x.shape[2:], kernel)):
+        t, h, w = x.shape[2:]
+        raise RuntimeError(f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: "
+                           f"{kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     ones = (1,) * d
     out = _pool_sizes(x, kernel, stride, padding, ones, ceil_mode)
     y = _mt._C._pool(x, False, False, list(kernel), list(stride), list(padding), list(ones), out,
