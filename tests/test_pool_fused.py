@@ -364,3 +364,15 @@ def test_raw_op_bad_arguments_raise():
     z = p(minitorch.zeros((1, 1, 2, 2), dtype=minitorch.int64), False, False, [1, 1], [3, 3],
           [0, 0], [1, 1], [2, 2], False, 0)
     assert z.numpy().tolist() == [[[[0, 0], [0, 0]]]]
+
+
+def test_refcounts_of_the_entry_point():
+    from refcheck import check_refcounts
+    x = minitorch.zeros((1, 2, 4, 4), requires_grad=True)
+    k, s, pd, dl, out = [2, 2], [2, 2], [0, 0], [1, 1], [2, 2]
+    check_refcounts(minitorch._C._pool, x, True, False, k, s, pd, dl, out, True, 0)
+    check_refcounts(minitorch._C._pool, x, False, True, [], [], [], [], out, True, 0)
+    check_refcounts(minitorch._C._pool, x, True, False, k, [0, 1], pd, dl, out, True, 0,
+                    raises=RuntimeError)
+    check_refcounts(minitorch._C._pool, x, True, False, "k", s, pd, dl, out, True, 0,
+                    raises=TypeError)
