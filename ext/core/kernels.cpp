@@ -60,6 +60,10 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.sdpa_forward), "sdpa_forward");
   check(reinterpret_cast<const void*>(t.sdpa_backward), "sdpa_backward");
   // ---- end rnnattn ----
+  // ---- pool ----
+  check(reinterpret_cast<const void*>(t.pool_forward), "pool_forward");
+  check(reinterpret_cast<const void*>(t.pool_backward), "pool_backward");
+  // ---- end pool ----
   return missing;
 }
 

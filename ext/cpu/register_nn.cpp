@@ -15,6 +15,9 @@ void register_rnn_cell_kernels(NnKernelTable& t);   // nn_rnn.cpp
 void register_attention_kernels(NnKernelTable& t);  // attention.cpp
 }  // namespace cpu
 // ---- end rnnattn ----
+// ---- pool (ext/cpu/pool.cpp) ----
+void register_cpu_pool_kernels(NnKernelTable& t);
+// ---- end pool ----
 
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
@@ -29,6 +32,9 @@ void register_cpu_nn_kernels() {
   cpu::register_rnn_cell_kernels(t);
   cpu::register_attention_kernels(t);
   // ---- end rnnattn ----
+  // ---- pool ----
+  register_cpu_pool_kernels(t);
+  // ---- end pool ----
 }
 
 }  // namespace mt
