@@ -46,7 +46,7 @@ def _float_result(x):
 
 def _median(input, dim, keepdim, ignore_nan, name):
     if input.dtype == _C.bool:
-        raise _not_for(f"{name}_cpu" if name == "median" else name, input.dtype)
+        raise _not_for(name, input.dtype)
     floating = input.dtype.is_floating_point
     if dim is None:
         flat = input.reshape(-1)
@@ -186,7 +186,7 @@ def _int_pair(op, input, other):
     a, b = input, other
     dt = _C.result_type(a, b)
     if dt.is_floating_point or dt == _C.bool:
-        raise _not_for(f"{op}_cpu", dt)
+        raise _not_for(op, dt)
     a, b = _C.broadcast_tensors(a.to(dt), b.to(dt))
     return a, b
 

@@ -14,7 +14,7 @@ import minitorch.nn.functional as F
 from minitorch import _kernel_fallback as fb
 
 NN_SLOTS = frozenset({"nn.nll_forward", "nn.point_loss_forward", "nn.norm_forward",
-                      "nn.channel_norm_forward", "nn.im2col", "nn.col2im"})
+                      "nn.channel_norm_forward", "nn.im2col", "nn.col2im", "nn.pool_forward"})
 
 
 @pytest.fixture
@@ -54,6 +54,8 @@ CASES = {
     "rms_norm": lambda x, w: F.rms_norm(x @ w, (3,)),
     "group_norm": lambda x, w: F.group_norm((x @ w).reshape(2, 2, 3), 2),
     "conv1d": lambda x, w: F.conv1d(x.reshape(1, 4, 3), w.reshape(3, 1, 3).repeat(1, 4, 1)),
+    "max_pool1d": lambda x, w: F.max_pool1d((x @ w).reshape(1, 4, 3), 2, 1),
+    "adaptive_avg_pool1d": lambda x, w: F.adaptive_avg_pool1d((x @ w).reshape(1, 4, 3), 2),
     "unfold_fold": lambda x, w: F.fold(F.unfold((x @ w).reshape(1, 1, 4, 3), 2), (4, 3), 2),
 }
 

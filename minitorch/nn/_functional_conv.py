@@ -32,6 +32,7 @@ from ._functional_layers import pad as _pad
 _dev_convolution = _fused_or_host(_C.convolution, "nn.im2col")
 _dev_im2col = _fused_or_host(_C._im2col, "nn.im2col")
 _dev_col2im = _fused_or_host(_C._col2im, "nn.col2im")
+_dev_pool = _fused_or_host(_C._pool, "nn.pool_forward")
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold", "max_pool1d", "max_pool2d", "max_pool3d",
@@ -406,7 +407,7 @@ def _max_pool(name, input, d, kernel_size, stride, padding, dilation, ceil_mode,
                                f"dilation={list(dilation)}); reduce the dilation or padding")
     # One fused op (Note [Fused pooling]); its indices are PyTorch's flat
     # positions in the unpadded input plane.
-    values, idx = _mt._C._pool(x, True, False, list(kernel), list(stride), list(padding),
+    values, idx = _dev_pool(x, True, False, list(kernel), list(stride), list(padding),
                                list(dilation), out, True, 0)
     if unbatched:
         values, idx = values.squeeze(0), idx.squeeze(0)
@@ -455,7 +456,7 @@ def _avg_pool(name, input, d, kernel_size, stride, padding, ceil_mode, count_inc
                            f"{kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     ones = (1,) * d
     out = _pool_sizes(x, kernel, stride, padding, ones, ceil_mode)
-    y = _mt._C._pool(x, False, False, list(kernel), list(stride), list(padding), list(ones), out,
+    y = _dev_pool(x, False, False, list(kernel), list(stride), list(padding), list(ones), out,
                      bool(count_include_pad), int(divisor_override or 0))
     return y.squeeze(0) if unbatched else y
 
@@ -512,7 +513,7 @@ def _adaptive(name, input, output_size, d, is_max, return_indices=False):
         raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
                            f"dimensions, but input has sizes {_size_list(input.shape)}")
     # One fused op (Note [Fused pooling]): windows [floor(o*in/out), ceil((o+1)*in/out)).
-    r = _mt._C._pool(x, is_max, True, [], [], [], [], sizes, True, 0)
+    r = _dev_pool(x, is_max, True, [], [], [], [], sizes, True, 0)
     if not is_max:
         return r.squeeze(0) if unbatched else r
     values, idx = (t.squeeze(0) for t in r) if unbatched else r
