@@ -221,10 +221,12 @@ def test_number_operands():
     ]
     for case in cases:
         compare_torch(lambda: case(mt, to_mt), lambda: case(torch, to_torch))
-    # heaviside with a number: the number must not change the dtype.
-    assert mt.heaviside(mt.tensor([-1.0, 0.0, 2.0]), 0.5).tolist() == [0.0, 0.5, 1.0]
+    # heaviside's values must be a Tensor (PyTorch's signature), of the input's dtype.
+    with pytest.raises(TypeError, match="must be Tensor"):
+        mt.heaviside(mt.tensor([-1.0, 0.0, 2.0]), 0.5)
+    assert mt.heaviside(mt.tensor([-1.0, 0.0, 2.0]), mt.tensor(0.5)).tolist() == [0.0, 0.5, 1.0]
     with pytest.raises(RuntimeError, match="heaviside is not yet implemented for tensors with different dtypes"):
-        mt.heaviside(mt.tensor([-1, 0, 2]), 0.5)
+        mt.heaviside(mt.tensor([-1, 0, 2]), mt.tensor(0.5))
 
 
 @pytest.mark.parametrize("name", BINARY)
