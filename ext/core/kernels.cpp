@@ -60,6 +60,12 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.sdpa_forward), "sdpa_forward");
   check(reinterpret_cast<const void*>(t.sdpa_backward), "sdpa_backward");
   // ---- end rnnattn ----
+  // ---- losses ----
+  check(reinterpret_cast<const void*>(t.prob_ce_forward), "prob_ce_forward");
+  check(reinterpret_cast<const void*>(t.prob_ce_backward), "prob_ce_backward");
+  check(reinterpret_cast<const void*>(t.elem_loss_forward), "elem_loss_forward");
+  check(reinterpret_cast<const void*>(t.elem_loss_backward), "elem_loss_backward");
+  // ---- end losses ----
   return missing;
 }
 

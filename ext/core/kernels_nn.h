@@ -138,6 +138,41 @@ struct SdpaArgs {
 };
 // ---- end rnnattn (types) ----
 
+// ---- losses (types) ----
+// cross_entropy with class-probability targets (Note [Fused losses, second
+// set] in ext/ops/nn_losses.cpp): x and target (n, c, s), contiguous, one
+// dtype; weight (c) or null; per row (n * s): loss = -sum_c w_c t'_c logp_c
+// with t' = (1 - smoothing) t + smoothing / c, and the row's log-sum-exp.
+struct ProbCeShape {
+  int64_t n = 0, c = 0, s = 0;
+  double smoothing = 0;
+};
+using ProbCeForwardFn = void (*)(const ProbCeShape& sh, const TensorImpl& x, const TensorImpl& t,
+                                 const TensorImpl* weight, const TensorImpl& loss,
+                                 const TensorImpl& lse);
+// g: one element or one per row (acc dtype); gx, gt (either may be null) as x.
+using ProbCeBackwardFn = void (*)(const ProbCeShape& sh, const TensorImpl& x, const TensorImpl& t,
+                                  const TensorImpl* weight, const TensorImpl& lse,
+                                  const TensorImpl& g, const TensorImpl* gx, const TensorImpl* gt);
+// The elementwise losses l1, smooth_l1 (param: beta), huber (param: delta),
+// binary_cross_entropy (logs clamped at -100) and kl_div (log_target), over n
+// contiguous elements of one dtype, weight optional; shaped as PointLoss.
+enum class ElemLoss : int { L1 = 0, SmoothL1 = 1, Huber = 2, Bce = 3, KlDiv = 4 };
+struct ElemLossShape {
+  int64_t n = 0;
+  ElemLoss kind = ElemLoss::L1;
+  double param = 1.0;
+  bool log_target = false;
+};
+using ElemLossForwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x,
+                                   const TensorImpl& t, const TensorImpl* weight,
+                                   const TensorImpl& loss);
+using ElemLossBackwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x,
+                                    const TensorImpl& t, const TensorImpl* weight,
+                                    const TensorImpl& g, const TensorImpl* gx,
+                                    const TensorImpl* gt);
+// ---- end losses (types) ----
+
 struct NnKernelTable {
   // Families add their slots here.
   // ---- conv ----
@@ -192,6 +227,12 @@ struct NnKernelTable {
   void (*sdpa_forward)(const SdpaArgs& a) = nullptr;
   void (*sdpa_backward)(const SdpaArgs& a) = nullptr;
   // ---- end rnnattn ----
+  // ---- losses ----
+  ProbCeForwardFn prob_ce_forward = nullptr;
+  ProbCeBackwardFn prob_ce_backward = nullptr;
+  ElemLossForwardFn elem_loss_forward = nullptr;
+  ElemLossBackwardFn elem_loss_backward = nullptr;
+  // ---- end losses ----
 };
 
 // The nn table for a device type (never null; entries may be).

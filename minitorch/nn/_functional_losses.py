@@ -3,8 +3,11 @@
 Each loss keeps its math in one private ``_<name>_math`` function; the public function
 does argument checking, the legacy size_average/reduce mapping and the reduction.
 nll_loss and cross_entropy with class indices are one fused C++ op with its own
-backward (``_C._nll_loss_fused``, Note [Fused nn losses and norms]); the others are
-still composed from tensor ops.
+backward (``_C._nll_loss_fused``, Note [Fused nn losses and norms]); cross_entropy with
+class probabilities, smooth_l1_loss, huber_loss, binary_cross_entropy and kl_div are too
+(``_C._prob_cross_entropy_fused``, ``_C._elem_loss_fused``, Note [Fused losses, second
+set]) when their tensors share one floating dtype and device; the ranking and embedding
+losses are still composed from tensor ops.
 """
 
 import warnings
@@ -69,6 +72,8 @@ def _check_class_target(input, target, weight):
 
 
 _REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
+# _C._elem_loss_fused's kinds (ElemLoss in ext/core/kernels_nn.h)
+_ELEM_L1, _ELEM_SMOOTH_L1, _ELEM_HUBER, _ELEM_BCE, _ELEM_KL_DIV = range(5)
 
 
 def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
@@ -99,6 +104,14 @@ def _cross_entropy_index_math(input, target, weight, ignore_index, reduction, la
 
 
 def _cross_entropy_prob_math(input, target, weight, reduction, label_smoothing, n_classes):
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target) and (weight is None or (
+            isinstance(weight, _C.TensorBase) and weight.device == input.device)):
+        # log_softmax, smoothing, weight and the reduction in one fused op with one
+        # backward node (Note [Fused losses, second set])
+        return _C._prob_cross_entropy_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                            float(label_smoothing))
     cdim = 0 if input.dim() == 1 else 1
     logp = _C.log_softmax(input, cdim, None)
     if label_smoothing > 0.0:
@@ -160,6 +173,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "size.")
     if input.numel() and ((input < 0) | (input > 1)).any().item():
         raise RuntimeError("all elements of input should be between 0 and 1")
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                   _ELEM_BCE, 0.0, False)
     return _reduce(_bce_math(input, target, weight), reduction)
 
 
@@ -209,6 +228,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "the KL div math definition.'mean' will be changed to behave the same as "
                       "'batchmean' in the next major release.", stacklevel=2)
     _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        red = 3 if reduction == "batchmean" else _REDUCTION_ENUM[reduction]
+        return _C._elem_loss_fused(input, target, None, red, _ELEM_KL_DIV, 0.0,
+                                   bool(log_target))
     loss = _kl_div_math(input, target, log_target)
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
@@ -229,6 +255,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _warn_shapes(input, target)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_SMOOTH_L1, float(beta), False)
     return _reduce(_smooth_l1_math(input, target, float(beta)), reduction)
 
 
@@ -243,6 +275,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_shapes(input, target)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                   _ELEM_HUBER, float(delta), False)
     loss = _huber_math(input, target, float(delta))
     if weight is not None:
         loss = loss * weight

@@ -194,6 +194,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     _check_loss_shapes("l1_loss", input, target)
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction], 0, 0.0,
+                                   False)
     loss = _C.abs(input - target)
     if weight is not None:
         loss = loss * weight

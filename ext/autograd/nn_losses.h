@@ -1,0 +1,19 @@
+// nn_losses.h: the ag:: entries of the second set of fused losses
+// (functions_nn_losses.cpp, Note [Fused losses, second set] in
+// ext/ops/nn_losses.cpp).
+#pragma once
+
+#include "autograd.h"
+
+namespace mt::ag {
+
+// cross_entropy against class probabilities; weight may be null; gradients
+// flow to input and target. reduction: 0 none, 1 mean, 2 sum.
+Tensor prob_cross_entropy_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                int64_t reduction, double smoothing);
+// kind: ElemLoss (0 l1, 1 smooth_l1, 2 huber, 3 binary_cross_entropy,
+// 4 kl_div); reduction 3 is batchmean.
+Tensor elem_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
+                       int64_t reduction, int64_t kind, double param, bool log_target);
+
+}  // namespace mt::ag

@@ -1,0 +1,34 @@
+// nn_losses.h: the second set of fused losses (ext/ops/nn_losses.cpp, Note
+// [Fused losses, second set]).
+#pragma once
+
+#include "nn_fused.h"
+
+namespace mt::ops {
+
+// cross_entropy with class-probability targets.
+struct ProbCeForward {
+  Tensor out, x, t, weight, lse;  // x, t: contiguous (n, c, s); lse: rows, acc dtype
+  ProbCeShape sh;
+};
+// input (N, C, d1, ...) or (C,) logits, target of the same shape and dtype
+// (checked by the caller, minitorch/nn/_functional_losses.py).
+ProbCeForward prob_ce_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
+                              NnReduction reduction, double smoothing);
+// {gx, gt}, each null unless wanted, shaped like x.
+std::vector<Tensor> prob_ce_backward(const ProbCeForward& f, const Tensor& grad,
+                                     NnReduction reduction, bool want_x, bool want_t);
+
+// l1, smooth_l1, huber, binary_cross_entropy, kl_div: operands broadcast to one
+// shape and dtype. reduction 3 is kl_div's batchmean (sum / input.size(0)).
+struct ElemLossForward {
+  Tensor out, x, t, weight;  // broadcast, contiguous
+  ElemLossShape sh;
+  double divisor = 1;  // the mean's (or batchmean's) divisor
+};
+ElemLossForward elem_loss_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                  int64_t reduction, ElemLoss kind, double param, bool log_target);
+std::vector<Tensor> elem_loss_backward(const ElemLossForward& f, const Tensor& grad,
+                                       int64_t reduction, bool want_x, bool want_t);
+
+}  // namespace mt::ops

@@ -1,0 +1,56 @@
+// ops_nn_losses.cpp: _C._prob_cross_entropy_fused and _elem_loss_fused, the
+// calls minitorch/nn's cross_entropy (class probabilities), l1_loss,
+// smooth_l1_loss, huber_loss, binary_cross_entropy and kl_div make after
+// their argument checks (Note [Fused losses, second set] in
+// ext/ops/nn_losses.cpp).
+#include "../autograd/nn_losses.h"
+#include "glue.h"
+
+namespace mt::py_glue {
+
+namespace {
+
+Tensor optional_tensor(PyObject* o, const char* what) {
+  return o == Py_None ? Tensor() : unwrap(o, what);
+}
+
+// _prob_cross_entropy_fused(input, target, weight or None, reduction, label_smoothing)
+PyObject* F_prob_cross_entropy_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *target, *weight;
+  long long reduction;
+  double smoothing;
+  if (!PyArg_ParseTuple(args, "OOOLd:_prob_cross_entropy_fused", &input, &target, &weight,
+                        &reduction, &smoothing))
+    return nullptr;
+  return wrap(ag::prob_cross_entropy_fused(unwrap(input, "input"), unwrap(target, "target"),
+                                           optional_tensor(weight, "weight"), reduction,
+                                           smoothing));
+  MT_END(nullptr)
+}
+
+// _elem_loss_fused(input, target, weight or None, reduction, kind, param, log_target)
+PyObject* F_elem_loss_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *input, *target, *weight;
+  long long reduction, kind;
+  double param;
+  int log_target;
+  if (!PyArg_ParseTuple(args, "OOOLLdp:_elem_loss_fused", &input, &target, &weight, &reduction,
+                        &kind, &param, &log_target))
+    return nullptr;
+  return wrap(ag::elem_loss_fused(unwrap(input, "input"), unwrap(target, "target"),
+                                  optional_tensor(weight, "weight"), reduction, kind, param,
+                                  log_target != 0));
+  MT_END(nullptr)
+}
+
+}  // namespace
+
+PyMethodDef nn_losses_module_functions[] = {
+    {"_prob_cross_entropy_fused", F_prob_cross_entropy_fused, METH_VARARGS, nullptr},
+    {"_elem_loss_fused", F_elem_loss_fused, METH_VARARGS, nullptr},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+}  // namespace mt::py_glue
