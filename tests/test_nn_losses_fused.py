@@ -370,3 +370,109 @@ def test_instance_norm_errors():
             lib.nn.functional.instance_norm(lib.zeros(2, 3, 1))
         with pytest.raises(ValueError):
             lib.nn.functional.instance_norm(lib.zeros(2, 3))
+
+
+# ---------------------------------------------------------------- embedding_bag
+BAG_IDX = rng.integers(0, 10, 17).astype(np.int64)
+BAG_IDX[[2, 9]] = 3  # padding_idx 3 in some cases
+BAG_OFFS = np.array([0, 4, 4, 9, 13], dtype=np.int64)  # one empty bag
+BAG_W = rng.standard_normal((10, 6))
+BAG_PSW = rng.uniform(0.5, 2.0, 17)
+BAG_CASES = [
+    {"mode": "sum"},
+    {"mode": "mean"},
+    {"mode": "max"},
+    {"mode": "sum", "psw": True},
+    {"mode": "mean", "padding_idx": 3},
+    {"mode": "max", "padding_idx": 3, "include_last_offset": True},
+    {"mode": "sum", "psw": True, "padding_idx": 3, "include_last_offset": True},
+    {"mode": "mean", "include_last_offset": True},
+]
+
+
+def _bag_call(lib, case, dtype):
+    dt = getattr(lib, dtype)
+    w = lib.from_numpy(BAG_W.copy()).to(dt).requires_grad_()
+    psw = lib.from_numpy(BAG_PSW.copy()).to(dt).requires_grad_() if case.get("psw") else None
+    offs = BAG_OFFS
+    if case.get("include_last_offset"):
+        # the documented CSR form: the last offset is len(indices)
+        offs = np.concatenate([BAG_OFFS, [len(BAG_IDX)]])
+    out = lib.nn.functional.embedding_bag(
+        lib.from_numpy(BAG_IDX), w, lib.from_numpy(offs), mode=case["mode"],
+        per_sample_weights=psw, padding_idx=case.get("padding_idx"),
+        include_last_offset=case.get("include_last_offset", False))
+    g = lib.from_numpy(np.linspace(-1.0, 2.0, out.numel())).to(dt).reshape(out.shape)
+    out.backward(g)
+    res = [out.detach(), w.grad] + ([psw.grad] if psw is not None else [])
+    return [np.asarray(v.double().numpy()) for v in res]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("k", range(len(BAG_CASES)))
+def test_embedding_bag_matches_torch(k, dtype):
+    torch = oracle.torch()
+    ours, theirs = _bag_call(mt, BAG_CASES[k], dtype), _bag_call(torch, BAG_CASES[k], dtype)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, **_tol(dtype))
+
+
+def test_embedding_bag_matches_numpy_gradcheck_and_one_node():
+    idx, offs = mt.from_numpy(BAG_IDX), mt.from_numpy(BAG_OFFS)
+    got = F.embedding_bag(idx, mt.from_numpy(BAG_W), offs, mode="mean").numpy()
+    bounds = list(BAG_OFFS) + [len(BAG_IDX)]
+    for b in range(len(BAG_OFFS)):
+        rows = BAG_W[BAG_IDX[bounds[b]:bounds[b + 1]]]
+        want = rows.mean(0) if len(rows) else np.zeros(6)
+        np.testing.assert_allclose(got[b], want, rtol=1e-12)
+    w = mt.from_numpy(BAG_W.copy()).requires_grad_()
+    p = mt.from_numpy(BAG_PSW.copy()).requires_grad_()
+    assert mt.autograd.gradcheck(
+        lambda a, q: F.embedding_bag(idx, a, offs, mode="sum", per_sample_weights=q,
+                                     padding_idx=3), (w, p))
+    for mode in ("mean", "max"):
+        assert mt.autograd.gradcheck(lambda a: F.embedding_bag(idx, a, offs, mode=mode), (w,))
+    out = F.embedding_bag(idx, w, offs, mode="sum", per_sample_weights=p)
+    assert type(out.grad_fn).__name__ == "EmbeddingBagBackward0"
+    assert all(type(f).__name__ == "AccumulateGrad" for f, _ in out.grad_fn.next_functions)
+    # 2-D input: fixed-length bags
+    out2 = F.embedding_bag(idx[:16].reshape(4, 4), w, mode="sum").detach().numpy()
+    np.testing.assert_allclose(out2, BAG_W[BAG_IDX[:16]].reshape(4, 4, 6).sum(1), rtol=1e-12)
+
+
+def test_embedding_bag_bitwise_equal_across_thread_counts():
+    idx = rng.integers(0, 1000, 20000).astype(np.int64)
+    offs = np.sort(rng.choice(np.arange(1, 20000), 511, replace=False))
+    offs = np.concatenate([[0], offs]).astype(np.int64)
+    wv = rng.standard_normal((1000, 64)).astype(np.float32)
+
+    def run():
+        w = mt.from_numpy(wv.copy()).requires_grad_()
+        out = F.embedding_bag(mt.from_numpy(idx), w, mt.from_numpy(offs), mode="mean")
+        (out * out).sum().backward()
+        return out.detach().numpy().copy(), w.grad.numpy().copy()
+
+    one, two = _with_threads(1, run), _with_threads(2, run)
+    assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_embedding_bag_errors():
+    torch = oracle.torch()
+    for lib in (mt, torch):
+        w = lib.zeros(5, 3)
+        with pytest.raises(RuntimeError, match=r"Index 1 of input takes value 7 which is not "
+                           r"in the valid range \[0, 5\)"):
+            lib.nn.functional.embedding_bag(lib.tensor([0, 7]), w, lib.tensor([0]))
+        with pytest.raises(NotImplementedError):
+            lib.nn.functional.embedding_bag(lib.tensor([0, 1]), w, lib.tensor([0]), mode="mean",
+                                            per_sample_weights=lib.ones(2))
+        with pytest.raises(ValueError):
+            lib.nn.functional.embedding_bag(lib.tensor([0, 1]), w, lib.tensor([0]), mode="bad")
+    with pytest.raises(RuntimeError, match="valid range"):  # the op itself checks too
+        mt._C._embedding_bag_fused(mt.zeros(5, 3), mt.tensor([0, 9]), mt.tensor([0]), 0, None,
+                                   False, -1)
+    with pytest.raises(RuntimeError):
+        mt._C._embedding_bag_fused(mt.zeros(5), mt.tensor([0]), mt.tensor([0]), 0, None, False,
+                                   -1)

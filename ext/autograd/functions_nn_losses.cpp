@@ -66,6 +66,27 @@ const char* elem_node_name(int64_t kind) {
   }
 }
 
+// saved: weight, indices, offsets[, psw][, argmax]; i: n, noff, bags,
+// padding_idx; code: mode | has_psw << 2.
+std::vector<Tensor> embedding_bag_backward_formula(FnNode& n, std::vector<Tensor>& g) {
+  no_double_backward(n.name());
+  ops::EmbBagForward f;
+  f.weight = n.saved_at(0);
+  f.indices = n.saved_at(1);
+  f.offsets = n.saved_at(2);
+  size_t k = 3;
+  if (n.code & 4) f.psw = n.saved_at(k++);
+  f.sh.mode = n.code & 3;
+  if (f.sh.mode == 2) f.argmax = n.saved_at(k++);
+  f.sh.num = f.weight->sizes()[0], f.sh.dim = f.weight->sizes()[1];
+  f.sh.n = n.i[0], f.sh.noff = n.i[1], f.sh.bags = n.i[2], f.sh.padding_idx = n.i[3];
+  std::vector<Tensor> r = ops::embedding_bag_backward(f, g[0], n.needs(0), n.needs(1));
+  std::vector<Tensor> out(n.next.size());
+  if (r[0]) out[0] = r[0];
+  if (r[1] && out.size() > 1) out[1] = ops::view(r[1], n.inputs[1].sizes);
+  return out;
+}
+
 }  // namespace
 
 Tensor prob_cross_entropy_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
@@ -103,6 +124,25 @@ Tensor elem_loss_fused(const Tensor& input, const Tensor& target, const Tensor& 
   save(*n, f.x);
   save(*n, f.t);
   if (f.weight) save(*n, f.weight);
+  set_history(f.out, *n);
+  return f.out;
+}
+
+Tensor embedding_bag_fused(const Tensor& weight, const Tensor& indices, const Tensor& offsets,
+                           int64_t mode, const Tensor& psw, bool include_last_offset,
+                           int64_t padding_idx) {
+  ops::EmbBagForward f = ops::embedding_bag_forward(weight, indices, offsets, mode, psw,
+                                                    include_last_offset, padding_idx);
+  if (!should_record(weight.get(), psw.get())) return f.out;
+  Ptr<FnNode> n =
+      make_node("EmbeddingBagBackward0", embedding_bag_backward_formula, {weight.get(), psw.get()});
+  n->i[0] = f.sh.n, n->i[1] = f.sh.noff, n->i[2] = f.sh.bags, n->i[3] = f.sh.padding_idx;
+  n->code = static_cast<int>(mode) | (f.psw ? 4 : 0);
+  save(*n, f.weight);
+  save(*n, f.indices);
+  save(*n, f.offsets);
+  if (f.psw) save(*n, f.psw);
+  if (f.argmax) save(*n, f.argmax);
   set_history(f.out, *n);
   return f.out;
 }

@@ -16,4 +16,10 @@ Tensor prob_cross_entropy_fused(const Tensor& input, const Tensor& target, const
 Tensor elem_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
                        int64_t reduction, int64_t kind, double param, bool log_target);
 
+// embedding_bag (mode 0 sum, 1 mean, 2 max); per_sample_weights may be null;
+// padding_idx < 0: none. Gradients flow to weight and per_sample_weights.
+Tensor embedding_bag_fused(const Tensor& weight, const Tensor& indices, const Tensor& offsets,
+                           int64_t mode, const Tensor& psw, bool include_last_offset,
+                           int64_t padding_idx);
+
 }  // namespace mt::ag

@@ -171,6 +171,29 @@ using ElemLossBackwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x
                                     const TensorImpl& t, const TensorImpl* weight,
                                     const TensorImpl& g, const TensorImpl* gx,
                                     const TensorImpl* gt);
+// embedding_bag over weight (num, dim), contiguous: bag b (of `bags`) takes
+// indices[offsets[b] : end_b], end_b = offsets[b + 1] (n for the last offset),
+// bounds clamped to [0, n]; indices equal to padding_idx (>= 0) are skipped.
+// mode 0 sum (times per_sample_weights when given), 1 mean (over the indices
+// kept; an empty bag is 0), 2 max (argmax (bags, dim) int64 gets the weight
+// row of each maximum, -1 for an empty bag). An index outside [0, num) is an
+// IndexError raised before anything is written.
+struct EmbBagShape {
+  int64_t num = 0, dim = 0, n = 0, noff = 0, bags = 0;
+  int mode = 0;
+  int64_t padding_idx = -1;
+};
+using EmbBagForwardFn = void (*)(const EmbBagShape& sh, const TensorImpl& weight,
+                                 const TensorImpl& indices, const TensorImpl& offsets,
+                                 const TensorImpl* psw, const TensorImpl& out,
+                                 const TensorImpl* argmax);
+// g (bags, dim) in weight's dtype; gw (num, dim, acc dtype, zeroed by the
+// caller) accumulates; gpsw (n, weight's dtype; sum mode) may be null.
+using EmbBagBackwardFn = void (*)(const EmbBagShape& sh, const TensorImpl& g,
+                                  const TensorImpl& weight, const TensorImpl& indices,
+                                  const TensorImpl& offsets, const TensorImpl* psw,
+                                  const TensorImpl* argmax, const TensorImpl* gw,
+                                  const TensorImpl* gpsw);
 // ---- end losses (types) ----
 
 struct NnKernelTable {
@@ -232,6 +255,8 @@ struct NnKernelTable {
   ProbCeBackwardFn prob_ce_backward = nullptr;
   ElemLossForwardFn elem_loss_forward = nullptr;
   ElemLossBackwardFn elem_loss_backward = nullptr;
+  EmbBagForwardFn embedding_bag_forward = nullptr;
+  EmbBagBackwardFn embedding_bag_backward = nullptr;
   // ---- end losses ----
 };
 

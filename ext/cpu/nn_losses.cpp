@@ -1,7 +1,7 @@
 // nn_losses.cpp: CPU kernels of the second set of fused losses (Note [Fused
 // losses, second set] in ext/ops/nn_losses.cpp): cross_entropy with class
 // probabilities, and the elementwise l1, smooth_l1, huber,
-// binary_cross_entropy and kl_div. Rows (and elements) are independent and a
+// binary_cross_entropy and kl_div, and embedding_bag. Rows (and elements) are independent and a
 // row's sums run in one fixed order, so results do not depend on the thread
 // count.
 #include <algorithm>
@@ -269,6 +269,163 @@ void elem_loss_backward(const ElemLossShape& sh, const TensorImpl& x, const Tens
   });
 }
 
+// ---- embedding_bag ----
+void bag_bounds(const EmbBagShape& sh, const int64_t* off, int64_t b, int64_t& lo, int64_t& hi) {
+  lo = std::min(std::max<int64_t>(off[b], 0), sh.n);
+  hi = b + 1 < sh.noff ? std::min(std::max(off[b + 1], lo), sh.n) : sh.n;
+}
+
+template <typename T>
+void embedding_bag_forward_t(const EmbBagShape& sh, const TensorImpl& weight,
+                             const TensorImpl& indices, const TensorImpl& offsets,
+                             const TensorImpl* psw, const TensorImpl& out,
+                             const TensorImpl* argmax) {
+  using A = acc_t<T>;
+  const T* wp = cptr<T>(weight);
+  const int64_t* ip = cptr<int64_t>(indices);
+  const int64_t* op = cptr<int64_t>(offsets);
+  const T* pp = psw ? cptr<T>(*psw) : nullptr;
+  T* yp = mptr<T>(out);
+  int64_t* ap = argmax ? mptr<int64_t>(*argmax) : nullptr;
+  const int64_t D = sh.dim;
+  const int64_t avg = sh.bags ? std::max<int64_t>(1, sh.n / sh.bags) : 1;
+  parallel_for(0, sh.bags, row_grain(D * avg), [&](int64_t b, int64_t e) {
+    std::vector<A> acc(static_cast<size_t>(D));
+    for (int64_t bag = b; bag < e; ++bag) {
+      int64_t lo, hi;
+      bag_bounds(sh, op, bag, lo, hi);
+      T* yr = yp + bag * D;
+      int64_t* ar = ap ? ap + bag * D : nullptr;
+      int64_t count = 0;
+      if (sh.mode == 2) {
+        for (int64_t d = 0; d < D; ++d) ar[d] = -1;
+        for (int64_t i = lo; i < hi; ++i) {
+          const int64_t k = ip[i];
+          if (k == sh.padding_idx) continue;
+          const T* wr = wp + k * D;
+          for (int64_t d = 0; d < D; ++d) {
+            const A v = static_cast<A>(wr[d]);
+            if (ar[d] < 0 || v > acc[d]) {
+              acc[d] = v;
+              ar[d] = k;
+            }
+          }
+          ++count;
+        }
+        for (int64_t d = 0; d < D; ++d) yr[d] = ar[d] < 0 ? T(0) : static_cast<T>(acc[d]);
+        continue;
+      }
+      std::fill(acc.begin(), acc.end(), A(0));
+      for (int64_t i = lo; i < hi; ++i) {
+        const int64_t k = ip[i];
+        if (k == sh.padding_idx) continue;
+        const T* wr = wp + k * D;
+        if (pp) {
+          const A s = static_cast<A>(pp[i]);
+          for (int64_t d = 0; d < D; ++d) acc[d] += s * static_cast<A>(wr[d]);
+        } else {
+          for (int64_t d = 0; d < D; ++d) acc[d] += static_cast<A>(wr[d]);
+        }
+        ++count;
+      }
+      const A scale = (sh.mode == 1 && count > 0) ? A(1) / static_cast<A>(count) : A(1);
+      for (int64_t d = 0; d < D; ++d) yr[d] = static_cast<T>(acc[d] * scale);
+    }
+  });
+}
+
+template <typename T>
+void embedding_bag_backward_t(const EmbBagShape& sh, const TensorImpl& g, const TensorImpl& weight,
+                              const TensorImpl& indices, const TensorImpl& offsets,
+                              const TensorImpl* psw, const TensorImpl* argmax, const TensorImpl* gw,
+                              const TensorImpl* gpsw) {
+  using A = acc_t<T>;
+  const T* gp = cptr<T>(g);
+  const T* wp = cptr<T>(weight);
+  const int64_t* ip = cptr<int64_t>(indices);
+  const int64_t* op = cptr<int64_t>(offsets);
+  const T* pp = psw ? cptr<T>(*psw) : nullptr;
+  const int64_t* ap = argmax ? cptr<int64_t>(*argmax) : nullptr;
+  const int64_t D = sh.dim;
+  if (gw) {
+    A* gwp = mptr<A>(*gw);
+    // each thread owns a block of columns and walks every bag in order, so the
+    // sums into a weight row run in one fixed order for every thread count
+    const int64_t work = std::max<int64_t>(1, sh.n + sh.bags);
+    parallel_for(0, D, std::max<int64_t>(1, kGrainSize / work), [&](int64_t c0, int64_t c1) {
+      for (int64_t bag = 0; bag < sh.bags; ++bag) {
+        const T* gr = gp + bag * D;
+        if (sh.mode == 2) {
+          const int64_t* ar = ap + bag * D;
+          for (int64_t d = c0; d < c1; ++d)
+            if (ar[d] >= 0) gwp[ar[d] * D + d] += static_cast<A>(gr[d]);
+          continue;
+        }
+        int64_t lo, hi;
+        bag_bounds(sh, op, bag, lo, hi);
+        A scale = 1;
+        if (sh.mode == 1) {
+          int64_t count = 0;
+          for (int64_t i = lo; i < hi; ++i) count += ip[i] != sh.padding_idx;
+          if (count > 0) scale = A(1) / static_cast<A>(count);
+        }
+        for (int64_t i = lo; i < hi; ++i) {
+          const int64_t k = ip[i];
+          if (k == sh.padding_idx) continue;
+          const A s = pp ? scale * static_cast<A>(pp[i]) : scale;
+          A* dst = gwp + k * D;
+          for (int64_t d = c0; d < c1; ++d) dst[d] += s * static_cast<A>(gr[d]);
+        }
+      }
+    });
+  }
+  if (gpsw) {
+    T* qp = mptr<T>(*gpsw);
+    parallel_for(0, sh.bags, row_grain(D), [&](int64_t b, int64_t e) {
+      for (int64_t bag = b; bag < e; ++bag) {
+        int64_t lo, hi;
+        bag_bounds(sh, op, bag, lo, hi);
+        const T* gr = gp + bag * D;
+        for (int64_t i = lo; i < hi; ++i) {
+          const int64_t k = ip[i];
+          const T* wr = wp + k * D;
+          qp[i] = k == sh.padding_idx ? T(0) : static_cast<T>(lane_sum<A>(D, [&](int64_t d) {
+            return static_cast<A>(gr[d]) * static_cast<A>(wr[d]);
+          }));
+        }
+      }
+    });
+  }
+}
+
+void check_bag_indices(const EmbBagShape& sh, const TensorImpl& indices) {
+  const int64_t* ip = cptr<int64_t>(indices);
+  for (int64_t i = 0; i < sh.n; ++i)
+    if (ip[i] < 0 || ip[i] >= sh.num)
+      MT_THROW(RuntimeError, "Index ", i, " of input takes value ", ip[i],
+               " which is not in the valid range [0, ", sh.num, ")");
+}
+
+void embedding_bag_forward(const EmbBagShape& sh, const TensorImpl& weight,
+                           const TensorImpl& indices, const TensorImpl& offsets,
+                           const TensorImpl* psw, const TensorImpl& out, const TensorImpl* argmax) {
+  check_bag_indices(sh, indices);
+  dispatch_elem<kFloat>(weight.dtype(), "embedding_bag", [&](auto tag) {
+    embedding_bag_forward_t<typename decltype(tag)::type>(sh, weight, indices, offsets, psw, out,
+                                                          argmax);
+  });
+}
+
+void embedding_bag_backward(const EmbBagShape& sh, const TensorImpl& g, const TensorImpl& weight,
+                            const TensorImpl& indices, const TensorImpl& offsets,
+                            const TensorImpl* psw, const TensorImpl* argmax, const TensorImpl* gw,
+                            const TensorImpl* gpsw) {
+  dispatch_elem<kFloat>(weight.dtype(), "embedding_bag_backward", [&](auto tag) {
+    embedding_bag_backward_t<typename decltype(tag)::type>(sh, g, weight, indices, offsets, psw,
+                                                           argmax, gw, gpsw);
+  });
+}
+
 }  // namespace
 
 void register_nn_losses(NnKernelTable& t) {
@@ -276,6 +433,8 @@ void register_nn_losses(NnKernelTable& t) {
   t.prob_ce_backward = prob_ce_backward;
   t.elem_loss_forward = elem_loss_forward;
   t.elem_loss_backward = elem_loss_backward;
+  t.embedding_bag_forward = embedding_bag_forward;
+  t.embedding_bag_backward = embedding_bag_backward;
 }
 
 }  // namespace mt::cpu

@@ -165,4 +165,59 @@ std::vector<Tensor> elem_loss_backward(const ElemLossForward& f, const Tensor& g
   return {gx, gt};
 }
 
+EmbBagForward embedding_bag_forward(const Tensor& weight, const Tensor& indices,
+                                    const Tensor& offsets, int64_t mode, const Tensor& psw,
+                                    bool include_last_offset, int64_t padding_idx) {
+  const char* op = "embedding_bag";
+  MT_CHECK(weight->dim() == 2, op, ": 'weight' must be 2-D, got ", weight->dim(), "-D");
+  MT_CHECK(is_floating(weight->dtype()), op, ": expected a floating point weight, got ",
+           info(weight->dtype()).name);
+  MT_CHECK(mode >= 0 && mode <= 2, op, ": mode must be 0 (sum), 1 (mean) or 2 (max), got ", mode);
+  MT_CHECK(indices->dim() == 1 && offsets->dim() == 1, op,
+           ": expected 1-D indices and offsets, got ", indices->sizes(), " and ", offsets->sizes());
+  for (const Tensor* t : {&indices, &offsets})
+    MT_CHECK((*t)->dtype() == DType::Int64 || (*t)->dtype() == DType::Int32, op,
+             ": expected indices and offsets of dtype Long or Int, got ", info((*t)->dtype()).name);
+  MT_CHECK(!psw || mode == 0, op, ": per_sample_weights is only supported for mode='sum'");
+  same_device(weight, indices, op, "indices");
+  same_device(weight, offsets, op, "offsets");
+  same_device(weight, psw, op, "per_sample_weights");
+  const Device dev = weight->device();
+  EmbBagForward f;
+  EmbBagShape& sh = f.sh;
+  sh.num = weight->sizes()[0], sh.dim = weight->sizes()[1];
+  sh.n = indices->numel();
+  sh.noff = offsets->numel();
+  sh.bags = include_last_offset ? std::max<int64_t>(sh.noff - 1, 0) : sh.noff;
+  sh.mode = static_cast<int>(mode);
+  sh.padding_idx = padding_idx;
+  f.weight = contiguous(weight);
+  f.indices = contiguous(to(indices, DType::Int64, dev, false));
+  f.offsets = contiguous(to(offsets, DType::Int64, dev, false));
+  if (psw) {
+    MT_CHECK(psw->numel() == sh.n, op, ": expected per_sample_weights with ", sh.n,
+             " elements, got ", psw->sizes());
+    f.psw = contiguous(to(reshape(psw, Dims{sh.n}), weight->dtype(), dev, false));
+  }
+  f.out = empty(Dims{sh.bags, sh.dim}, weight->dtype(), dev);
+  if (mode == 2) f.argmax = empty(Dims{sh.bags, sh.dim}, DType::Int64, dev);
+  need(nn_kernel_table(dev.type).embedding_bag_forward, op, dev)(
+      sh, *f.weight, *f.indices, *f.offsets, f.psw.get(), *f.out, f.argmax.get());
+  return f;
+}
+
+std::vector<Tensor> embedding_bag_backward(const EmbBagForward& f, const Tensor& grad, bool want_w,
+                                           bool want_psw) {
+  const Device dev = f.weight->device();
+  const DType dt = f.weight->dtype();
+  Tensor g = contiguous(to(grad, dt, dev, false));
+  Tensor gw =
+      want_w ? full(f.weight->sizes(), Scalar::from_double(0.0), nn_acc_dtype(dt), dev) : Tensor();
+  Tensor gp = want_psw && f.psw ? empty(Dims{f.sh.n}, dt, dev) : Tensor();
+  need(nn_kernel_table(dev.type).embedding_bag_backward, "embedding_bag_backward", dev)(
+      f.sh, *g, *f.weight, *f.indices, *f.offsets, f.psw.get(), f.argmax.get(), gw.get(), gp.get());
+  if (gw) gw = to(gw, dt, dev, false);
+  return {gw, gp};
+}
+
 }  // namespace mt::ops

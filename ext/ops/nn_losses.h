@@ -31,4 +31,18 @@ ElemLossForward elem_loss_forward(const Tensor& input, const Tensor& target, con
 std::vector<Tensor> elem_loss_backward(const ElemLossForward& f, const Tensor& grad,
                                        int64_t reduction, bool want_x, bool want_t);
 
+// embedding_bag: weight (num, dim); indices (n) and offsets, int64 or int32;
+// mode 0 sum, 1 mean, 2 max; per_sample_weights (n, sum only) may be null;
+// padding_idx < 0: none.
+struct EmbBagForward {
+  Tensor out, weight, indices, offsets, psw, argmax;  // contiguous; argmax: max mode
+  EmbBagShape sh;
+};
+EmbBagForward embedding_bag_forward(const Tensor& weight, const Tensor& indices,
+                                    const Tensor& offsets, int64_t mode, const Tensor& psw,
+                                    bool include_last_offset, int64_t padding_idx);
+// {gw, gpsw}: each null unless wanted; gw in weight's dtype.
+std::vector<Tensor> embedding_bag_backward(const EmbBagForward& f, const Tensor& grad, bool want_w,
+                                           bool want_psw);
+
 }  // namespace mt::ops

@@ -1,6 +1,7 @@
-// ops_nn_losses.cpp: _C._prob_cross_entropy_fused and _elem_loss_fused, the
+// ops_nn_losses.cpp: _C._prob_cross_entropy_fused, _elem_loss_fused and
+// _embedding_bag_fused, the
 // calls minitorch/nn's cross_entropy (class probabilities), l1_loss,
-// smooth_l1_loss, huber_loss, binary_cross_entropy and kl_div make after
+// smooth_l1_loss, huber_loss, binary_cross_entropy, kl_div and embedding_bag make after
 // their argument checks (Note [Fused losses, second set] in
 // ext/ops/nn_losses.cpp).
 #include "../autograd/nn_losses.h"
@@ -45,11 +46,28 @@ PyObject* F_elem_loss_fused(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
+// _embedding_bag_fused(weight, indices, offsets, mode, per_sample_weights or None,
+//                      include_last_offset, padding_idx or -1)
+PyObject* F_embedding_bag_fused(PyObject*, PyObject* args) {
+  MT_BEGIN
+  PyObject *weight, *indices, *offsets, *psw;
+  long long mode, padding_idx;
+  int include_last;
+  if (!PyArg_ParseTuple(args, "OOOLOpL:_embedding_bag_fused", &weight, &indices, &offsets, &mode,
+                        &psw, &include_last, &padding_idx))
+    return nullptr;
+  return wrap(ag::embedding_bag_fused(
+      unwrap(weight, "weight"), unwrap(indices, "indices"), unwrap(offsets, "offsets"), mode,
+      optional_tensor(psw, "per_sample_weights"), include_last != 0, padding_idx));
+  MT_END(nullptr)
+}
+
 }  // namespace
 
 PyMethodDef nn_losses_module_functions[] = {
     {"_prob_cross_entropy_fused", F_prob_cross_entropy_fused, METH_VARARGS, nullptr},
     {"_elem_loss_fused", F_elem_loss_fused, METH_VARARGS, nullptr},
+    {"_embedding_bag_fused", F_embedding_bag_fused, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 
