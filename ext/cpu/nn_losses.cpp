@@ -13,12 +13,17 @@
 #include "../core/kernels_nn.h"
 #include "../core/parallel.h"
 #include "elementwise_loops.h"
+#include "vecmath.h"
 
 namespace mt::cpu {
 namespace {
 
 template <typename T>
 using acc_t = std::conditional_t<(sizeof(T) >= 4), double, float>;
+
+// opmath of T as vecmath takes it (float or double).
+template <typename T>
+using vm_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
 
 template <typename T>
 const T* cptr(const TensorImpl& t) {
@@ -52,18 +57,24 @@ void load(const T* p, int64_t C, int64_t S, A* buf) {
   for (int64_t c = 0; c < C; ++c) buf[c] = static_cast<A>(p[c * S]);
 }
 
-template <typename A>
-A row_lse(const A* x, int64_t C) {
-  A mx = -std::numeric_limits<A>::infinity();
+// log(sum_c exp(x_c)) of a row held as V, the exponentials by vecmath into
+// `e`, summed in A.
+template <typename A, typename V>
+A row_lse(const V* x, int64_t C, V* e) {
+  V mx = -std::numeric_limits<V>::infinity();
   for (int64_t c = 0; c < C; ++c) mx = x[c] > mx ? x[c] : mx;
   if (!std::isfinite(mx)) mx = 0;
-  return std::log(lane_sum<A>(C, [&](int64_t c) { return std::exp(x[c] - mx); })) + mx;
+  for (int64_t c = 0; c < C; ++c) e[c] = x[c] - mx;
+  vecmath::map(vecmath::Fn::Exp, e, e, C);
+  return std::log(lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(e[c]); })) +
+         static_cast<A>(mx);
 }
 
 template <typename T>
 void prob_ce_forward_t(const ProbCeShape& sh, const TensorImpl& x, const TensorImpl& t,
                        const TensorImpl* weight, const TensorImpl& loss, const TensorImpl& lse) {
   using A = acc_t<T>;
+  using V = vm_t<T>;
   const T* xp = cptr<T>(x);
   const T* tp = cptr<T>(t);
   const T* wp = weight ? cptr<T>(*weight) : nullptr;
@@ -73,17 +84,18 @@ void prob_ce_forward_t(const ProbCeShape& sh, const TensorImpl& x, const TensorI
   const A keep = A(1) - static_cast<A>(sh.smoothing);
   const A spread = static_cast<A>(sh.smoothing) / static_cast<A>(C);
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<A> xb(static_cast<size_t>(C)), tb(static_cast<size_t>(C));
+    std::vector<V> xb(static_cast<size_t>(C)), eb(static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t off = (r / S) * C * S + r % S;
       load(xp + off, C, S, xb.data());
-      load(tp + off, C, S, tb.data());
-      const A lz = row_lse(xb.data(), C);
+      const A lz = row_lse<A>(xb.data(), C, eb.data());
       sp[r] = lz;
+      const T* tr = tp + off;
       // -sum_c w_c t'_c (x_c - lz)
       lp[r] = -lane_sum<A>(C, [&](int64_t c) {
-        const A tw = (keep * tb[c] + spread) * (wp ? static_cast<A>(wp[c]) : A(1));
-        return tw * (xb[c] - lz);
+        const A tw = (keep * static_cast<A>(tr[c * S]) + spread) *
+                     (wp ? static_cast<A>(wp[c]) : A(1));
+        return tw * (static_cast<A>(xb[c]) - lz);
       });
     }
   });
@@ -94,6 +106,7 @@ void prob_ce_backward_t(const ProbCeShape& sh, const TensorImpl& x, const Tensor
                         const TensorImpl* weight, const TensorImpl& lse, const TensorImpl& g,
                         const TensorImpl* gx, const TensorImpl* gt) {
   using A = acc_t<T>;
+  using V = vm_t<T>;
   const T* xp = cptr<T>(x);
   const T* tp = cptr<T>(t);
   const T* wp = weight ? cptr<T>(*weight) : nullptr;
@@ -106,7 +119,8 @@ void prob_ce_backward_t(const ProbCeShape& sh, const TensorImpl& x, const Tensor
   const A keep = A(1) - static_cast<A>(sh.smoothing);
   const A spread = static_cast<A>(sh.smoothing) / static_cast<A>(C);
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<A> xb(static_cast<size_t>(C)), tw(static_cast<size_t>(C));
+    std::vector<V> xb(static_cast<size_t>(C)), eb(static_cast<size_t>(C));
+    std::vector<A> tw(static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t off = (r / S) * C * S + r % S;
       load(xp + off, C, S, xb.data());
@@ -116,16 +130,20 @@ void prob_ce_backward_t(const ProbCeShape& sh, const TensorImpl& x, const Tensor
       if (gtp) {
         // d/dt_c = -(1 - smoothing) w_c logp_c
         for (int64_t c = 0; c < C; ++c)
-          gtp[off + c * S] =
-              static_cast<T>(-gr * keep * (wp ? static_cast<A>(wp[c]) : A(1)) * (xb[c] - lz));
+          gtp[off + c * S] = static_cast<T>(-gr * keep * (wp ? static_cast<A>(wp[c]) : A(1)) *
+                                            (static_cast<A>(xb[c]) - lz));
       }
       if (!gxp) continue;
       for (int64_t c = 0; c < C; ++c)
         tw[c] = (keep * tw[c] + spread) * (wp ? static_cast<A>(wp[c]) : A(1));
       // d/dx_c = softmax_c * sum_k w_k t'_k - w_c t'_c
       const A tsum = lane_sum<A>(C, [&](int64_t c) { return tw[c]; });
+      const V lzv = static_cast<V>(lz);
+      for (int64_t c = 0; c < C; ++c) eb[c] = xb[c] - lzv;
+      vecmath::map(vecmath::Fn::Exp, eb.data(), eb.data(), C);
+      const A gs = gr * tsum;
       for (int64_t c = 0; c < C; ++c)
-        gxp[off + c * S] = static_cast<T>(gr * (std::exp(xb[c] - lz) * tsum - tw[c]));
+        gxp[off + c * S] = static_cast<T>(gs * static_cast<A>(eb[c]) - gr * tw[c]);
     }
   });
 }
@@ -350,9 +368,14 @@ void embedding_bag_backward_t(const EmbBagShape& sh, const TensorImpl& g, const 
   if (gw) {
     A* gwp = mptr<A>(*gw);
     // each thread owns a block of columns and walks every bag in order, so the
-    // sums into a weight row run in one fixed order for every thread count
-    const int64_t work = std::max<int64_t>(1, sh.n + sh.bags);
-    parallel_for(0, D, std::max<int64_t>(1, kGrainSize / work), [&](int64_t c0, int64_t c1) {
+    // sums into a weight row run in one fixed order for every thread count.
+    // One block per thread (at least 8 columns, a cache line of doubles): each
+    // block re-reads the indices and scatters into every touched row, so more,
+    // narrower blocks would only repeat the cache misses.
+    const int64_t work = std::max<int64_t>(1, (sh.n + sh.bags) * D);
+    const int64_t threads = work < kGrainSize ? 1 : std::max(num_threads(), 1);
+    const int64_t cols = std::max<int64_t>(8, (D + threads - 1) / threads);
+    parallel_for(0, D, cols, [&](int64_t c0, int64_t c1) {
       for (int64_t bag = 0; bag < sh.bags; ++bag) {
         const T* gr = gp + bag * D;
         if (sh.mode == 2) {
