@@ -93,8 +93,8 @@ void prob_ce_forward_t(const ProbCeShape& sh, const TensorImpl& x, const TensorI
       const T* tr = tp + off;
       // -sum_c w_c t'_c (x_c - lz)
       lp[r] = -lane_sum<A>(C, [&](int64_t c) {
-        const A tw = (keep * static_cast<A>(tr[c * S]) + spread) *
-                     (wp ? static_cast<A>(wp[c]) : A(1));
+        const A tw =
+            (keep * static_cast<A>(tr[c * S]) + spread) * (wp ? static_cast<A>(wp[c]) : A(1));
         return tw * (static_cast<A>(xb[c]) - lz);
       });
     }
