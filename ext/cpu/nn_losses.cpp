@@ -57,17 +57,52 @@ void load(const T* p, int64_t C, int64_t S, A* buf) {
   for (int64_t c = 0; c < C; ++c) buf[c] = static_cast<A>(p[c * S]);
 }
 
+template <typename V>
+V lane_max(const V* x, int64_t n) {
+  V acc[8];
+  for (V& a : acc) a = -std::numeric_limits<V>::infinity();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int k = 0; k < 8; ++k) acc[k] = x[j + k] > acc[k] ? x[j + k] : acc[k];
+  V m = -std::numeric_limits<V>::infinity();
+  for (; j < n; ++j) m = x[j] > m ? x[j] : m;
+  for (V a : acc) m = a > m ? a : m;
+  return m;
+}
+
 // log(sum_c exp(x_c)) of a row held as V, the exponentials by vecmath into
 // `e`, summed in A.
 template <typename A, typename V>
 A row_lse(const V* x, int64_t C, V* e) {
-  V mx = -std::numeric_limits<V>::infinity();
-  for (int64_t c = 0; c < C; ++c) mx = x[c] > mx ? x[c] : mx;
+  V mx = lane_max(x, C);
   if (!std::isfinite(mx)) mx = 0;
   for (int64_t c = 0; c < C; ++c) e[c] = x[c] - mx;
   vecmath::map(vecmath::Fn::Exp, e, e, C);
   return std::log(lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(e[c]); })) +
          static_cast<A>(mx);
+}
+
+// The row sums the loss needs, in A: sum_c w_c t_c x_c, sum_c w_c t_c and
+// sum_c w_c x_c (w = 1 without a weight).
+template <typename A, typename V>
+void row_sums(const V* x, const V* t, const A* w, int64_t C, A& wtx, A& wt, A& wx) {
+  if (w) {
+    wtx = lane_sum<A>(C, [&](int64_t c) { return w[c] * static_cast<A>(t[c]) * x[c]; });
+    wt = lane_sum<A>(C, [&](int64_t c) { return w[c] * static_cast<A>(t[c]); });
+    wx = lane_sum<A>(C, [&](int64_t c) { return w[c] * static_cast<A>(x[c]); });
+  } else {
+    wtx = lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(t[c]) * x[c]; });
+    wt = lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(t[c]); });
+    wx = lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(x[c]); });
+  }
+}
+
+template <typename T, typename A>
+std::vector<A> weights_as(const T* wp, int64_t C, A& wsum) {
+  std::vector<A> wa(wp ? static_cast<size_t>(C) : 0);
+  for (int64_t c = 0; c < static_cast<int64_t>(wa.size()); ++c) wa[c] = static_cast<A>(wp[c]);
+  wsum = wp ? lane_sum<A>(C, [&](int64_t c) { return wa[c]; }) : static_cast<A>(C);
+  return wa;
 }
 
 template <typename T>
@@ -77,26 +112,27 @@ void prob_ce_forward_t(const ProbCeShape& sh, const TensorImpl& x, const TensorI
   using V = vm_t<T>;
   const T* xp = cptr<T>(x);
   const T* tp = cptr<T>(t);
-  const T* wp = weight ? cptr<T>(*weight) : nullptr;
   A* lp = mptr<A>(loss);
   A* sp = mptr<A>(lse);
   const int64_t C = sh.c, S = sh.s;
   const A keep = A(1) - static_cast<A>(sh.smoothing);
   const A spread = static_cast<A>(sh.smoothing) / static_cast<A>(C);
+  A wsum;
+  const std::vector<A> wa = weights_as<T, A>(weight ? cptr<T>(*weight) : nullptr, C, wsum);
+  const A* wv = wa.empty() ? nullptr : wa.data();
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<V> xb(static_cast<size_t>(C)), eb(static_cast<size_t>(C));
+    std::vector<V> xb(static_cast<size_t>(C)), tb(static_cast<size_t>(C)),
+        eb(static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t off = (r / S) * C * S + r % S;
       load(xp + off, C, S, xb.data());
+      load(tp + off, C, S, tb.data());
       const A lz = row_lse<A>(xb.data(), C, eb.data());
       sp[r] = lz;
-      const T* tr = tp + off;
-      // -sum_c w_c t'_c (x_c - lz)
-      lp[r] = -lane_sum<A>(C, [&](int64_t c) {
-        const A tw =
-            (keep * static_cast<A>(tr[c * S]) + spread) * (wp ? static_cast<A>(wp[c]) : A(1));
-        return tw * (static_cast<A>(xb[c]) - lz);
-      });
+      A wtx, wt, wx;
+      row_sums<A>(xb.data(), tb.data(), wv, C, wtx, wt, wx);
+      // -sum_c w_c t'_c (x_c - lz), t' = keep t + spread
+      lp[r] = -(keep * (wtx - lz * wt) + spread * (wx - lz * wsum));
     }
   });
 }
@@ -109,7 +145,6 @@ void prob_ce_backward_t(const ProbCeShape& sh, const TensorImpl& x, const Tensor
   using V = vm_t<T>;
   const T* xp = cptr<T>(x);
   const T* tp = cptr<T>(t);
-  const T* wp = weight ? cptr<T>(*weight) : nullptr;
   const A* sp = cptr<A>(lse);
   const A* gp = cptr<A>(g);
   const bool g_scalar = g.numel() == 1;
@@ -118,32 +153,48 @@ void prob_ce_backward_t(const ProbCeShape& sh, const TensorImpl& x, const Tensor
   const int64_t C = sh.c, S = sh.s;
   const A keep = A(1) - static_cast<A>(sh.smoothing);
   const A spread = static_cast<A>(sh.smoothing) / static_cast<A>(C);
+  A wsum;
+  const std::vector<A> wa = weights_as<T, A>(weight ? cptr<T>(*weight) : nullptr, C, wsum);
+  const A* wv = wa.empty() ? nullptr : wa.data();
   parallel_for(0, sh.n * S, row_grain(C), [&](int64_t b, int64_t e) {
-    std::vector<V> xb(static_cast<size_t>(C)), eb(static_cast<size_t>(C));
-    std::vector<A> tw(static_cast<size_t>(C));
+    std::vector<V> xb(static_cast<size_t>(C)), tb(static_cast<size_t>(C)),
+        eb(static_cast<size_t>(C));
+    std::vector<T> ob(S == 1 ? 0 : static_cast<size_t>(C));
     for (int64_t r = b; r < e; ++r) {
       const int64_t off = (r / S) * C * S + r % S;
       load(xp + off, C, S, xb.data());
-      load(tp + off, C, S, tw.data());
+      load(tp + off, C, S, tb.data());
       const A gr = g_scalar ? gp[0] : gp[r];
       const A lz = sp[r];
       if (gtp) {
         // d/dt_c = -(1 - smoothing) w_c logp_c
+        T* orow = S == 1 ? gtp + off : ob.data();
+        const A k = -gr * keep;
         for (int64_t c = 0; c < C; ++c)
-          gtp[off + c * S] = static_cast<T>(-gr * keep * (wp ? static_cast<A>(wp[c]) : A(1)) *
-                                            (static_cast<A>(xb[c]) - lz));
+          orow[c] = static_cast<T>(k * (wv ? wv[c] : A(1)) * (static_cast<A>(xb[c]) - lz));
+        if (S != 1)
+          for (int64_t c = 0; c < C; ++c) gtp[off + c * S] = ob[c];
       }
       if (!gxp) continue;
-      for (int64_t c = 0; c < C; ++c)
-        tw[c] = (keep * tw[c] + spread) * (wp ? static_cast<A>(wp[c]) : A(1));
       // d/dx_c = softmax_c * sum_k w_k t'_k - w_c t'_c
-      const A tsum = lane_sum<A>(C, [&](int64_t c) { return tw[c]; });
+      const A wt = wv ? lane_sum<A>(C, [&](int64_t c) { return wv[c] * static_cast<A>(tb[c]); })
+                      : lane_sum<A>(C, [&](int64_t c) { return static_cast<A>(tb[c]); });
+      const A gs = gr * (keep * wt + spread * wsum);
+      const A gk = gr * keep, gsp = gr * spread;
       const V lzv = static_cast<V>(lz);
       for (int64_t c = 0; c < C; ++c) eb[c] = xb[c] - lzv;
       vecmath::map(vecmath::Fn::Exp, eb.data(), eb.data(), C);
-      const A gs = gr * tsum;
-      for (int64_t c = 0; c < C; ++c)
-        gxp[off + c * S] = static_cast<T>(gs * static_cast<A>(eb[c]) - gr * tw[c]);
+      T* orow = S == 1 ? gxp + off : ob.data();
+      if (wv) {
+        for (int64_t c = 0; c < C; ++c)
+          orow[c] = static_cast<T>(gs * static_cast<A>(eb[c]) -
+                                   (gk * static_cast<A>(tb[c]) + gsp) * wv[c]);
+      } else {
+        for (int64_t c = 0; c < C; ++c)
+          orow[c] = static_cast<T>(gs * static_cast<A>(eb[c]) - gk * static_cast<A>(tb[c]) - gsp);
+      }
+      if (S != 1)
+        for (int64_t c = 0; c < C; ++c) gxp[off + c * S] = ob[c];
     }
   });
 }
