@@ -1,5 +1,6 @@
 """The second set of fused nn ops (Note [Fused losses, second set]): cross_entropy with
-class probabilities, l1/smooth_l1/huber/binary_cross_entropy/kl_div, instance_norm (on
+class probabilities, l1/smooth_l1/huber/binary_cross_entropy/kl_div/soft_margin/
+poisson_nll, instance_norm (on
 the fused group_norm / batch_norm) and embedding_bag. Values and gradients against
 PyTorch through the oracle and against NumPy formulas, gradcheck in float64, the
 one-node graph, bitwise equality across thread counts, half types, and errors."""
@@ -144,6 +145,10 @@ ELEM_CASES = [
     ("binary_cross_entropy", {"weight": True}),
     ("kl_div", {}),
     ("kl_div", {"log_target": True}),
+    ("soft_margin_loss", {}),
+    ("poisson_nll_loss", {}),
+    ("poisson_nll_loss", {"log_input": False, "full": True}),
+    ("poisson_nll_loss", {"full": True, "eps": 1e-3}),
 ]
 
 
@@ -152,6 +157,10 @@ def _elem_inputs(name, shape):
         return _bce_data(shape)
     if name == "kl_div":
         return np.log(_probs(shape)), _probs(shape)
+    if name == "soft_margin_loss":
+        return rng.standard_normal(shape), rng.choice([-1.0, 1.0], shape)
+    if name == "poisson_nll_loss":
+        return rng.uniform(0.1, 3.0, shape), rng.integers(0, 5, shape).astype(np.float64)
     return rng.standard_normal(shape), rng.standard_normal(shape)
 
 
@@ -166,7 +175,8 @@ def _elem_call(lib, k, reduction, dtype):
         t = np.log(t)
     dt = getattr(lib, dtype)
     xt = lib.from_numpy(x.copy()).to(dt).requires_grad_()
-    tt = lib.from_numpy(t.copy()).to(dt).requires_grad_()
+    t_grad = name != "soft_margin_loss"  # PyTorch has no target gradient for it
+    tt = lib.from_numpy(t.copy()).to(dt).requires_grad_(t_grad)
     kw = dict(kw)
     if kw.pop("weight", False):
         kw["weight"] = lib.from_numpy(ELEM_W).to(dt)
@@ -174,8 +184,9 @@ def _elem_call(lib, k, reduction, dtype):
     g = lib.from_numpy(np.linspace(-1.0, 2.0, out.numel())).to(dt).reshape(out.shape)
     out.backward(g)
     shape = tuple(int(n) for n in out.shape)
+    grads = (xt.grad, tt.grad) if t_grad else (xt.grad,)
     return [np.asarray(out.detach().double().numpy()).reshape(shape)] + [
-        np.asarray(v.double().numpy()) for v in (xt.grad, tt.grad)]
+        np.asarray(v.double().numpy()) for v in grads]
 
 
 ELEM_RUNS = [(k, r) for k in range(len(ELEM_CASES)) for r in ("none", "mean", "sum")]
@@ -189,6 +200,12 @@ def test_elem_losses_match_torch(k, reduction, dtype):
     torch = oracle.torch()
     ours = _elem_call(mt, k, reduction, dtype)
     theirs = _elem_call(torch, k, reduction, dtype)
+    if ELEM_CASES[k][1].get("full"):
+        # PyTorch's target gradient of the masked Stirling term is NaN at target 0
+        # (0 * log(0) through masked_fill); ours is the true gradient there
+        t = ELEM_DATA[k][1]
+        assert np.isnan(theirs[2][t == 0]).all() and np.isfinite(ours[2]).all()
+        ours[2], theirs[2] = ours[2][t != 0], theirs[2][t != 0]
     for a, b in zip(ours, theirs):
         assert a.shape == b.shape
         np.testing.assert_allclose(a, b, **_tol(dtype))
@@ -217,6 +234,19 @@ def test_elem_losses_match_numpy():
     np.testing.assert_allclose(
         F.kl_div(mt.from_numpy(lp), mt.from_numpy(tq), reduction="batchmean").item(),
         kl.sum() / 4, rtol=1e-12)
+    y = rng.choice([-1.0, 1.0], 40)
+    np.testing.assert_allclose(F.soft_margin_loss(mx, mt.from_numpy(y)).item(),
+                               np.log1p(np.exp(-y * x)).mean(), rtol=1e-12)
+    lam, k = rng.uniform(0.5, 3.0, 40), rng.integers(0, 6, 40).astype(np.float64)
+    kk = np.maximum(k, 1)
+    st = np.where(k > 1, kk * np.log(kk) - kk + 0.5 * np.log(2 * np.pi * kk), 0)
+    np.testing.assert_allclose(
+        F.poisson_nll_loss(mt.from_numpy(lam), mt.from_numpy(k), log_input=False, full=True,
+                           reduction="sum").item(),
+        (lam - k * np.log(lam + 1e-8) + st).sum(), rtol=1e-12)
+    assert type(mt.nn.PoissonNLLLoss(full=True)(mx, mt.from_numpy(k))).__name__ == "Tensor"
+    np.testing.assert_allclose(mt.nn.SoftMarginLoss(reduction="sum")(mx, mt.from_numpy(y)).item(),
+                               np.log1p(np.exp(-y * x)).sum(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("k", range(len(ELEM_CASES)))
@@ -227,6 +257,9 @@ def test_elem_losses_gradcheck_and_one_node(k):
         t = np.log(t)
     if name in ("l1_loss", "smooth_l1_loss", "huber_loss"):
         t = x + rng.choice([-1.0, 1.0], x.shape) * rng.uniform(0.05, 2.0, x.shape)
+    if name == "poisson_nll_loss":  # away from the Stirling term's step at target 1
+        t = np.where(rng.random(x.shape) < 0.5, rng.uniform(0.2, 0.8, x.shape),
+                     rng.uniform(1.5, 4.0, x.shape))
     kw = dict(kw)
     if kw.pop("weight", False):
         kw["weight"] = mt.from_numpy(rng.uniform(0.5, 1.5, (3, 4)))

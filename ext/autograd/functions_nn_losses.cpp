@@ -34,7 +34,7 @@ std::vector<Tensor> prob_ce_backward_formula(FnNode& n, std::vector<Tensor>& g) 
 }
 
 // saved: x, t[, weight] (broadcast); i: reduction, kind; s[0]: param,
-// s[1]: divisor; code: has_weight | log_target << 1.
+// s[1]: divisor; code: has_weight | log_target << 1 | full << 2.
 std::vector<Tensor> elem_loss_backward_formula(FnNode& n, std::vector<Tensor>& g) {
   no_double_backward(n.name());
   ops::ElemLossForward f;
@@ -45,6 +45,7 @@ std::vector<Tensor> elem_loss_backward_formula(FnNode& n, std::vector<Tensor>& g
   f.sh.kind = static_cast<ElemLoss>(n.i[1]);
   f.sh.param = n.s[0].to_double();
   f.sh.log_target = (n.code >> 1) & 1;
+  f.sh.full = (n.code >> 2) & 1;
   f.divisor = n.s[1].to_double();
   std::vector<Tensor> r = ops::elem_loss_backward(f, g[0], n.i[0], n.needs(0), n.needs(1));
   // the engine sums each gradient back to its input's shape and dtype
@@ -61,8 +62,12 @@ const char* elem_node_name(int64_t kind) {
       return "HuberLossBackward0";
     case 3:
       return "BinaryCrossEntropyBackward0";
-    default:
+    case 4:
       return "KlDivBackward0";
+    case 5:
+      return "SoftMarginLossBackward0";
+    default:
+      return "PoissonNllLossBackward0";
   }
 }
 
@@ -110,17 +115,17 @@ Tensor prob_cross_entropy_fused(const Tensor& input, const Tensor& target, const
 }
 
 Tensor elem_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
-                       int64_t reduction, int64_t kind, double param, bool log_target) {
-  MT_CHECK(kind >= 0 && kind <= 4, "elem_loss: kind must be 0 to 4, got ", kind);
+                       int64_t reduction, int64_t kind, double param, int flags) {
+  MT_CHECK(kind >= 0 && kind <= 6, "elem_loss: kind must be 0 to 6, got ", kind);
   ops::ElemLossForward f = ops::elem_loss_forward(input, target, weight, reduction,
-                                                  static_cast<ElemLoss>(kind), param, log_target);
+                                                  static_cast<ElemLoss>(kind), param, flags);
   if (!should_record(input.get(), target.get())) return f.out;
   Ptr<FnNode> n =
       make_node(elem_node_name(kind), elem_loss_backward_formula, {input.get(), target.get()});
   n->i[0] = reduction, n->i[1] = kind;
   n->s[0] = Scalar::from_double(param);
   n->s[1] = Scalar::from_double(f.divisor);
-  n->code = (f.weight ? 1 : 0) | (log_target ? 2 : 0);
+  n->code = (f.weight ? 1 : 0) | ((flags & 3) << 1);
   save(*n, f.x);
   save(*n, f.t);
   if (f.weight) save(*n, f.weight);

@@ -12,9 +12,10 @@ namespace mt::ag {
 Tensor prob_cross_entropy_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
                                 int64_t reduction, double smoothing);
 // kind: ElemLoss (0 l1, 1 smooth_l1, 2 huber, 3 binary_cross_entropy,
-// 4 kl_div); reduction 3 is batchmean.
+// 4 kl_div, 5 soft_margin, 6 poisson_nll); reduction 3 is batchmean; flags:
+// 1 log_target / log_input, 2 full.
 Tensor elem_loss_fused(const Tensor& input, const Tensor& target, const Tensor& weight,
-                       int64_t reduction, int64_t kind, double param, bool log_target);
+                       int64_t reduction, int64_t kind, double param, int flags);
 
 // embedding_bag (mode 0 sum, 1 mean, 2 max); per_sample_weights may be null;
 // padding_idx < 0: none. Gradients flow to weight and per_sample_weights.

@@ -155,14 +155,25 @@ using ProbCeBackwardFn = void (*)(const ProbCeShape& sh, const TensorImpl& x, co
                                   const TensorImpl* weight, const TensorImpl& lse,
                                   const TensorImpl& g, const TensorImpl* gx, const TensorImpl* gt);
 // The elementwise losses l1, smooth_l1 (param: beta), huber (param: delta),
-// binary_cross_entropy (logs clamped at -100) and kl_div (log_target), over n
-// contiguous elements of one dtype, weight optional; shaped as PointLoss.
-enum class ElemLoss : int { L1 = 0, SmoothL1 = 1, Huber = 2, Bce = 3, KlDiv = 4 };
+// binary_cross_entropy (logs clamped at -100), kl_div (log_target),
+// soft_margin and poisson_nll (log_target: log_input; param: eps; full: the
+// Stirling term where target > 1), over n contiguous elements of one dtype,
+// weight optional; shaped as PointLoss.
+enum class ElemLoss : int {
+  L1 = 0,
+  SmoothL1 = 1,
+  Huber = 2,
+  Bce = 3,
+  KlDiv = 4,
+  SoftMargin = 5,
+  PoissonNll = 6
+};
 struct ElemLossShape {
   int64_t n = 0;
   ElemLoss kind = ElemLoss::L1;
   double param = 1.0;
   bool log_target = false;
+  bool full = false;
 };
 using ElemLossForwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x,
                                    const TensorImpl& t, const TensorImpl* weight,

@@ -244,6 +244,17 @@ A elem_loss(const ElemLossShape& sh, A x, A t) {
     case ElemLoss::KlDiv:
       if (sh.log_target) return std::exp(t) * (t - x);
       return (t > 0 ? t * std::log(t) : (t == 0 ? A(0) : std::log(t))) - t * x;
+    case ElemLoss::SoftMargin: {
+      // log(1 + exp(-t x)), stably
+      const A z = -t * x;
+      return std::log1p(std::exp(-std::fabs(z))) + (z > 0 ? z : A(0));
+    }
+    case ElemLoss::PoissonNll: {
+      A l = sh.log_target ? std::exp(x) - t * x : x - t * std::log(x + p);
+      if (sh.full && t > 1)
+        l += t * std::log(t) - t + A(0.5) * std::log(A(2) * A(3.14159265358979323846) * t);
+      return l;
+    }
   }
   return A(0);
 }
@@ -278,6 +289,25 @@ void elem_grad(const ElemLossShape& sh, A x, A t, A& dx, A& dt) {
         dx = -t;
         dt = t > 0 ? std::log(t) + A(1) - x : A(0);
       }
+      return;
+    case ElemLoss::SoftMargin: {
+      // sigmoid(t x) - 1 = -sigmoid(-t x), stably
+      const A z = t * x;
+      const A ez = std::exp(-std::fabs(z));
+      const A sneg = z >= 0 ? ez / (A(1) + ez) : A(1) / (A(1) + ez);
+      dx = -t * sneg;
+      dt = -x * sneg;
+      return;
+    }
+    case ElemLoss::PoissonNll:
+      if (sh.log_target) {
+        dx = std::exp(x) - t;
+        dt = -x;
+      } else {
+        dx = A(1) - t / (x + p);
+        dt = -std::log(x + p);
+      }
+      if (sh.full && t > 1) dt += std::log(t) + A(0.5) / t;
       return;
   }
   dt = -dx;

@@ -4,7 +4,8 @@
 //
 // Note [Fused losses, second set]
 // cross_entropy with class-probability targets, l1_loss, smooth_l1_loss,
-// huber_loss, binary_cross_entropy and kl_div follow Note [Fused nn losses
+// huber_loss, binary_cross_entropy, kl_div, soft_margin_loss,
+// poisson_nll_loss and embedding_bag follow Note [Fused nn losses
 // and norms]: one forward kernel call, one backward node whose formula is one
 // kernel call, float32 accumulated in float64 (float16 and bfloat16 in
 // float32), rows and elements independent so the result is bitwise the same
@@ -14,7 +15,10 @@
 // (1 - ls) t + ls / C, and its target gradient -g (1 - ls) w logp. Its mean
 // divides by the number of rows (N * d1 * ...), whatever the weights, as
 // PyTorch's does. The elementwise losses share one kernel pair, selected by
-// ElemLoss; their gradients reach both input and target.
+// ElemLoss; their gradients reach both input and target. embedding_bag's
+// weight gradient is a scatter-add into rows that bags share: each thread owns
+// a block of columns and walks the bags in order, so every sum runs in one
+// fixed order whatever the thread count.
 #include "nn_losses.h"
 
 #include <algorithm>
@@ -41,6 +45,10 @@ const char* elem_name(ElemLoss k) {
       return "binary_cross_entropy";
     case ElemLoss::KlDiv:
       return "kl_div";
+    case ElemLoss::SoftMargin:
+      return "soft_margin_loss";
+    case ElemLoss::PoissonNll:
+      return "poisson_nll_loss";
   }
   return "loss";
 }
@@ -117,7 +125,7 @@ std::vector<Tensor> prob_ce_backward(const ProbCeForward& f, const Tensor& grad,
 }
 
 ElemLossForward elem_loss_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
-                                  int64_t reduction, ElemLoss kind, double param, bool log_target) {
+                                  int64_t reduction, ElemLoss kind, double param, int flags) {
   const char* op = elem_name(kind);
   MT_CHECK(reduction >= 0 && reduction <= 3, op, ": reduction must be 0, 1, 2 or 3, got ",
            reduction);
@@ -139,7 +147,8 @@ ElemLossForward elem_loss_forward(const Tensor& input, const Tensor& target, con
   f.sh.n = checked_numel(shape);
   f.sh.kind = kind;
   f.sh.param = param;
-  f.sh.log_target = log_target;
+  f.sh.log_target = (flags & 1) != 0;
+  f.sh.full = (flags & 2) != 0;
   if (reduction == 3)
     f.divisor = input->dim() ? static_cast<double>(input->sizes()[0]) : 1.0;
   else

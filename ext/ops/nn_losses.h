@@ -20,14 +20,15 @@ std::vector<Tensor> prob_ce_backward(const ProbCeForward& f, const Tensor& grad,
                                      NnReduction reduction, bool want_x, bool want_t);
 
 // l1, smooth_l1, huber, binary_cross_entropy, kl_div: operands broadcast to one
-// shape and dtype. reduction 3 is kl_div's batchmean (sum / input.size(0)).
+// shape and dtype. reduction 3 is kl_div's batchmean (sum / input.size(0));
+// flags: 1 log_target (kl_div) or log_input (poisson_nll), 2 full (poisson_nll).
 struct ElemLossForward {
   Tensor out, x, t, weight;  // broadcast, contiguous
   ElemLossShape sh;
   double divisor = 1;  // the mean's (or batchmean's) divisor
 };
 ElemLossForward elem_loss_forward(const Tensor& input, const Tensor& target, const Tensor& weight,
-                                  int64_t reduction, ElemLoss kind, double param, bool log_target);
+                                  int64_t reduction, ElemLoss kind, double param, int flags);
 std::vector<Tensor> elem_loss_backward(const ElemLossForward& f, const Tensor& grad,
                                        int64_t reduction, bool want_x, bool want_t);
 

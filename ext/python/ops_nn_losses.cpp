@@ -30,19 +30,20 @@ PyObject* F_prob_cross_entropy_fused(PyObject*, PyObject* args) {
   MT_END(nullptr)
 }
 
-// _elem_loss_fused(input, target, weight or None, reduction, kind, param, log_target)
+// _elem_loss_fused(input, target, weight or None, reduction, kind, param, flags)
+// (flags: 1 log_target / log_input, 2 full)
 PyObject* F_elem_loss_fused(PyObject*, PyObject* args) {
   MT_BEGIN
   PyObject *input, *target, *weight;
   long long reduction, kind;
   double param;
-  int log_target;
-  if (!PyArg_ParseTuple(args, "OOOLLdp:_elem_loss_fused", &input, &target, &weight, &reduction,
-                        &kind, &param, &log_target))
+  int flags;
+  if (!PyArg_ParseTuple(args, "OOOLLdi:_elem_loss_fused", &input, &target, &weight, &reduction,
+                        &kind, &param, &flags))
     return nullptr;
   return wrap(ag::elem_loss_fused(unwrap(input, "input"), unwrap(target, "target"),
                                   optional_tensor(weight, "weight"), reduction, kind, param,
-                                  log_target != 0));
+                                  flags));
   MT_END(nullptr)
 }
 

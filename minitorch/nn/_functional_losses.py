@@ -16,7 +16,7 @@ from .. import _C
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
            "cross_entropy", "huber_loss", "kl_div", "margin_ranking_loss", "nll_loss",
-           "smooth_l1_loss", "triplet_margin_loss"]
+           "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "triplet_margin_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
@@ -73,7 +73,8 @@ def _check_class_target(input, target, weight):
 
 _REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
 # _C._elem_loss_fused's kinds (ElemLoss in ext/core/kernels_nn.h)
-_ELEM_L1, _ELEM_SMOOTH_L1, _ELEM_HUBER, _ELEM_BCE, _ELEM_KL_DIV = range(5)
+(_ELEM_L1, _ELEM_SMOOTH_L1, _ELEM_HUBER, _ELEM_BCE, _ELEM_KL_DIV, _ELEM_SOFT_MARGIN,
+ _ELEM_POISSON_NLL) = range(7)
 
 
 def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
@@ -285,6 +286,51 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def _soft_margin_math(input, target):
+    z = -target * input
+    return _C.log1p(_C.exp(-_C.abs(z))) + _C.clamp(z, 0.0, None)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)), the two-class logistic loss (target in {-1, 1})."""
+    reduction = _legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_SOFT_MARGIN, 0.0, 0)
+    return _reduce(_soft_margin_math(input, target), reduction)
+
+
+def _poisson_nll_math(input, target, log_input, full, eps):
+    if log_input:
+        loss = _C.exp(input) - target * input
+    else:
+        loss = input - target * _C.log(input + eps)
+    if full:
+        stirling = target * _C.log(target) - target + 0.5 * _C.log(2 * 3.141592653589793 * target)
+        loss = loss + _C.where(target > 1, stirling, _C.zeros_like(stirling))
+    return loss
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """Negative log-likelihood of target under Poisson(input) (exp(input) when log_input);
+    ``full`` adds the Stirling approximation of log(target!) where target > 1."""
+    reduction = _legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_POISSON_NLL, float(eps),
+                                   (1 if log_input else 0) | (2 if full else 0))
+    return _reduce(_poisson_nll_math(input, target, log_input, full, float(eps)), reduction)
 
 
 def _warn_shapes(input, target):
