@@ -432,6 +432,22 @@ def _conv_call(m, x, backward):
     return y
 
 
+# ---- pool ----
+def _setup_pool():
+    """A 32x32x32x32 float32 input (the same values in both libraries), requiring grad."""
+    x = np.random.default_rng(0).standard_normal((32, 32, 32, 32), dtype=np.float32)
+    return {key: lib.from_numpy(x.copy()).requires_grad_()
+            for key, lib in (("mt", minitorch), ("th", torch)) if lib is not None}
+
+
+def _pool_fwd_bwd(lib, fn, x):
+    x.grad = None
+    y = getattr(lib.nn.functional, fn)(x, 2)
+    y.sum().backward()
+    return x.grad
+# ---- end pool ----
+
+
 def _setup_lstm():
     """LSTM(128, 256) (same weights in both libraries) over 32 steps at batch 16."""
     x = np.random.default_rng(0).standard_normal((32, 16, 128), dtype=np.float32)
@@ -698,6 +714,16 @@ CASES = [
          minitorch=lambda s: _p(_conv_call, *s["mt"]),
          torch=lambda s: _p(_conv_call, *s["th"]),
          numpy=None),
+    # ---- pool ----
+    Case("MaxPool2d(2) forward+backward on 32x32x32x32 float32", _setup_pool,
+         minitorch=lambda s: _p(_pool_fwd_bwd, minitorch, "max_pool2d", s["mt"]),
+         torch=lambda s: _p(_pool_fwd_bwd, torch, "max_pool2d", s["th"]),
+         numpy=None),
+    Case("AvgPool2d(2) forward+backward on 32x32x32x32 float32", _setup_pool,
+         minitorch=lambda s: _p(_pool_fwd_bwd, minitorch, "avg_pool2d", s["mt"]),
+         torch=lambda s: _p(_pool_fwd_bwd, torch, "avg_pool2d", s["th"]),
+         numpy=None),
+    # ---- end pool ----
     Case("LSTM(128, 256) forward+backward, 32 steps, batch 16", _setup_lstm,
          minitorch=lambda s: _p(_lstm_call, *s["mt"]),
          torch=lambda s: _p(_lstm_call, *s["th"]),

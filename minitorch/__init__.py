@@ -11,7 +11,18 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING
 
 # Python-level op modules, one per op family (each defines __all__).
-from . import _C, _ops_elementwise, _ops_matmul, _ops_reduce, _ops_shape, autograd, cuda, linalg, nn  # noqa: F401  # noqa: E402  # noqa: E402,F401
+from . import (  # noqa: F401  # noqa: E402  # noqa: E402,F401
+    _C,
+    _ops_elementwise,
+    _ops_extra,
+    _ops_matmul,
+    _ops_reduce,
+    _ops_shape,
+    autograd,
+    cuda,
+    linalg,
+    nn,
+)
 from ._C import (  # noqa: F401
     arange,
     bfloat16,
@@ -73,6 +84,7 @@ from .autograd import (  # noqa: F401
 if TYPE_CHECKING:  # what the loops below bind, for type checkers (minitorch/_C.pyi)
     from ._C import *  # noqa: F403
     from ._ops_elementwise import *  # noqa: F403
+    from ._ops_extra import *  # noqa: F403
     from ._ops_matmul import *  # noqa: F403
     from ._ops_reduce import *  # noqa: F403
     from ._ops_shape import *  # noqa: F403
@@ -90,7 +102,7 @@ if TYPE_CHECKING:  # what the loops below bind, for type checkers (minitorch/_C.
         set_rng_state,
     )
 
-for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul):
+for _mod in (_ops_elementwise, _ops_reduce, _ops_shape, _ops_matmul, _ops_extra):
     for _name in _mod.__all__:
         globals()[_name] = getattr(_mod, _name)
 
@@ -103,6 +115,7 @@ del _mod, _name
 
 _C._set_device_class(device)
 _C._set_size_class(Size)
+_ops_extra._install(Tensor)
 
 # PyTorch's dtype aliases
 half = float16

@@ -1,5 +1,7 @@
 """minitorch.device and minitorch.Size."""
 
+import operator
+
 from . import _C
 
 
@@ -51,6 +53,22 @@ class Size(tuple):
     """The shape of a tensor: a tuple of ints that prints as ``minitorch.Size([2, 3])``."""
 
     __slots__ = ()
+
+    def __new__(cls, sizes=()):
+        # Tensors' .shape builds Sizes in C without coming here; this checks
+        # what a user passes. Like torch.Size: ints, and anything with
+        # __index__ (bools, NumPy integers, 0-d integer tensors), converted.
+        items = tuple(sizes)
+        if not all(type(v) is int for v in items):
+            out = []
+            for i, v in enumerate(items):
+                try:
+                    out.append(operator.index(v))
+                except (TypeError, RuntimeError, ValueError):
+                    raise TypeError(f"minitorch.Size() takes an iterable of 'int' (item {i} "
+                                    f"is '{type(v).__name__}')") from None
+            items = tuple(out)
+        return tuple.__new__(cls, items)
 
     def __repr__(self):
         return f"minitorch.Size({list(self)!r})"

@@ -16,8 +16,12 @@ cummin = _C._return_type("cummin")
 sort = _C._return_type("sort")
 topk = _C._return_type("topk")
 kthvalue = _C._return_type("kthvalue")
+median = _C._return_type("median")
+nanmedian = _C._return_type("nanmedian")
+frexp = _C._return_type("frexp")
 
-__all__ = ["max", "min", "aminmax", "cummax", "cummin", "sort", "topk", "kthvalue"]
+__all__ = ["max", "min", "aminmax", "cummax", "cummin", "sort", "topk", "kthvalue", "median",
+           "nanmedian", "frexp"]
 
 # ---- linalg (minitorch/linalg.py) ----
 # The named tuples of minitorch.linalg, named as torch.return_types names them.

@@ -208,9 +208,18 @@ def test_entry_points_without_a_row_are_still_checked(kind, name):
         f, args = getattr(x.clone(), name), ()
     else:
         f, args = getattr(minitorch, name), (x,)
+    # `m.set_printoptions(x)` and the like succeed and change global state (a
+    # tensor as the print precision broke every later repr in the run): put it back.
+    printopts, dtype, rng = (minitorch._tensor_str.get_printoptions(), minitorch.get_default_dtype(),
+                             minitorch.get_rng_state())
     try:
-        f(*args)
-    except Exception as exc:  # noqa: BLE001 - the error path is checked instead
-        check_refcounts(f, *args, raises=type(exc))
-    else:
-        check_refcounts(f, *args)
+        try:
+            f(*args)
+        except Exception as exc:  # noqa: BLE001 - the error path is checked instead
+            check_refcounts(f, *args, raises=type(exc))
+        else:
+            check_refcounts(f, *args)
+    finally:
+        minitorch.set_printoptions(**printopts)
+        minitorch.set_default_dtype(dtype)
+        minitorch.set_rng_state(rng)

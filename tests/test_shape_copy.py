@@ -252,3 +252,27 @@ def test_empty_and_bfloat16_inputs():
     np.testing.assert_array_equal(mt.tril(b).float().numpy(), np.tril(np.arange(6.0).reshape(2, 3)))
     np.testing.assert_array_equal(b.roll(1, 1).float().numpy(),
                                   np.roll(np.arange(6.0).reshape(2, 3), 1, 1))
+
+
+def test_copy_from_python_number_casts_like_a_0d_tensor():
+    # PyTorch 2.13 copies a number as a 0-d tensor of its own dtype, so the cast rules
+    # apply (int8 wraps), not fill_'s range check.
+    x = mt.zeros(2, 3)
+    assert x.copy_(2.5) is x and x.tolist() == [[2.5] * 3] * 2
+    assert mt.zeros(2, dtype=mt.int8).copy_(300).tolist() == [44, 44]
+    assert mt.zeros(2, dtype=mt.int8).copy_(1.7).tolist() == [1, 1]
+    assert mt.zeros(2, dtype=mt.bool).copy_(2).tolist() == [True, True]
+    assert mt.zeros(2).copy_(True).tolist() == [1.0, 1.0]
+    with pytest.raises(TypeError, match="must be Tensor, not str"):
+        mt.zeros(2).copy_("a")
+
+
+def test_size_validates_and_converts_items():
+    assert mt.Size([True, np.int64(3), mt.tensor(2)]) == (1, 3, 2)
+    assert type(mt.Size(iter([1, 2]))[0]) is int
+    assert mt.zeros(2, 3).shape == mt.Size([2, 3]) and type(mt.zeros(2).shape) is mt.Size
+    for bad, name in [(1.5, "float"), ("a", "str"), (mt.tensor([1, 2]), "Tensor")]:
+        with pytest.raises(TypeError, match=f"item 0 is '{name}'"):
+            mt.Size([bad])
+    with pytest.raises(TypeError, match="tuple subclass"):
+        mt._C._set_size_class(list)

@@ -233,16 +233,21 @@ Result zero_(const OpDef&, OpArgs& a) {
   return {x};
 }
 
-// copy_(src, non_blocking=False): src a tensor or an ndarray (kNumberOperands
-// also lets numbers through; PyTorch refuses them).
-Result copy_(const OpDef& def, OpArgs& a) {
-  if (!a.v[1].tensor) {
-    const char* type = a.v[1].kind == Scalar::Kind::Bool    ? "bool"
-                       : a.v[1].kind == Scalar::Kind::Float ? "float"
-                                                            : "int";
-    MT_THROW(TypeError, def.name, "(): argument 'src' (position 1) must be Tensor, not ", type);
-  }
+// copy_(src, non_blocking=False): src a tensor, an ndarray, or a Python
+// number (kNumberOperands). PyTorch copies a number as it would a 0-d tensor of
+// the number's own dtype (bool, int64 or float64), so the cast to self's dtype
+// follows the cast rules (int8 copy_(300) wraps to 44, as in PyTorch) and is
+// not fill_'s range check.
+Result copy_(const OpDef&, OpArgs& a) {
   Tensor x = self_of(a);
+  if (!a.v[1].tensor) {
+    const Scalar v = a.v[1].scalar();
+    const DType dt = v.kind == Scalar::Kind::Bool    ? DType::Bool
+                     : v.kind == Scalar::Kind::Float ? DType::Float64
+                                                     : DType::Int64;
+    ag::copy_(x, ops::full({}, v, dt, Device{}));
+    return {x};
+  }
   ag::copy_(x, tensor_at(a, 1));
   return {x};
 }

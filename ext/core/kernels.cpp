@@ -68,6 +68,10 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.embedding_bag_forward), "embedding_bag_forward");
   check(reinterpret_cast<const void*>(t.embedding_bag_backward), "embedding_bag_backward");
   // ---- end losses ----
+  // ---- pool ----
+  check(reinterpret_cast<const void*>(t.pool_forward), "pool_forward");
+  check(reinterpret_cast<const void*>(t.pool_backward), "pool_backward");
+  // ---- end pool ----
   return missing;
 }
 

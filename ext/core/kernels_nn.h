@@ -206,6 +206,32 @@ using EmbBagBackwardFn = void (*)(const EmbBagShape& sh, const TensorImpl& g,
                                   const TensorImpl* argmax, const TensorImpl* gw,
                                   const TensorImpl* gpsw);
 // ---- end losses (types) ----
+// ---- pool (types) ----
+// One pooling op (ext/cpu/pool.cpp, Note [Fused pooling] in ext/ops/pool.cpp)
+// over `planes` contiguous input planes of `size` (1 to 3 spatial dims, right-
+// aligned, unused leading dims 1) into contiguous output planes of `out`.
+// A plain window for output o of a dim starts at o * stride - padding and
+// has `kernel` taps spaced by `dilation`; taps outside the input are skipped.
+// An adaptive window (adaptive) spans [floor(o * size / out),
+// ceil((o + 1) * size / out)). max: the window's maximum (NaN wins) and its
+// flat index in the input plane; else the mean, divided by divisor when it is
+// not 0, else by the window's element count inside the input, or, with
+// count_include_pad, inside input + padding (an adaptive window: its length).
+struct PoolGeom {
+  int64_t planes = 0;
+  int64_t size[3] = {1, 1, 1}, out[3] = {1, 1, 1}, kernel[3] = {1, 1, 1};
+  int64_t stride[3] = {1, 1, 1}, padding[3] = {0, 0, 0}, dilation[3] = {1, 1, 1};
+  bool max = true, adaptive = false, count_include_pad = true;
+  int64_t divisor = 0;
+};
+// Forward: y (planes, *out) of x's dtype; idx (int64, same shape) for max, or
+// null. Float dtypes, and (max only) the integer dtypes.
+using PoolForwardFn = void (*)(const PoolGeom& g, DType dt, const void* x, void* y, int64_t* idx);
+// Backward (float dtypes): gx (planes, *size), overwritten, is the sum of gy
+// over the windows: at idx (max) or spread over each window / its divisor.
+using PoolBackwardFn = void (*)(const PoolGeom& g, DType dt, const void* gy, const int64_t* idx,
+                                void* gx);
+// ---- end pool (types) ----
 
 struct NnKernelTable {
   // Families add their slots here.
@@ -269,6 +295,10 @@ struct NnKernelTable {
   EmbBagForwardFn embedding_bag_forward = nullptr;
   EmbBagBackwardFn embedding_bag_backward = nullptr;
   // ---- end losses ----
+  // ---- pool ----
+  PoolForwardFn pool_forward = nullptr;
+  PoolBackwardFn pool_backward = nullptr;
+  // ---- end pool ----
 };
 
 // The nn table for a device type (never null; entries may be).

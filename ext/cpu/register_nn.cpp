@@ -20,6 +20,9 @@ namespace cpu {
 void register_nn_losses(NnKernelTable& t);  // nn_losses.cpp
 }  // namespace cpu
 // ---- end losses ----
+// ---- pool (ext/cpu/pool.cpp) ----
+void register_cpu_pool_kernels(NnKernelTable& t);
+// ---- end pool ----
 
 void register_cpu_nn_kernels() {
   [[maybe_unused]] NnKernelTable& t = nn_kernel_table(DeviceType::CPU);
@@ -37,6 +40,9 @@ void register_cpu_nn_kernels() {
   // ---- losses ----
   cpu::register_nn_losses(t);
   // ---- end losses ----
+  // ---- pool ----
+  register_cpu_pool_kernels(t);
+  // ---- end pool ----
 }
 
 }  // namespace mt

@@ -243,10 +243,8 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                   : category(other_dt) <= category(dt);
     if (same && plain(op, dt, other_dt, args)) {
       Tensor r = TensorImpl::empty_like_layout(*x, writes_bool(op) ? DType::Bool : dt);
-      if (r->numel() == 0) {
-        check_empty_bitwise(op, dt);
-        return r;
-      }
+      // empty: the kernel still runs (over nothing) for its dtype check
+      if (r->numel() == 0) check_empty_bitwise(op, dt);
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
       if (y) {
@@ -303,14 +301,13 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
                            : opnd[1].tensor && opnd[1].tensor->sizes() == shape ? opnd[1].tensor
                                                                                 : nullptr;
   elem::OutPlan plan = elem::plan_out(shape, kernel_dtype, kernel_dtype, device, out, like);
-  if (plan.target->numel() == 0) {
-    check_empty_bitwise(op, common);
-    return elem::finish(plan);
-  }
+  // An empty result still goes through the kernel (over no elements), so its
+  // dtype check refuses for every size, as PyTorch's does.
+  if (plan.target->numel() == 0) check_empty_bitwise(op, common);
   for (int i = 0; i < 2; ++i) {
     if (!opnd[i].tensor) continue;
     if (!held[i]) held[i] = Tensor(const_cast<TensorImpl*>(opnd[i].tensor));
-    elem::separate_from_out(held[i], plan);
+    if (plan.target->numel() != 0) elem::separate_from_out(held[i], plan);
   }
   ElemKernel k =
       need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)], device);

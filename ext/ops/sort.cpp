@@ -40,6 +40,7 @@ ValuesIndices sort(const Tensor& self, int64_t dim, bool descending) {
 
 ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted) {
   (void)sorted;  // results always come sorted (allowed: PyTorch leaves the order unspecified)
+  MT_CHECK(self->dtype() != DType::Bool, "topk does not support bool dtypes");
   dim = wrap_dim(dim, self->dim());
   int64_t len = self->dim() == 0 ? 1 : self->sizes()[dim];
   MT_CHECK(k >= 0 && k <= len, "selected index k out of range");
@@ -60,6 +61,8 @@ ValuesIndices topk(const Tensor& self, int64_t k, int64_t dim, bool largest, boo
 }
 
 ValuesIndices kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim) {
+  MT_CHECK_KIND(NotImplementedError, self->dtype() != DType::Bool,
+                "\"kthvalue\" not implemented for 'Bool'");
   dim = wrap_dim(dim, self->dim());
   int64_t len = self->dim() == 0 ? 1 : self->sizes()[dim];
   MT_CHECK_KIND(IndexError, len > 0, "kthvalue(): Expected reduction dim ", dim,

@@ -212,4 +212,18 @@ PyObject* sizes_to_tuple(const Dims& d) {
   return t.release();
 }
 
+// minitorch.Size is a tuple subclass with no __dict__ (__slots__ = ()), so
+// its instances have the tuple's layout: allocate one of it directly and fill
+// its items, as tuple's own subtype constructor does. That skips Size.__new__
+// (which validates user input) and the temporary tuple on the path of every
+// `.shape`.
+PyObject* sizes_to_size(const Dims& d) {
+  if (!SizeClass) return sizes_to_tuple(d);
+  auto* type = reinterpret_cast<PyTypeObject*>(SizeClass);
+  py::Ref t = py::check(type->tp_alloc(type, d.size()));
+  for (int64_t i = 0; i < d.size(); ++i)
+    PyTuple_SET_ITEM(t.get(), i, py::check(PyLong_FromLongLong(d[i])).release());
+  return t.release();
+}
+
 }  // namespace mt::py_glue

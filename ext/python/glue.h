@@ -135,6 +135,7 @@ Dims int_list_arg(PyObject* o, const char* what);
 int64_t int_list_item(PyObject* o, const char* what, Py_ssize_t pos);
 PyObject* scalar_to_py(const Scalar& s);
 PyObject* sizes_to_tuple(const Dims& d);
+PyObject* sizes_to_size(const Dims& d);  // a minitorch.Size (a tuple before it is registered)
 
 // Fast keyword parser for METH_FASTCALL | METH_KEYWORDS. `names` is a
 // null-terminated list; the first `npos` may be given positionally. Fills

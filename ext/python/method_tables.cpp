@@ -53,6 +53,10 @@ extern PyMethodDef dlpack_tensor_methods[], dlpack_module_functions[];
 extern PyMethodDef conv_module_functions[];
 // ---- end conv ----
 
+// ---- pool (ops_pool.cpp: _pool, Note [Fused pooling]) ----
+extern PyMethodDef pool_module_functions[];
+// ---- end pool ----
+
 // ---- debug (debug.cpp: rows only in sanitizer builds) ----
 extern PyMethodDef debug_module_functions[];
 extern PyMethodDef autograd_tensor_methods[], autograd_module_functions[];
@@ -104,6 +108,10 @@ const MethodTables kMethodTables[] = {
     // ---- conv rows ----
     {nullptr, conv_module_functions},
     // ---- end conv rows ----
+
+    // ---- pool rows ----
+    {nullptr, pool_module_functions},
+    // ---- end pool rows ----
 
     // ---- autograd ----
     {autograd_tensor_methods, autograd_module_functions},

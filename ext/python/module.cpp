@@ -211,6 +211,15 @@ PyObject* F_make_subclass(PyObject*, Args args, Py_ssize_t nargs, PyObject* kw) 
 }
 
 PyObject* F_set_size_class(PyObject*, PyObject* cls) {
+  // sizes_to_size() allocates instances directly: the class must have the
+  // tuple's layout exactly (a tuple subclass with __slots__ = ()).
+  auto* type = reinterpret_cast<PyTypeObject*>(cls);
+  if (!PyType_Check(cls) || !PyType_IsSubtype(type, &PyTuple_Type) ||
+      type->tp_basicsize != PyTuple_Type.tp_basicsize || type->tp_dictoffset != 0) {
+    PyErr_SetString(PyExc_TypeError,
+                    "_set_size_class expects a tuple subclass with __slots__ = ()");
+    return nullptr;
+  }
   Py_XSETREF(SizeClass, Py_NewRef(cls));
   Py_RETURN_NONE;
 }

@@ -284,7 +284,8 @@ PyObject* tensor_to_numpy(const Tensor& t0, bool force) {
                 "zero-copy ml_dtypes.bfloat16 arrays, or convert first, e.g. "
                 "tensor.float().numpy()");
   int nd = static_cast<int>(t->dim());
-  MT_CHECK(nd <= NPY_MAXDIMS, "numpy() supports at most ", NPY_MAXDIMS, " dims, got ", nd);
+  MT_CHECK_KIND(ValueError, nd <= NPY_MAXDIMS, "numpy(): number of dimensions must be within [0, ",
+                NPY_MAXDIMS, "], got ", nd);
   npy_intp dims[NPY_MAXDIMS], strides[NPY_MAXDIMS];
   for (int i = 0; i < nd; ++i) {
     dims[i] = t->sizes()[i];

@@ -21,10 +21,12 @@ struct ReturnType {
   PyTypeObject* type;
 };
 ReturnType g_return_types[] = {
-    {"max", "values", "indices", nullptr},    {"min", "values", "indices", nullptr},
-    {"aminmax", "min", "max", nullptr},       {"cummax", "values", "indices", nullptr},
-    {"cummin", "values", "indices", nullptr}, {"sort", "values", "indices", nullptr},
-    {"topk", "values", "indices", nullptr},   {"kthvalue", "values", "indices", nullptr},
+    {"max", "values", "indices", nullptr},      {"min", "values", "indices", nullptr},
+    {"aminmax", "min", "max", nullptr},         {"cummax", "values", "indices", nullptr},
+    {"cummin", "values", "indices", nullptr},   {"sort", "values", "indices", nullptr},
+    {"topk", "values", "indices", nullptr},     {"kthvalue", "values", "indices", nullptr},
+    {"median", "values", "indices", nullptr},   {"nanmedian", "values", "indices", nullptr},
+    {"frexp", "mantissa", "exponent", nullptr},
 };
 
 // Borrowed reference to minitorch.return_types.<name>, made on first use and

@@ -10,9 +10,7 @@ namespace {
 
 PyObject* G_shape(PyObject* self, void*) {
   MT_BEGIN
-  py::Ref t = py::check(sizes_to_tuple(impl_of(self)->sizes()));
-  if (SizeClass) return PyObject_CallOneArg(SizeClass, t.get());
-  return t.release();
+  return sizes_to_size(impl_of(self)->sizes());
   MT_END(nullptr)
 }
 PyObject* G_dtype(PyObject* self, void*) { return Py_NewRef(dtype_object(impl_of(self)->dtype())); }

@@ -23,9 +23,7 @@ PyObject* T_size(PyObject* self, Args args, Py_ssize_t nargs, PyObject* kw) {
   TensorImpl* t = impl_of(self);
   if (a[0] && a[0] != Py_None)
     return PyLong_FromLongLong(t->size(wrap_dim_strict(int_arg(a[0], "dim"), t->dim())));
-  py::Ref shape = py::check(sizes_to_tuple(t->sizes()));
-  if (SizeClass) return PyObject_CallOneArg(SizeClass, shape.get());
-  return shape.release();
+  return sizes_to_size(t->sizes());
   MT_END(nullptr)
 }
 

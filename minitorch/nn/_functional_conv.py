@@ -3,10 +3,11 @@
 Convolution, transposed convolution, ``unfold`` and ``fold`` of floating
 tensors run as fused C++ ops (``_C.convolution``, ``_C._im2col``,
 ``_C._col2im``; Note [Convolution as GEMM] in ext/ops/conv.cpp) with their own
-backward; this file keeps the argument checks (PyTorch's messages), the
-'same'/'valid' padding strings, and the composite paths below for integer
-dtypes. Everything else here is built from minitorch tensor ops, so autograd
-(and double backward) comes through them:
+backward, and so do max / average pooling, plain and adaptive (``_C._pool``,
+one backward node each; Note [Fused pooling] in ext/ops/pool.cpp). This file
+keeps the argument checks (PyTorch's messages), the output sizes (ceil_mode),
+the 'same'/'valid' padding strings, and the composite paths below for integer
+convolutions, built from minitorch tensor ops:
 
 - (integer dtypes) convolution is im2col as a strided view (``as_strided`` over the padded
   input: one window per output position), one copy into a column matrix,
@@ -16,24 +17,28 @@ dtypes. Everything else here is built from minitorch tensor ops, so autograd
   ``dilation * (kernel - 1) - padding``, with the weight flipped and its two
   channel dims swapped;
 - ``fold`` is a transposed convolution with one-hot weights, ``unfold`` the
-  column matrix itself;
-- pooling reduces the same window view (max with PyTorch's flat indices,
-  mean with PyTorch's divisor rules).
-
-A fused C++ op with its own backward can replace each helper later without
-touching the public functions or the modules (docs/nn-and-optim.md).
+  column matrix itself.
 """
 
 import math
 
 import minitorch as _mt
 
+from .. import _C
+from .._kernel_fallback import fused as _fused_or_host
 from ._functional_layers import pad as _pad
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_convolution = _fused_or_host(_C.convolution, "nn.im2col")
+_dev_im2col = _fused_or_host(_C._im2col, "nn.im2col")
+_dev_col2im = _fused_or_host(_C._col2im, "nn.col2im")
+_dev_pool = _fused_or_host(_C._pool, "nn.pool_forward")
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold", "max_pool1d", "max_pool2d", "max_pool3d",
            "max_pool1d_with_indices", "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d",
-           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d",
+           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d",
            "adaptive_max_pool2d", "dropout1d", "dropout2d", "dropout3d", "lp_pool2d",
            "pixel_shuffle", "pixel_unshuffle"]
 
@@ -159,7 +164,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, d, name):
         # its extra element on the right first.
         if any(hi != lo for lo, hi in pads):
             x = _zero_pad(x, [(0, hi - lo) for lo, hi in pads])
-        y = _mt.convolution(x, weight, bias, stride, [lo for lo, _ in pads], dilation, False,
+        y = _dev_convolution(x, weight, bias, stride, [lo for lo, _ in pads], dilation, False,
                             [0], groups)
         return y.squeeze(0) if unbatched else y
     # Integer dtypes (which the fused op refuses): the composite path below.
@@ -221,7 +226,7 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
                            f"{_size_list(weight.shape)} instead")
     kernel = tuple(weight.shape[2:])
     if x.dtype.is_floating_point:
-        y = _mt.convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
+        y = _dev_convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
                             groups)
         return y.squeeze(0) if unbatched else y
     n, sp = x.shape[0], tuple(x.shape[2:])
@@ -280,7 +285,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     kernel = _tuple(kernel_size, 2)
     dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
     _check_kernel_fits([s + 2 * p for s, p in zip(x.shape[2:], padding)], kernel, dilation)
-    cols = _mt._C._im2col(x, kernel, dilation, padding, stride)
+    cols = _dev_im2col(x, kernel, dilation, padding, stride)
     return cols.squeeze(0) if unbatched else cols
 
 
@@ -309,7 +314,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}"
                            f", but got input.size(2)={L}.")
     if x.dtype.is_floating_point:
-        y = _mt._C._col2im(x, size, kernel, dilation, padding, stride)
+        y = _dev_col2im(x, size, kernel, dilation, padding, stride)
         return y.squeeze(0) if unbatched else y
     c = ck // K
     onehot = _mt.eye(K, dtype=x.dtype, device=x.device).reshape(K, 1, *kernel).repeat(c, 1, 1, 1)
@@ -370,59 +375,43 @@ def _batched_pool(input, d, name):
     return input, False
 
 
-def _padded_windows(x, kernel, stride, padding, dilation, ceil_mode, fill):
-    sp = x.shape[2:]
+def _pool_sizes(x, kernel, stride, padding, dilation, ceil_mode):
     out = [_pool_out(s, k, st, p, dl, ceil_mode)
-           for s, k, st, p, dl in zip(sp, kernel, stride, padding, dilation)]
+           for s, k, st, p, dl in zip(x.shape[2:], kernel, stride, padding, dilation)]
     if any(o <= 0 for o in out):
         raise RuntimeError("Given input size: (" + "x".join(str(v) for v in x.shape[1:]) +
                            "). Calculated output size: (" + "x".join(
                                [str(x.shape[1])] + [str(o) for o in out]) +
                            "). Output size is too small")
-    pads = []
-    for s, k, st, p, dl, o in zip(sp, kernel, stride, padding, dilation, out):
-        need = (o - 1) * st + dl * (k - 1) + 1
-        pads.append((p, max(need - s - p, 0)))
-    flat = []
-    for lo, hi in reversed(pads):
-        flat += [lo, hi]
-    xp = _pad(x, flat, value=fill) if any(flat) else x
-    win, _ = _windows(xp, kernel, stride, dilation)
-    # windows past the end (ceil_mode) are cut by _windows' own size rule only when they
-    # fit; `out` is the pooled size
-    idx = (slice(None), slice(None)) + tuple(slice(0, o) for o in out)
-    return win[idx], out, pads
+    return out
 
 
 def _max_pool(name, input, d, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     x, unbatched, kernel, stride, padding, dilation = _pool_args(
         name, input, d, kernel_size, stride, padding, dilation)
-    fill = -math.inf if x.dtype.is_floating_point else _mt.iinfo(x.dtype).min
-    win, out, _ = _padded_windows(x, kernel, stride, padding, dilation, ceil_mode, fill)
-    n, c = x.shape[:2]
-    K = math.prod(kernel)
-    flat = win.reshape((n, c) + tuple(out) + (K,))
-    values, arg = flat.max(dim=-1)
-    if not return_indices:
-        return values.squeeze(0) if unbatched else values
-    # PyTorch's indices: the flat position in the (unpadded) input plane.
-    idx = _mt.zeros_like(arg)
-    rem = arg
-    sp = x.shape[2:]
-    coords = []
-    for i in range(d - 1, -1, -1):
-        k_i = rem % kernel[i]
-        rem = rem // kernel[i]
-        shape = [1] * (2 + d)
-        shape[2 + i] = out[i]
-        o_i = _mt.arange(out[i], dtype=_mt.int64).reshape(shape)
-        coords.append(o_i * stride[i] - padding[i] + k_i * dilation[i])
-    coords.reverse()
-    for i in range(d):
-        idx = idx * sp[i] + coords[i]
+    if x.dtype == _mt.bool:
+        raise NotImplementedError(f"\"{'max_pool2d' if d == 1 else name}\" not implemented for "
+                                  "'Bool'")
+    if d == 1 and not return_indices and not x.dtype.is_floating_point:
+        raise NotImplementedError(f"\"max_pool1d_impl\" not implemented for "
+                                  f"'{_type_name(x.dtype)}'")
+    out = _pool_sizes(x, kernel, stride, padding, dilation, ceil_mode)
+    for s, k, st, p, dl, o in zip(x.shape[2:], kernel, stride, padding, dilation, out):
+        # With dilation a window can skip the whole input: PyTorch's kernel then writes out
+        # of bounds (heap corruption); refuse it.
+        if dl > 1 and any(not any(0 <= j * st - p + t * dl < s for t in range(k))
+                          for j in range(o)):
+            raise RuntimeError(f"{name}(): a pooling window holds no input element (input "
+                               f"size {list(x.shape[2:])}, kernel_size={list(kernel)}, "
+                               f"stride={list(stride)}, padding={list(padding)}, "
+                               f"dilation={list(dilation)}); reduce the dilation or padding")
+    # One fused op (Note [Fused pooling]); its indices are PyTorch's flat
+    # positions in the unpadded input plane.
+    values, idx = _dev_pool(x, True, False, list(kernel), list(stride), list(padding),
+                               list(dilation), out, True, 0)
     if unbatched:
-        return values.squeeze(0), idx.squeeze(0)
-    return values, idx
+        values, idx = values.squeeze(0), idx.squeeze(0)
+    return (values, idx) if return_indices else values
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -457,31 +446,18 @@ def _avg_pool(name, input, d, kernel_size, stride, padding, ceil_mode, count_inc
               divisor_override):
     x, unbatched, kernel, stride, padding, _ = _pool_args(name, input, d, kernel_size, stride,
                                                           padding, 1)
-    if not x.dtype.is_floating_point:
+    if not x.dtype.is_floating_point and x.dtype != _mt.int64:
         raise NotImplementedError(f"\"{name}\" not implemented for '{_type_name(x.dtype)}'")
+    if divisor_override is not None and int(divisor_override) == 0:
+        raise RuntimeError("divisor must be not zero")
+    if d == 3 and any(s < k for s, k in zip(x.shape[2:], kernel)):
+        t, h, w = x.shape[2:]
+        raise RuntimeError(f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: "
+                           f"{kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     ones = (1,) * d
-    win, out, pads = _padded_windows(x, kernel, stride, padding, ones, ceil_mode, 0.0)
-    n, c = x.shape[:2]
-    K = math.prod(kernel)
-    sums = win.reshape((n, c) + tuple(out) + (K,)).sum(-1)
-    if divisor_override:
-        y = sums / divisor_override
-    else:
-        # The divisor per output position: the window's elements inside the input
-        # (count_include_pad=False) or inside input + padding, never the ceil_mode overhang.
-        sp = x.shape[2:]
-        mask = _mt.ones((1, 1) + tuple(sp), dtype=x.dtype)
-        if count_include_pad:
-            mask = _zero_pad(mask, [(p, p) for p in padding])
-            mask = _mt.ones_like(mask)
-            extra = [(0, hi - p) for (lo, hi), p in zip(pads, padding)]
-        else:
-            extra = pads
-        mask = _zero_pad(mask, extra)
-        mwin, _ = _windows(mask, kernel, stride, ones)
-        idx = (slice(None), slice(None)) + tuple(slice(0, o) for o in out)
-        counts = mwin[idx].reshape((1, 1) + tuple(out) + (K,)).sum(-1)
-        y = sums / counts
+    out = _pool_sizes(x, kernel, stride, padding, ones, ceil_mode)
+    y = _dev_pool(x, False, False, list(kernel), list(stride), list(padding), list(ones), out,
+                     bool(count_include_pad), int(divisor_override or 0))
     return y.squeeze(0) if unbatched else y
 
 
@@ -515,54 +491,53 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return (out.sign() * out.abs().relu()).mul(kw * kh).pow(1.0 / norm_type)
 
 
-def _adaptive(name, input, output_size, d, reduce):
+def _adaptive(name, input, output_size, d, is_max, return_indices=False):
     x, unbatched = (input.unsqueeze(0), True) if input.dim() == d + 1 else (input, False)
     if x.dim() != d + 2:
         raise RuntimeError(f"{name}(): Expected {d + 1}D or {d + 2}D tensor, but got "
                            f"{_size_list(input.shape)}")
     sizes = output_size if isinstance(output_size, (list, tuple)) else (output_size,) * d
-    sp = x.shape[2:]
-    sizes = tuple(sp[i] if s is None else int(s) for i, s in enumerate(sizes))
     if len(sizes) != d:
-        raise ValueError(f"{name}: output_size must be {d} values")
-    y = x
-    for i in range(d):
-        dim = 2 + i
-        size_in, size_out = sp[i], sizes[i]
-        if size_in % size_out == 0:
-            k = size_in // size_out
-            shape = list(y.shape)
-            shape[dim:dim + 1] = [size_out, k]
-            y = reduce(y.reshape(shape), dim + 1)
-            continue
-        parts = []
-        for j in range(size_out):
-            lo, hi = (j * size_in) // size_out, -(-((j + 1) * size_in) // size_out)
-            parts.append(reduce(y.narrow(dim, lo, hi - lo), dim).unsqueeze(dim))
-        y = _mt.cat(parts, dim)
-    return y.squeeze(0) if unbatched else y
+        raise RuntimeError(f"{name}(): internal error: output_size.size() must be {d}" if is_max
+                           else f"{name}: output_size must be {d}")
+    sp = x.shape[2:]
+    sizes = [sp[i] if s is None else int(s) for i, s in enumerate(sizes)]
+    if not x.dtype.is_floating_point:
+        kernel = ("adaptive_max_pool2d" if is_max else
+                  "adaptive_avg_pool3d_cpu" if d == 3 else "adaptive_avg_pool2d")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(x.dtype)}'")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"{name}(): elements of output_size must be greater than or equal to "
+                           f"0 but received {sizes}")
+    if any(s == 0 for s in sp[-d:]) and any(s > 0 for s in sizes):
+        raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
+                           f"dimensions, but input has sizes {_size_list(input.shape)}")
+    # One fused op (Note [Fused pooling]): windows [floor(o*in/out), ceil((o+1)*in/out)).
+    r = _dev_pool(x, is_max, True, [], [], [], [], sizes, True, 0)
+    if not is_max:
+        return r.squeeze(0) if unbatched else r
+    values, idx = (t.squeeze(0) for t in r) if unbatched else r
+    return (values, idx) if return_indices else values
 
 
 def adaptive_avg_pool1d(input, output_size):
-    return _adaptive("adaptive_avg_pool1d", input, output_size, 1, lambda t, dim: t.mean(dim))
+    return _adaptive("adaptive_avg_pool1d", input, output_size, 1, False)
 
 
 def adaptive_avg_pool2d(input, output_size):
-    return _adaptive("adaptive_avg_pool2d", input, output_size, 2, lambda t, dim: t.mean(dim))
+    return _adaptive("adaptive_avg_pool2d", input, output_size, 2, False)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive("adaptive_avg_pool3d", input, output_size, 3, False)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool1d(return_indices=True) is not supported yet")
-    return _adaptive("adaptive_max_pool1d", input, output_size, 1,
-                     lambda t, dim: t.amax(dim))
+    return _adaptive("adaptive_max_pool1d", input, output_size, 1, True, return_indices)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d(return_indices=True) is not supported yet")
-    return _adaptive("adaptive_max_pool2d", input, output_size, 2,
-                     lambda t, dim: t.amax(dim))
+    return _adaptive("adaptive_max_pool2d", input, output_size, 2, True, return_indices)
 
 
 # ---------------------------------------------------------------- channel dropout

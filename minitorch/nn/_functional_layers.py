@@ -9,6 +9,15 @@ losses and norms]); the others are built from minitorch tensor ops.
 
 import minitorch as _mt
 
+from .. import _C
+from .._kernel_fallback import fused as _fused_or_host
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_norm_fused = _fused_or_host(_C._norm_fused, "nn.norm_forward")
+_dev_group_norm_fused = _fused_or_host(_C._group_norm_fused, "nn.channel_norm_forward")
+_dev_batch_norm_fused = _fused_or_host(_C._batch_norm_fused, "nn.channel_norm_forward", mutates=(1, 2))
+_dev_embedding_bag_fused = _fused_or_host(_C._embedding_bag_fused, "nn.embedding_bag_forward")
+
 __all__ = ["embedding", "embedding_bag", "layer_norm", "rms_norm", "group_norm",
            "batch_norm", "selu", "celu", "prelu", "bilinear", "normalize",
            "cosine_similarity", "pairwise_distance", "pad"]
@@ -79,7 +88,7 @@ def _embedding_bag_forward(input, weight, offsets, mode, per_sample_weights,
     if weight.dtype.is_floating_point and offsets.dtype in (_mt.int64, _mt.int32):
         # one fused op with one backward node into weight and per_sample_weights
         # (Note [Fused losses, second set])
-        return _mt._C._embedding_bag_fused(
+        return _dev_embedding_bag_fused(
             weight, input, offsets, _BAG_MODES[mode], per_sample_weights,
             bool(include_last_offset), -1 if padding_idx is None else int(padding_idx))
     return _embedding_bag_composite(input, weight, offsets, mode, per_sample_weights,
@@ -215,7 +224,7 @@ def _layer_norm_forward(input, normalized_shape, weight, bias, eps):
     # one fused op (mean and rstd saved) with one backward node for input, weight, bias
     _check_affine("weight", weight, normalized_shape)
     _check_affine("bias", bias, normalized_shape)
-    return _mt._C._norm_fused(input, weight, bias, _norm_cols(normalized_shape), float(eps),
+    return _dev_norm_fused(input, weight, bias, _norm_cols(normalized_shape), float(eps),
                               False)
 
 
@@ -228,7 +237,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def _rms_norm_forward(input, normalized_shape, weight, eps):
     if eps is None:
         eps = _finfo_eps(input.dtype)
-    return _mt._C._norm_fused(input, weight, None, _norm_cols(normalized_shape), float(eps),
+    return _dev_norm_fused(input, weight, None, _norm_cols(normalized_shape), float(eps),
                               True)
 
 
@@ -240,7 +249,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 def _group_norm_forward(input, num_groups, weight, bias, eps):
     # one fused op (per-group mean and rstd saved) with one backward node
-    return _mt._C._group_norm_fused(input, int(num_groups), weight, bias, float(eps))
+    return _dev_group_norm_fused(input, int(num_groups), weight, bias, float(eps))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -259,7 +268,7 @@ def _batch_norm_forward(input, running_mean, running_var, weight, bias, training
                         momentum, eps):
     # one fused op: batch (training) or running (eval) statistics, the running-stat
     # update in place when training, and one backward node for input, weight, bias
-    return _mt._C._batch_norm_fused(input, running_mean, running_var, weight, bias,
+    return _dev_batch_norm_fused(input, running_mean, running_var, weight, bias,
                                     bool(training), float(momentum), float(eps))
 
 

@@ -13,6 +13,14 @@ losses are still composed from tensor ops.
 import warnings
 
 from .. import _C
+from .._kernel_fallback import fused as _fused_or_host
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_nll_loss_fused = _fused_or_host(_C._nll_loss_fused, "nn.nll_forward")
+_dev_point_loss_fused = _fused_or_host(_C._point_loss_fused, "nn.point_loss_forward")
+_dev_prob_cross_entropy_fused = _fused_or_host(_C._prob_cross_entropy_fused,
+                                               "nn.prob_ce_forward")
+_dev_elem_loss_fused = _fused_or_host(_C._elem_loss_fused, "nn.elem_loss_forward")
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
            "cross_entropy", "huber_loss", "kl_div", "margin_ranking_loss", "nll_loss",
@@ -84,7 +92,7 @@ def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
     Class dim is 1 (0 for an unbatched (C,) input). Ignored targets contribute 0 and
     are left out of the mean's denominator, which is the sum of the targets' weights.
     """
-    return _C._nll_loss_fused(logp, target, weight, _REDUCTION_ENUM[reduction],
+    return _dev_nll_loss_fused(logp, target, weight, _REDUCTION_ENUM[reduction],
                               int(ignore_index), 0.0, False)
 
 
@@ -100,7 +108,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _cross_entropy_index_math(input, target, weight, ignore_index, reduction, label_smoothing,
                               n_classes):
     # log_softmax, nll and label smoothing in one fused op with one backward node
-    return _C._nll_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+    return _dev_nll_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
                               int(ignore_index), float(label_smoothing), True)
 
 
@@ -111,7 +119,7 @@ def _cross_entropy_prob_math(input, target, weight, reduction, label_smoothing, 
             isinstance(weight, _C.TensorBase) and weight.device == input.device)):
         # log_softmax, smoothing, weight and the reduction in one fused op with one
         # backward node (Note [Fused losses, second set])
-        return _C._prob_cross_entropy_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+        return _dev_prob_cross_entropy_fused(input, target, weight, _REDUCTION_ENUM[reduction],
                                             float(label_smoothing))
     cdim = 0 if input.dim() == 1 else 1
     logp = _C.log_softmax(input, cdim, None)
@@ -178,7 +186,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
     if _fusable_loss(input, target, weight):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
                                    _ELEM_BCE, 0.0, False)
     return _reduce(_bce_math(input, target, weight), reduction)
 
@@ -206,7 +214,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
     if _fusable_loss(input, target, weight, pos_weight):
         # one fused op with one backward node (Note [Fused nn losses and norms])
-        return _C._point_loss_fused(input, target, weight, pos_weight,
+        return _dev_point_loss_fused(input, target, weight, pos_weight,
                                     _REDUCTION_ENUM[reduction], True)
     return _reduce(_bce_logits_math(input, target, weight, pos_weight), reduction)
 # ---- end binary losses ----
@@ -234,7 +242,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if _fusable_loss(input, target):
         # one fused op with one backward node (Note [Fused losses, second set])
         red = 3 if reduction == "batchmean" else _REDUCTION_ENUM[reduction]
-        return _C._elem_loss_fused(input, target, None, red, _ELEM_KL_DIV, 0.0,
+        return _dev_elem_loss_fused(input, target, None, red, _ELEM_KL_DIV, 0.0,
                                    bool(log_target))
     loss = _kl_div_math(input, target, log_target)
     if reduction == "batchmean":
@@ -260,7 +268,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
     if _fusable_loss(input, target):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
                                    _ELEM_SMOOTH_L1, float(beta), False)
     return _reduce(_smooth_l1_math(input, target, float(beta)), reduction)
 
@@ -280,7 +288,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
     if _fusable_loss(input, target, weight):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
                                    _ELEM_HUBER, float(delta), False)
     loss = _huber_math(input, target, float(delta))
     if weight is not None:
@@ -301,7 +309,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
     if _fusable_loss(input, target):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
                                    _ELEM_SOFT_MARGIN, 0.0, 0)
     return _reduce(_soft_margin_math(input, target), reduction)
 
@@ -327,7 +335,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
     if _fusable_loss(input, target):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
                                    _ELEM_POISSON_NLL, float(eps),
                                    (1 if log_input else 0) | (2 if full else 0))
     return _reduce(_poisson_nll_math(input, target, log_input, full, float(eps)), reduction)

@@ -1,6 +1,7 @@
 """minitorch.nn.functional."""
 
 from .. import _C  # noqa: F401
+from .._kernel_fallback import fused as _fused_or_host
 
 # ---- elementwise (relu, gelu, silu, softplus, sigmoid, ...) ----
 # The activations are C kernels (ext/cpu/unary.cpp); the rarer ones below are
@@ -9,6 +10,11 @@ sigmoid = _C.sigmoid
 tanh = _C.tanh
 relu_ = _C.relu_
 
+
+
+# fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
+_dev_point_loss_fused = _fused_or_host(_C._point_loss_fused, "nn.point_loss_forward")
+_dev_elem_loss_fused = _fused_or_host(_C._elem_loss_fused, "nn.elem_loss_forward")
 
 def relu(input, inplace=False):
     """max(input, 0) elementwise (NaN propagates)."""
@@ -180,7 +186,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     _check_loss_shapes("mse_loss", input, target)
     if _fusable_loss(input, target, weight):
         # one fused op with one backward node (Note [Fused nn losses and norms])
-        return _C._point_loss_fused(input, target, weight, None, _REDUCTION_ENUM[reduction],
+        return _dev_point_loss_fused(input, target, weight, None, _REDUCTION_ENUM[reduction],
                                     False)
     loss = (input - target) ** 2
     if weight is not None:
@@ -196,7 +202,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     _check_loss_shapes("l1_loss", input, target)
     if _fusable_loss(input, target, weight):
         # one fused op with one backward node (Note [Fused losses, second set])
-        return _C._elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction], 0, 0.0,
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction], 0, 0.0,
                                    False)
     loss = _C.abs(input - target)
     if weight is not None:

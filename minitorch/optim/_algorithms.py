@@ -16,6 +16,7 @@ as in PyTorch.
 
 import minitorch
 from minitorch import _C
+from minitorch._kernel_fallback import missing_kernels
 
 from .optimizer import Optimizer
 
@@ -47,6 +48,13 @@ def _check_betas(betas):
     _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
 
 
+def _check_adam_args(lr, eps, betas, weight_decay):
+    _check_lr(lr)
+    _check_eps(eps)
+    _check_betas(betas)
+    _check_wd(weight_decay)
+
+
 def _check_unsupported(differentiable=False, capturable=False):
     if differentiable:
         raise NotImplementedError("minitorch.optim: differentiable=True is not supported")
@@ -75,19 +83,78 @@ def _bump(state):
     return step_t.item()
 
 
+def _weight_decay(p, g, lr, wd, decoupled):
+    """L2 (into the gradient) or decoupled (AdamW: shrink the parameter) weight decay."""
+    if wd != 0:
+        if decoupled:
+            p.mul_(1 - lr * wd)
+        else:
+            g = g.add(p, alpha=wd)
+    return g
+
+
+def _adam_moments(state, g, beta1, beta2):
+    """Adam's first and second moment updates, in place; returns both."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m.lerp_(g, 1 - beta1)
+    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+    return m, v
+
+
 def _zeros(p):
     return minitorch.zeros_like(p)
 
 
-def _fused_step(opt):
-    """One fused C++ call per parameter group (the optimizer's ``_fused_group``)."""
-    with minitorch.no_grad():
-        for group in opt.param_groups:
-            opt._fused_group(group)
+class _GroupStepper(Optimizer):
+    """``step()`` for every optimizer here: per parameter group, one fused C++ call
+    (``_fused_group``) or, with ``_FUSED = False``, the Python reference loop
+    (``_reference_group``). ``_STATE`` names the zero-initialised state tensors
+    that ``_init_state`` makes beside ``'step'``."""
+
+    _STATE = ()
+    _KERNEL = ""  # the kernel-table slot of the fused step ("adam_step")
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with minitorch.no_grad():
+            for group in self.param_groups:
+                if _FUSED and self._device_has_kernel(group):
+                    self._fused_group(group)
+                else:
+                    self._reference_group(group)
+        return loss
+
+    def _device_has_kernel(self, group):
+        # A device whose kernel table lacks the fused step (CUDA, today) runs the
+        # reference loop, which only uses ops every device has.
+        for p in group["params"]:
+            return self._KERNEL not in missing_kernels(p.device.type)
+        return True
+
+    def _state_keys(self, group):
+        return self._STATE
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar()
+            for key in self._state_keys(group):
+                state[key] = _zeros(p)
+        return state
+
+    def _group_state(self, group, *keys):
+        """The group's parameters with a gradient, their gradients, then one list
+        per state key (initialising state on first use), and the step tensors."""
+        params = _params_with_grad(group)
+        states = [self._init_state(p, group) for p in params]
+        return (params, [p.grad for p in params],
+                *([s[k] for s in states] for k in keys), [s["step"] for s in states])
 
 
-class SGD(Optimizer):
+class SGD(_GroupStepper):
     """Stochastic gradient descent, with optional (Nesterov) momentum."""
+
+    _KERNEL = "sgd_step"
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
@@ -103,30 +170,23 @@ class SGD(Optimizer):
                         foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
-                wd, nesterov = group["weight_decay"], group["nesterov"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    if wd != 0:
-                        g = g.add(p, alpha=wd)
-                    if mom != 0:
-                        state = self.state[p]
-                        buf = state.get("momentum_buffer")
-                        if buf is None:
-                            buf = g.clone().detach()
-                            state["momentum_buffer"] = buf
-                        else:
-                            buf.mul_(mom).add_(g, alpha=1 - damp)
-                        g = g.add(buf, alpha=mom) if nesterov else buf
-                    p.add_(g, alpha=-lr)
-        return loss
+    def _reference_group(self, group):
+        lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
+        wd, nesterov = group["weight_decay"], group["nesterov"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            if wd != 0:
+                g = g.add(p, alpha=wd)
+            if mom != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = g.clone().detach()
+                    state["momentum_buffer"] = buf
+                else:
+                    buf.mul_(mom).add_(g, alpha=1 - damp)
+                g = g.add(buf, alpha=mom) if nesterov else buf
+            p.add_(g, alpha=-lr)
 
     def _fused_group(self, group):
         params = _params_with_grad(group)
@@ -152,16 +212,15 @@ class SGD(Optimizer):
                 self.state[p]["momentum_buffer"] = buf
 
 
-class Adam(Optimizer):
+class Adam(_GroupStepper):
     """Adam; with ``decoupled_weight_decay=True`` it is AdamW."""
+
+    _KERNEL = "adam_step"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
-        _check_lr(lr)
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_wd(weight_decay)
+        _check_adam_args(lr, eps, betas, weight_decay)
         _check_unsupported(differentiable, capturable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
@@ -169,61 +228,38 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    def _init_state(self, p, amsgrad):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _scalar()
-            state["exp_avg"] = _zeros(p)
-            state["exp_avg_sq"] = _zeros(p)
-            if amsgrad:
-                state["max_exp_avg_sq"] = _zeros(p)
-        return state
+    def _state_keys(self, group):
+        return ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def _fused_group(self, group):
-        params = _params_with_grad(group)
+        amsgrad = group["amsgrad"]
+        params, grads, *bufs, steps = self._group_state(group, *self._state_keys(group))
         if not params:
             return
-        amsgrad = group["amsgrad"]
-        states = [self._init_state(p, amsgrad) for p in params]
+        m, v, vmax = bufs if amsgrad else (*bufs, None)
         beta1, beta2 = group["betas"]
-        _C._fused_adam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
-                        [s["exp_avg_sq"] for s in states],
-                        [s["max_exp_avg_sq"] for s in states] if amsgrad else None,
-                        [s["step"] for s in states], group["lr"], beta1, beta2, group["eps"],
-                        group["weight_decay"], amsgrad, group["maximize"],
+        _C._fused_adam_(params, grads, m, v, vmax, steps, group["lr"], beta1, beta2,
+                        group["eps"], group["weight_decay"], amsgrad, group["maximize"],
                         group["decoupled_weight_decay"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-                wd, amsgrad = group["weight_decay"], group["amsgrad"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self._init_state(p, amsgrad)
-                    step = _bump(state)
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.lerp_(g, 1 - beta1)
-                    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                    bc1 = 1 - beta1 ** step
-                    bc2_sqrt = (1 - beta2 ** step) ** 0.5
-                    if amsgrad:
-                        vmax = state["max_exp_avg_sq"]
-                        vmax.copy_(minitorch.maximum(vmax, v))
-                        denom = (vmax.sqrt() / bc2_sqrt).add_(eps)
-                    else:
-                        denom = (v.sqrt() / bc2_sqrt).add_(eps)
-                    p.addcdiv_(m, denom, value=-lr / bc1)
-        return loss
+    def _reference_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self._init_state(p, group)
+            step = _bump(state)
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+            m, v = _adam_moments(state, g, beta1, beta2)
+            bc1 = 1 - beta1 ** step
+            bc2_sqrt = (1 - beta2 ** step) ** 0.5
+            if amsgrad:
+                vmax = state["max_exp_avg_sq"]
+                vmax.copy_(minitorch.maximum(vmax, v))
+                denom = (vmax.sqrt() / bc2_sqrt).add_(eps)
+            else:
+                denom = (v.sqrt() / bc2_sqrt).add_(eps)
+            p.addcdiv_(m, denom, value=-lr / bc1)
 
 
 class AdamW(Adam):
@@ -238,8 +274,10 @@ class AdamW(Adam):
                          decoupled_weight_decay=True)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_GroupStepper):
     """RMSprop, optionally centered and with momentum."""
+
+    _KERNEL = "rmsprop_step"
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
@@ -255,64 +293,51 @@ class RMSprop(Optimizer):
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def _init_state(self, p, mom, centered):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _scalar()
-            state["square_avg"] = _zeros(p)
-            if mom > 0:
-                state["momentum_buffer"] = _zeros(p)
-            if centered:
-                state["grad_avg"] = _zeros(p)
-        return state
+    def _state_keys(self, group):
+        return (("square_avg",) + (("momentum_buffer",) if group["momentum"] > 0 else ())
+                + (("grad_avg",) if group["centered"] else ()))
 
     def _fused_group(self, group):
-        params = _params_with_grad(group)
+        mom, centered = group["momentum"], group["centered"]
+        params, grads, sq, *bufs, steps = self._group_state(group, *self._state_keys(group))
         if not params:
             return
-        mom, centered = group["momentum"], group["centered"]
-        states = [self._init_state(p, mom, centered) for p in params]
-        _C._fused_rmsprop_(params, [p.grad for p in params], [s["square_avg"] for s in states],
-                           [s["grad_avg"] for s in states] if centered else None,
-                           [s["momentum_buffer"] for s in states] if mom > 0 else None,
-                           [s["step"] for s in states], group["lr"], group["alpha"],
-                           group["eps"], group["weight_decay"], mom, centered, group["maximize"])
+        buf = bufs.pop(0) if mom > 0 else None
+        grad_avg = bufs.pop(0) if centered else None
+        _C._fused_rmsprop_(params, grads, sq, grad_avg, buf, steps, group["lr"],
+                           group["alpha"], group["eps"], group["weight_decay"], mom, centered,
+                           group["maximize"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-                wd, mom, centered = group["weight_decay"], group["momentum"], group["centered"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self._init_state(p, mom, centered)
-                    _bump(state)
-                    if wd != 0:
-                        g = g.add(p, alpha=wd)
-                    sq = state["square_avg"]
-                    sq.mul_(alpha).addcmul_(g, g, value=1 - alpha)
-                    if centered:
-                        ga = state["grad_avg"]
-                        ga.lerp_(g, 1 - alpha)
-                        avg = sq.addcmul(ga, ga, value=-1).sqrt_()
-                    else:
-                        avg = sq.sqrt()
-                    avg = avg.add_(eps)
-                    if mom > 0:
-                        buf = state["momentum_buffer"]
-                        buf.mul_(mom).addcdiv_(g, avg)
-                        p.add_(buf, alpha=-lr)
-                    else:
-                        p.addcdiv_(g, avg, value=-lr)
-        return loss
+    def _reference_group(self, group):
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        wd, mom, centered = group["weight_decay"], group["momentum"], group["centered"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self._init_state(p, group)
+            _bump(state)
+            if wd != 0:
+                g = g.add(p, alpha=wd)
+            sq = state["square_avg"]
+            sq.mul_(alpha).addcmul_(g, g, value=1 - alpha)
+            if centered:
+                ga = state["grad_avg"]
+                ga.lerp_(g, 1 - alpha)
+                avg = sq.addcmul(ga, ga, value=-1).sqrt_()
+            else:
+                avg = sq.sqrt()
+            avg = avg.add_(eps)
+            if mom > 0:
+                buf = state["momentum_buffer"]
+                buf.mul_(mom).addcdiv_(g, avg)
+                p.add_(buf, alpha=-lr)
+            else:
+                p.addcdiv_(g, avg, value=-lr)
 
 
-class Adagrad(Optimizer):
+class Adagrad(_GroupStepper):
     """Adagrad; its state is created at construction, as in PyTorch."""
+
+    _KERNEL = "adagrad_step"
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
@@ -343,94 +368,68 @@ class Adagrad(Optimizer):
                            [s["step"] for s in states], group["lr"], group["lr_decay"],
                            group["weight_decay"], group["eps"], group["maximize"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, lr_decay, eps, wd = (group["lr"], group["lr_decay"], group["eps"],
-                                         group["weight_decay"])
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self.state[p]
-                    step = _bump(state)
-                    if wd != 0:
-                        g = g.add(p, alpha=wd)
-                    clr = lr / (1 + (step - 1) * lr_decay)
-                    s = state["sum"]
-                    s.addcmul_(g, g, value=1)
-                    p.addcdiv_(g, s.sqrt().add_(eps), value=-clr)
-        return loss
+    def _reference_group(self, group):
+        lr, lr_decay, eps, wd = (group["lr"], group["lr_decay"], group["eps"],
+                                 group["weight_decay"])
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self.state[p]
+            step = _bump(state)
+            if wd != 0:
+                g = g.add(p, alpha=wd)
+            clr = lr / (1 + (step - 1) * lr_decay)
+            s = state["sum"]
+            s.addcmul_(g, g, value=1)
+            p.addcdiv_(g, s.sqrt().add_(eps), value=-clr)
 
 
-class Adamax(Optimizer):
+class Adamax(_GroupStepper):
     """Adamax (Adam with the infinity norm)."""
+
+    _KERNEL = "adamax_step"
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
-        _check_lr(lr)
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_wd(weight_decay)
+        _check_adam_args(lr, eps, betas, weight_decay)
         _check_unsupported(differentiable, capturable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
         super().__init__(params, defaults)
 
-    def _init_state(self, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _scalar()
-            state["exp_avg"] = _zeros(p)
-            state["exp_inf"] = _zeros(p)
-        return state
+    _STATE = ("exp_avg", "exp_inf")
 
     def _fused_group(self, group):
-        params = _params_with_grad(group)
-        if not params:
-            return
-        states = [self._init_state(p) for p in params]
-        beta1, beta2 = group["betas"]
-        _C._fused_adamax_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
-                          [s["exp_inf"] for s in states], [s["step"] for s in states],
-                          group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
-                          group["maximize"])
+        params, grads, m, u, steps = self._group_state(group, *self._STATE)
+        if params:
+            beta1, beta2 = group["betas"]
+            _C._fused_adamax_(params, grads, m, u, steps, group["lr"], beta1, beta2,
+                              group["eps"], group["weight_decay"], group["maximize"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-                wd = group["weight_decay"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self._init_state(p)
-                    step = _bump(state)
-                    if wd != 0:
-                        g = g.add(p, alpha=wd)
-                    m, u = state["exp_avg"], state["exp_inf"]
-                    m.lerp_(g, 1 - beta1)
-                    u.copy_(minitorch.maximum(u.mul_(beta2), g.abs().add_(eps)))
-                    p.addcdiv_(m, u, value=-lr / (1 - beta1 ** step))
-        return loss
+    def _reference_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd = group["weight_decay"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self._init_state(p, group)
+            step = _bump(state)
+            if wd != 0:
+                g = g.add(p, alpha=wd)
+            m, u = state["exp_avg"], state["exp_inf"]
+            m.lerp_(g, 1 - beta1)
+            u.copy_(minitorch.maximum(u.mul_(beta2), g.abs().add_(eps)))
+            p.addcdiv_(m, u, value=-lr / (1 - beta1 ** step))
 
 
-class NAdam(Optimizer):
+class NAdam(_GroupStepper):
     """Adam with Nesterov momentum (and its momentum-decay schedule)."""
+
+    _KERNEL = "nadam_step"
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
-        _check_lr(lr)
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_wd(weight_decay)
+        _check_adam_args(lr, eps, betas, weight_decay)
         _check(0.0 <= momentum_decay, f"Invalid momentum_decay value: {momentum_decay}")
         _check_unsupported(differentiable, capturable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
@@ -439,9 +438,9 @@ class NAdam(Optimizer):
                         foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def _init_state(self, p):
+    def _init_state(self, p, group):
         state = self.state[p]
-        if len(state) == 0:
+        if len(state) == 0:  # PyTorch's key order: step, mu_product, exp_avg, exp_avg_sq
             state["step"] = _scalar()
             state["mu_product"] = _scalar(1.0)
             state["exp_avg"] = _zeros(p)
@@ -449,60 +448,43 @@ class NAdam(Optimizer):
         return state
 
     def _fused_group(self, group):
-        params = _params_with_grad(group)
-        if not params:
-            return
-        states = [self._init_state(p) for p in params]
-        beta1, beta2 = group["betas"]
-        _C._fused_nadam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
-                         [s["exp_avg_sq"] for s in states], [s["mu_product"] for s in states],
-                         [s["step"] for s in states], group["lr"], beta1, beta2, group["eps"],
-                         group["weight_decay"], group["momentum_decay"],
-                         group["decoupled_weight_decay"], group["maximize"])
+        params, grads, m, v, mu, steps = self._group_state(group, "exp_avg", "exp_avg_sq",
+                                                           "mu_product")
+        if params:
+            beta1, beta2 = group["betas"]
+            _C._fused_nadam_(params, grads, m, v, mu, steps, group["lr"], beta1, beta2,
+                             group["eps"], group["weight_decay"], group["momentum_decay"],
+                             group["decoupled_weight_decay"], group["maximize"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-                wd, psi = group["weight_decay"], group["momentum_decay"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self._init_state(p)
-                    step = _bump(state)
-                    bc2 = 1 - beta2 ** step
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
-                    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
-                    mu_prod_t = state["mu_product"]
-                    mu_prod_t *= mu  # float32, as PyTorch keeps it
-                    mu_prod = mu_prod_t.item()
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.lerp_(g, 1 - beta1)
-                    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                    denom = v.div(bc2).sqrt().add_(eps)
-                    p.addcdiv_(g, denom, value=-lr * (1.0 - mu) / (1.0 - mu_prod))
-                    p.addcdiv_(m, denom, value=-lr * mu_next / (1.0 - mu_prod * mu_next))
-        return loss
+    def _reference_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd, psi = group["weight_decay"], group["momentum_decay"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self._init_state(p, group)
+            step = _bump(state)
+            bc2 = 1 - beta2 ** step
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+            mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
+            mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
+            mu_prod_t = state["mu_product"]
+            mu_prod_t *= mu  # float32, as PyTorch keeps it
+            mu_prod = mu_prod_t.item()
+            m, v = _adam_moments(state, g, beta1, beta2)
+            denom = v.div(bc2).sqrt().add_(eps)
+            p.addcdiv_(g, denom, value=-lr * (1.0 - mu) / (1.0 - mu_prod))
+            p.addcdiv_(m, denom, value=-lr * mu_next / (1.0 - mu_prod * mu_next))
 
 
-class RAdam(Optimizer):
+class RAdam(_GroupStepper):
     """Rectified Adam."""
+
+    _KERNEL = "radam_step"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
                  capturable=False, differentiable=False):
-        _check_lr(lr)
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_wd(weight_decay)
+        _check_adam_args(lr, eps, betas, weight_decay)
         _check_unsupported(differentiable, capturable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach, capturable=capturable,
@@ -510,56 +492,34 @@ class RAdam(Optimizer):
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def _init_state(self, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _scalar()
-            state["exp_avg"] = _zeros(p)
-            state["exp_avg_sq"] = _zeros(p)
-        return state
+    _STATE = ("exp_avg", "exp_avg_sq")
 
     def _fused_group(self, group):
-        params = _params_with_grad(group)
-        if not params:
-            return
-        states = [self._init_state(p) for p in params]
-        beta1, beta2 = group["betas"]
-        _C._fused_radam_(params, [p.grad for p in params], [s["exp_avg"] for s in states],
-                         [s["exp_avg_sq"] for s in states], [s["step"] for s in states],
-                         group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
-                         group["decoupled_weight_decay"], group["maximize"])
+        params, grads, m, v, steps = self._group_state(group, *self._STATE)
+        if params:
+            beta1, beta2 = group["betas"]
+            _C._fused_radam_(params, grads, m, v, steps, group["lr"], beta1, beta2,
+                             group["eps"], group["weight_decay"],
+                             group["decoupled_weight_decay"], group["maximize"])
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        if _FUSED:
-            _fused_step(self)
-            return loss
-        with minitorch.no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-                wd = group["weight_decay"]
-                for p in _params_with_grad(group):
-                    g = _grad_of(p, group["maximize"])
-                    state = self._init_state(p)
-                    step = _bump(state)
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.lerp_(g, 1 - beta1)
-                    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                    bc1 = 1 - beta1 ** step
-                    bc2 = 1 - beta2 ** step
-                    m_hat = m / bc1
-                    rho_inf = 2 / (1 - beta2) - 1
-                    rho_t = rho_inf - 2 * step * (beta2 ** step) / bc2
-                    if rho_t > 5.0:
-                        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
-                                / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                        adaptive = (bc2 ** 0.5) / v.sqrt().add(eps)
-                        p.add_(m_hat * lr * adaptive * rect, alpha=-1.0)
-                    else:
-                        p.add_(m_hat * lr, alpha=-1.0)
-        return loss
+    def _reference_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd = group["weight_decay"]
+        for p in _params_with_grad(group):
+            g = _grad_of(p, group["maximize"])
+            state = self._init_state(p, group)
+            step = _bump(state)
+            g = _weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+            m, v = _adam_moments(state, g, beta1, beta2)
+            bc1 = 1 - beta1 ** step
+            bc2 = 1 - beta2 ** step
+            m_hat = m / bc1
+            rho_inf = 2 / (1 - beta2) - 1
+            rho_t = rho_inf - 2 * step * (beta2 ** step) / bc2
+            if rho_t > 5.0:
+                rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                        / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                adaptive = (bc2 ** 0.5) / v.sqrt().add(eps)
+                p.add_(m_hat * lr * adaptive * rect, alpha=-1.0)
+            else:
+                p.add_(m_hat * lr, alpha=-1.0)

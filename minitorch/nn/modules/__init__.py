@@ -79,6 +79,7 @@ from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: E402,F401
 from .pooling import (  # noqa: E402, F401
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
     AvgPool1d,
