@@ -509,3 +509,42 @@ def test_embedding_bag_errors():
     with pytest.raises(RuntimeError):
         mt._C._embedding_bag_fused(mt.zeros(5), mt.tensor([0]), mt.tensor([0]), 0, None, False,
                                    -1)
+
+
+# ---------------------------------------------------------------- device without the kernels
+LOSSES_SLOTS = frozenset({"nn.prob_ce_forward", "nn.elem_loss_forward",
+                          "nn.embedding_bag_forward", "nn.channel_norm_forward"})
+
+
+def test_route_through_cpu_when_the_device_lacks_the_kernels(monkeypatch):
+    # mark this branch's slots missing for the CPU itself, so every call takes the
+    # copy path of minitorch/_kernel_fallback.py; values and gradients must not change
+    from minitorch import _kernel_fallback as fb
+
+    x = mt.from_numpy(rng.standard_normal((4, 5))).requires_grad_()
+    p = mt.from_numpy(_probs((4, 5)))
+    w = mt.from_numpy(BAG_W.copy()).requires_grad_()
+    xi = mt.from_numpy(IN_X.copy()).requires_grad_()
+    rm, rv = mt.zeros(4, dtype=mt.float64), mt.ones(4, dtype=mt.float64)
+
+    def run():
+        for t in (x, w, xi):
+            t.grad = None
+        rm.fill_(0.0), rv.fill_(1.0)
+        loss = (F.cross_entropy(x, p, label_smoothing=0.1) + F.huber_loss(x, p)
+                + F.embedding_bag(mt.from_numpy(BAG_IDX), w, mt.from_numpy(BAG_OFFS)).sum()
+                + F.instance_norm(xi, rm, rv).pow(2).sum()
+                + F.instance_norm(xi, rm, rv, use_input_stats=False).sum())
+        loss.backward()
+        return [loss.item(), x.grad.numpy().copy(), w.grad.numpy().copy(),
+                xi.grad.numpy().copy(), rm.numpy().copy(), rv.numpy().copy()]
+
+    direct = run()
+    moved = []
+    real = fb._to
+    monkeypatch.setitem(fb._missing, "cpu", LOSSES_SLOTS)
+    monkeypatch.setattr(fb, "_to", lambda v, d: moved.append(d) or real(v, d))
+    routed = run()
+    assert moved
+    for a, b in zip(direct, routed):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
