@@ -341,6 +341,44 @@ def _ce_fwd_bwd(lib, x, y):
     return x.grad
 
 
+# ---- losses: the second set of fused losses and embedding_bag ----
+def _setup_ce_probs(n, c):
+    """cross_entropy logits (n, c) float32 requiring grad and probability targets."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, c), dtype=np.float32)
+    t = rng.uniform(0.0, 1.0, (n, c)).astype(np.float32)
+    t /= t.sum(1, keepdims=True)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        s[key] = (lib, lib.from_numpy(x).requires_grad_(), lib.from_numpy(t))
+    return s
+
+
+def _setup_embedding_bag(num, dim, bags, n):
+    """embedding_bag weight (num, dim) float32 requiring grad, n indices in `bags` bags."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((num, dim), dtype=np.float32)
+    idx = rng.integers(0, num, n).astype(np.int64)
+    offs = np.concatenate([[0], np.sort(rng.choice(np.arange(1, n), bags - 1,
+                                                   replace=False))]).astype(np.int64)
+    s = {}
+    for key, lib in (("mt", minitorch), ("th", torch)):
+        if lib is None:
+            continue
+        s[key] = (lib, lib.from_numpy(w).requires_grad_(), lib.from_numpy(idx),
+                  lib.from_numpy(offs))
+    return s
+
+
+def _embedding_bag_fwd_bwd(lib, w, idx, offs):
+    w.grad = None
+    lib.nn.functional.embedding_bag(idx, w, offs, mode="mean").sum().backward()
+    return w.grad
+# ---- end losses ----
+
+
 def _setup_layer_norm(rows, cols):
     """layer_norm over (rows, cols) float32 with weight and bias, all requiring grad."""
     rng = np.random.default_rng(0)
@@ -709,6 +747,18 @@ CASES = [
          torch=lambda s: _p(_layer_norm_fwd_bwd, *s["th"]),
          numpy=None),
     # ---- end fusednn ----
+    # ---- losses ----
+    Case("cross_entropy fwd+bwd, 128x1000 float32 logits, probability targets",
+         lambda: _setup_ce_probs(128, 1000),
+         minitorch=lambda s: _p(_ce_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_ce_fwd_bwd, *s["th"]),
+         numpy=None),
+    Case("embedding_bag mean fwd+bwd, 10000x64 float32 weight, 4096 indices in 512 bags",
+         lambda: _setup_embedding_bag(10000, 64, 512, 4096),
+         minitorch=lambda s: _p(_embedding_bag_fwd_bwd, *s["mt"]),
+         torch=lambda s: _p(_embedding_bag_fwd_bwd, *s["th"]),
+         numpy=None),
+    # ---- end losses ----
     # ---- rnnattn ----
     Case("scaled_dot_product_attention (8, 8, 512, 64) float32 forward", _setup_sdpa,
          minitorch=lambda s: _p(_sdpa_fwd, *s["mt"]),

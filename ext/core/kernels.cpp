@@ -60,6 +60,14 @@ std::vector<std::string> missing_nn_kernels(DeviceType type) {
   check(reinterpret_cast<const void*>(t.sdpa_forward), "sdpa_forward");
   check(reinterpret_cast<const void*>(t.sdpa_backward), "sdpa_backward");
   // ---- end rnnattn ----
+  // ---- losses ----
+  check(reinterpret_cast<const void*>(t.prob_ce_forward), "prob_ce_forward");
+  check(reinterpret_cast<const void*>(t.prob_ce_backward), "prob_ce_backward");
+  check(reinterpret_cast<const void*>(t.elem_loss_forward), "elem_loss_forward");
+  check(reinterpret_cast<const void*>(t.elem_loss_backward), "elem_loss_backward");
+  check(reinterpret_cast<const void*>(t.embedding_bag_forward), "embedding_bag_forward");
+  check(reinterpret_cast<const void*>(t.embedding_bag_backward), "embedding_bag_backward");
+  // ---- end losses ----
   // ---- pool ----
   check(reinterpret_cast<const void*>(t.pool_forward), "pool_forward");
   check(reinterpret_cast<const void*>(t.pool_backward), "pool_backward");

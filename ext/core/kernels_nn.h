@@ -138,6 +138,74 @@ struct SdpaArgs {
 };
 // ---- end rnnattn (types) ----
 
+// ---- losses (types) ----
+// cross_entropy with class-probability targets (Note [Fused losses, second
+// set] in ext/ops/nn_losses.cpp): x and target (n, c, s), contiguous, one
+// dtype; weight (c) or null; per row (n * s): loss = -sum_c w_c t'_c logp_c
+// with t' = (1 - smoothing) t + smoothing / c, and the row's log-sum-exp.
+struct ProbCeShape {
+  int64_t n = 0, c = 0, s = 0;
+  double smoothing = 0;
+};
+using ProbCeForwardFn = void (*)(const ProbCeShape& sh, const TensorImpl& x, const TensorImpl& t,
+                                 const TensorImpl* weight, const TensorImpl& loss,
+                                 const TensorImpl& lse);
+// g: one element or one per row (acc dtype); gx, gt (either may be null) as x.
+using ProbCeBackwardFn = void (*)(const ProbCeShape& sh, const TensorImpl& x, const TensorImpl& t,
+                                  const TensorImpl* weight, const TensorImpl& lse,
+                                  const TensorImpl& g, const TensorImpl* gx, const TensorImpl* gt);
+// The elementwise losses l1, smooth_l1 (param: beta), huber (param: delta),
+// binary_cross_entropy (logs clamped at -100), kl_div (log_target),
+// soft_margin and poisson_nll (log_target: log_input; param: eps; full: the
+// Stirling term where target > 1), over n contiguous elements of one dtype,
+// weight optional; shaped as PointLoss.
+enum class ElemLoss : int {
+  L1 = 0,
+  SmoothL1 = 1,
+  Huber = 2,
+  Bce = 3,
+  KlDiv = 4,
+  SoftMargin = 5,
+  PoissonNll = 6
+};
+struct ElemLossShape {
+  int64_t n = 0;
+  ElemLoss kind = ElemLoss::L1;
+  double param = 1.0;
+  bool log_target = false;
+  bool full = false;
+};
+using ElemLossForwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x,
+                                   const TensorImpl& t, const TensorImpl* weight,
+                                   const TensorImpl& loss);
+using ElemLossBackwardFn = void (*)(const ElemLossShape& sh, const TensorImpl& x,
+                                    const TensorImpl& t, const TensorImpl* weight,
+                                    const TensorImpl& g, const TensorImpl* gx,
+                                    const TensorImpl* gt);
+// embedding_bag over weight (num, dim), contiguous: bag b (of `bags`) takes
+// indices[offsets[b] : end_b], end_b = offsets[b + 1] (n for the last offset),
+// bounds clamped to [0, n]; indices equal to padding_idx (>= 0) are skipped.
+// mode 0 sum (times per_sample_weights when given), 1 mean (over the indices
+// kept; an empty bag is 0), 2 max (argmax (bags, dim) int64 gets the weight
+// row of each maximum, -1 for an empty bag). An index outside [0, num) is an
+// IndexError raised before anything is written.
+struct EmbBagShape {
+  int64_t num = 0, dim = 0, n = 0, noff = 0, bags = 0;
+  int mode = 0;
+  int64_t padding_idx = -1;
+};
+using EmbBagForwardFn = void (*)(const EmbBagShape& sh, const TensorImpl& weight,
+                                 const TensorImpl& indices, const TensorImpl& offsets,
+                                 const TensorImpl* psw, const TensorImpl& out,
+                                 const TensorImpl* argmax);
+// g (bags, dim) in weight's dtype; gw (num, dim, acc dtype, zeroed by the
+// caller) accumulates; gpsw (n, weight's dtype; sum mode) may be null.
+using EmbBagBackwardFn = void (*)(const EmbBagShape& sh, const TensorImpl& g,
+                                  const TensorImpl& weight, const TensorImpl& indices,
+                                  const TensorImpl& offsets, const TensorImpl* psw,
+                                  const TensorImpl* argmax, const TensorImpl* gw,
+                                  const TensorImpl* gpsw);
+// ---- end losses (types) ----
 // ---- pool (types) ----
 // One pooling op (ext/cpu/pool.cpp, Note [Fused pooling] in ext/ops/pool.cpp)
 // over `planes` contiguous input planes of `size` (1 to 3 spatial dims, right-
@@ -219,6 +287,14 @@ struct NnKernelTable {
   void (*sdpa_forward)(const SdpaArgs& a) = nullptr;
   void (*sdpa_backward)(const SdpaArgs& a) = nullptr;
   // ---- end rnnattn ----
+  // ---- losses ----
+  ProbCeForwardFn prob_ce_forward = nullptr;
+  ProbCeBackwardFn prob_ce_backward = nullptr;
+  ElemLossForwardFn elem_loss_forward = nullptr;
+  ElemLossBackwardFn elem_loss_backward = nullptr;
+  EmbBagForwardFn embedding_bag_forward = nullptr;
+  EmbBagBackwardFn embedding_bag_backward = nullptr;
+  // ---- end losses ----
   // ---- pool ----
   PoolForwardFn pool_forward = nullptr;
   PoolBackwardFn pool_backward = nullptr;

@@ -15,6 +15,11 @@ void register_rnn_cell_kernels(NnKernelTable& t);   // nn_rnn.cpp
 void register_attention_kernels(NnKernelTable& t);  // attention.cpp
 }  // namespace cpu
 // ---- end rnnattn ----
+// ---- losses ----
+namespace cpu {
+void register_nn_losses(NnKernelTable& t);  // nn_losses.cpp
+}  // namespace cpu
+// ---- end losses ----
 // ---- pool (ext/cpu/pool.cpp) ----
 void register_cpu_pool_kernels(NnKernelTable& t);
 // ---- end pool ----
@@ -32,6 +37,9 @@ void register_cpu_nn_kernels() {
   cpu::register_rnn_cell_kernels(t);
   cpu::register_attention_kernels(t);
   // ---- end rnnattn ----
+  // ---- losses ----
+  cpu::register_nn_losses(t);
+  // ---- end losses ----
   // ---- pool ----
   register_cpu_pool_kernels(t);
   // ---- end pool ----

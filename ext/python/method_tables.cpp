@@ -37,6 +37,10 @@ extern PyMethodDef optim_module_functions[];
 extern PyMethodDef nn_fused_module_functions[];
 // ---- end fusednn ----
 
+// ---- losses (ops_nn_losses.cpp: the second set of fused losses) ----
+extern PyMethodDef nn_losses_module_functions[];
+// ---- end losses ----
+
 // ---- random (ops_random.cpp: CPU generators, Note [CPU random streams]) ----
 extern PyMethodDef random_module_functions[];
 // ---- end random ----
@@ -88,6 +92,10 @@ const MethodTables kMethodTables[] = {
     // ---- fusednn rows ----
     {nullptr, nn_fused_module_functions},
     // ---- end fusednn rows ----
+
+    // ---- losses rows ----
+    {nullptr, nn_losses_module_functions},
+    // ---- end losses rows ----
 
     // ---- random rows ----
     {nullptr, random_module_functions},

@@ -16,6 +16,7 @@ from .._kernel_fallback import fused as _fused_or_host
 _dev_norm_fused = _fused_or_host(_C._norm_fused, "nn.norm_forward")
 _dev_group_norm_fused = _fused_or_host(_C._group_norm_fused, "nn.channel_norm_forward")
 _dev_batch_norm_fused = _fused_or_host(_C._batch_norm_fused, "nn.channel_norm_forward", mutates=(1, 2))
+_dev_embedding_bag_fused = _fused_or_host(_C._embedding_bag_fused, "nn.embedding_bag_forward")
 
 __all__ = ["embedding", "embedding_bag", "layer_norm", "rms_norm", "group_norm",
            "batch_norm", "selu", "celu", "prelu", "bilinear", "normalize",
@@ -79,8 +80,23 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     return _embedding_forward(input, weight, padding_idx)
 
 
+_BAG_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
 def _embedding_bag_forward(input, weight, offsets, mode, per_sample_weights,
                            padding_idx, include_last_offset):
+    if weight.dtype.is_floating_point and offsets.dtype in (_mt.int64, _mt.int32):
+        # one fused op with one backward node into weight and per_sample_weights
+        # (Note [Fused losses, second set])
+        return _dev_embedding_bag_fused(
+            weight, input, offsets, _BAG_MODES[mode], per_sample_weights,
+            bool(include_last_offset), -1 if padding_idx is None else int(padding_idx))
+    return _embedding_bag_composite(input, weight, offsets, mode, per_sample_weights,
+                                    padding_idx, include_last_offset)
+
+
+def _embedding_bag_composite(input, weight, offsets, mode, per_sample_weights,
+                             padding_idx, include_last_offset):
     n = input.shape[0]
     offs = [int(v) for v in offsets.tolist()]
     if include_last_offset:
@@ -160,8 +176,12 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
                          "have the same shape as the input ({})".format(
                              tuple(per_sample_weights.shape), tuple(input.shape)))
     padding_idx = _norm_padding_idx(padding_idx, weight.shape[0])
-    if input.numel() and (int(input.max()) >= weight.shape[0] or int(input.min()) < 0):
-        raise IndexError("index out of range in self")
+    if input.numel():
+        bad = ((input < 0) | (input >= weight.shape[0])).nonzero()
+        if bad.numel():
+            i = int(bad[0, 0])
+            raise RuntimeError(f"Index {i} of input takes value {int(input[i])} which is not "
+                               f"in the valid range [0, {weight.shape[0]})")
     if offsets.numel() and int(offsets[0]) != 0:
         raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the "
                            "mini-batch has to start from position 0. However, got "

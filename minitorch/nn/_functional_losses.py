@@ -3,8 +3,11 @@
 Each loss keeps its math in one private ``_<name>_math`` function; the public function
 does argument checking, the legacy size_average/reduce mapping and the reduction.
 nll_loss and cross_entropy with class indices are one fused C++ op with its own
-backward (``_C._nll_loss_fused``, Note [Fused nn losses and norms]); the others are
-still composed from tensor ops.
+backward (``_C._nll_loss_fused``, Note [Fused nn losses and norms]); cross_entropy with
+class probabilities, smooth_l1_loss, huber_loss, binary_cross_entropy and kl_div are too
+(``_C._prob_cross_entropy_fused``, ``_C._elem_loss_fused``, Note [Fused losses, second
+set]) when their tensors share one floating dtype and device; the ranking and embedding
+losses are still composed from tensor ops.
 """
 
 import warnings
@@ -15,10 +18,13 @@ from .._kernel_fallback import fused as _fused_or_host
 # fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
 _dev_nll_loss_fused = _fused_or_host(_C._nll_loss_fused, "nn.nll_forward")
 _dev_point_loss_fused = _fused_or_host(_C._point_loss_fused, "nn.point_loss_forward")
+_dev_prob_cross_entropy_fused = _fused_or_host(_C._prob_cross_entropy_fused,
+                                               "nn.prob_ce_forward")
+_dev_elem_loss_fused = _fused_or_host(_C._elem_loss_fused, "nn.elem_loss_forward")
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
            "cross_entropy", "huber_loss", "kl_div", "margin_ranking_loss", "nll_loss",
-           "smooth_l1_loss", "triplet_margin_loss"]
+           "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "triplet_margin_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
@@ -74,6 +80,9 @@ def _check_class_target(input, target, weight):
 
 
 _REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
+# _C._elem_loss_fused's kinds (ElemLoss in ext/core/kernels_nn.h)
+(_ELEM_L1, _ELEM_SMOOTH_L1, _ELEM_HUBER, _ELEM_BCE, _ELEM_KL_DIV, _ELEM_SOFT_MARGIN,
+ _ELEM_POISSON_NLL) = range(7)
 
 
 def _nll_math(logp, target, weight, ignore_index, reduction, n_classes):
@@ -104,6 +113,14 @@ def _cross_entropy_index_math(input, target, weight, ignore_index, reduction, la
 
 
 def _cross_entropy_prob_math(input, target, weight, reduction, label_smoothing, n_classes):
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target) and (weight is None or (
+            isinstance(weight, _C.TensorBase) and weight.device == input.device)):
+        # log_softmax, smoothing, weight and the reduction in one fused op with one
+        # backward node (Note [Fused losses, second set])
+        return _dev_prob_cross_entropy_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                            float(label_smoothing))
     cdim = 0 if input.dim() == 1 else 1
     logp = _C.log_softmax(input, cdim, None)
     if label_smoothing > 0.0:
@@ -165,6 +182,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "size.")
     if input.numel() and ((input < 0) | (input > 1)).any().item():
         raise RuntimeError("all elements of input should be between 0 and 1")
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                   _ELEM_BCE, 0.0, False)
     return _reduce(_bce_math(input, target, weight), reduction)
 
 
@@ -214,6 +237,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "the KL div math definition.'mean' will be changed to behave the same as "
                       "'batchmean' in the next major release.", stacklevel=2)
     _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        red = 3 if reduction == "batchmean" else _REDUCTION_ENUM[reduction]
+        return _dev_elem_loss_fused(input, target, None, red, _ELEM_KL_DIV, 0.0,
+                                   bool(log_target))
     loss = _kl_div_math(input, target, log_target)
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
@@ -234,6 +264,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _warn_shapes(input, target)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_SMOOTH_L1, float(beta), False)
     return _reduce(_smooth_l1_math(input, target, float(beta)), reduction)
 
 
@@ -248,10 +284,61 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_shapes(input, target)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction],
+                                   _ELEM_HUBER, float(delta), False)
     loss = _huber_math(input, target, float(delta))
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def _soft_margin_math(input, target):
+    z = -target * input
+    return _C.log1p(_C.exp(-_C.abs(z))) + _C.clamp(z, 0.0, None)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)), the two-class logistic loss (target in {-1, 1})."""
+    reduction = _legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_SOFT_MARGIN, 0.0, 0)
+    return _reduce(_soft_margin_math(input, target), reduction)
+
+
+def _poisson_nll_math(input, target, log_input, full, eps):
+    if log_input:
+        loss = _C.exp(input) - target * input
+    else:
+        loss = input - target * _C.log(input + eps)
+    if full:
+        stirling = target * _C.log(target) - target + 0.5 * _C.log(2 * 3.141592653589793 * target)
+        loss = loss + _C.where(target > 1, stirling, _C.zeros_like(stirling))
+    return loss
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """Negative log-likelihood of target under Poisson(input) (exp(input) when log_input);
+    ``full`` adds the Stirling approximation of log(target!) where target > 1."""
+    reduction = _legacy(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    from .functional import _fusable_loss
+
+    if _fusable_loss(input, target):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, None, _REDUCTION_ENUM[reduction],
+                                   _ELEM_POISSON_NLL, float(eps),
+                                   (1 if log_input else 0) | (2 if full else 0))
+    return _reduce(_poisson_nll_math(input, target, log_input, full, float(eps)), reduction)
 
 
 def _warn_shapes(input, target):

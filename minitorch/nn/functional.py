@@ -14,6 +14,7 @@ relu_ = _C.relu_
 
 # fused ops, run on the CPU where the device has no kernel yet (minitorch/_kernel_fallback.py)
 _dev_point_loss_fused = _fused_or_host(_C._point_loss_fused, "nn.point_loss_forward")
+_dev_elem_loss_fused = _fused_or_host(_C._elem_loss_fused, "nn.elem_loss_forward")
 
 def relu(input, inplace=False):
     """max(input, 0) elementwise (NaN propagates)."""
@@ -199,6 +200,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     _check_loss_shapes("l1_loss", input, target)
+    if _fusable_loss(input, target, weight):
+        # one fused op with one backward node (Note [Fused losses, second set])
+        return _dev_elem_loss_fused(input, target, weight, _REDUCTION_ENUM[reduction], 0, 0.0,
+                                   False)
     loss = _C.abs(input - target)
     if weight is not None:
         loss = loss * weight

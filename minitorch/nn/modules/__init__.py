@@ -69,7 +69,9 @@ from .loss_extra import (  # noqa: E402, F401
     KLDivLoss,
     MarginRankingLoss,
     NLLLoss,
+    PoissonNLLLoss,
     SmoothL1Loss,
+    SoftMarginLoss,
     TripletMarginLoss,
 )
 from .module import Module  # noqa: F401

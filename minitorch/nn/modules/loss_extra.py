@@ -1,6 +1,6 @@
 """Losses beyond MSELoss/L1Loss: CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
-KLDivLoss, SmoothL1Loss, HuberLoss, CosineEmbeddingLoss, MarginRankingLoss,
-TripletMarginLoss. Each forward calls its nn.functional form."""
+KLDivLoss, SmoothL1Loss, HuberLoss, SoftMarginLoss, PoissonNLLLoss, CosineEmbeddingLoss,
+MarginRankingLoss, TripletMarginLoss. Each forward calls its nn.functional form."""
 
 from .. import _functional_losses as FL
 from .loss import _Loss
@@ -94,6 +94,28 @@ class HuberLoss(_Loss):
 
     def forward(self, input, target):
         return FL.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class SoftMarginLoss(_Loss):
+    """log(1 + exp(-target * input)) for targets in {-1, 1}."""
+
+    def forward(self, input, target):
+        return FL.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood; input is the log-rate when log_input."""
+
+    def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                 reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = log_input
+        self.full = full
+        self.eps = eps
+
+    def forward(self, log_input, target):
+        return FL.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full,
+                                   eps=self.eps, reduction=self.reduction)
 
 
 class CosineEmbeddingLoss(_Loss):
