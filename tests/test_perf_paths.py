@@ -181,3 +181,57 @@ def test_linear_module_without_bias():
     x = minitorch.randn(5, 4)
     np.testing.assert_allclose(m(x).detach().numpy(), x.numpy() @ m.weight.detach().numpy().T,
                                rtol=1e-6)
+
+
+# ---- Note [Vectorised Adam] ----
+ADAM_CASES = [
+    ("Adam", {}),
+    ("Adam", {"weight_decay": 0.1}),  # L2 decay added to the gradient
+    ("AdamW", {}),  # decoupled decay
+    ("Adam", {"betas": (0.3, 0.9)}),  # lerp's other branch (weight 0.7 >= 0.5)
+]
+
+
+def _adam_run(cls, kw, p0, grads, transposed):
+    base = minitorch.from_numpy(p0.T.copy() if transposed else p0.copy())
+    p = minitorch.nn.Parameter(base.t() if transposed else base)
+    opt = getattr(minitorch.optim, cls)([p], lr=0.01, **kw)
+    for g in grads:
+        p.grad = minitorch.from_numpy(g.copy())
+        opt.step()
+    return p.detach().numpy().copy()
+
+
+@pytest.mark.parametrize("cls,kw", ADAM_CASES)
+@pytest.mark.parametrize("shape", [(64, 33), (1, 7)])  # odd sizes: the scalar tail too
+def test_vectorised_adam_equals_the_rule_loop(cls, kw, shape):
+    r = _rng()
+    p0 = r.standard_normal(shape).astype(np.float32)
+    grads = [r.standard_normal(shape).astype(np.float32) for _ in range(3)]
+    fast = _adam_run(cls, kw, p0, grads, transposed=False)
+    # A transposed parameter against contiguous gradients: strided runs, the rule's loop.
+    slow = _adam_run(cls, kw, p0, grads, transposed=True)
+    assert np.array_equal(fast, slow)
+    # Against the update written out in NumPy (float64).
+    b1, b2 = kw.get("betas", (0.9, 0.999))
+    wd = kw.get("weight_decay", 0.01 if cls == "AdamW" else 0.0)
+    p, m, v = p0.astype(np.float64), np.zeros(shape), np.zeros(shape)
+    for t, g in enumerate(grads, 1):
+        g = g.astype(np.float64)
+        if cls == "AdamW":
+            p = p * (1 - 0.01 * wd)
+        elif wd:
+            g = g + wd * p
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        denom = np.sqrt(v) / np.sqrt(1 - b2 ** t) + 1e-8
+        p = p - 0.01 / (1 - b1 ** t) * m / denom
+    np.testing.assert_allclose(fast, p, rtol=1e-5, atol=1e-5)
+
+
+def test_vectorised_adam_thread_counts_agree():
+    r = _rng()
+    p0 = r.standard_normal((300, 301)).astype(np.float32)
+    grads = [r.standard_normal((300, 301)).astype(np.float32) for _ in range(2)]
+    outs = [_with_threads(t, lambda: _adam_run("Adam", {}, p0, grads, False)) for t in (1, 2, 3)]
+    assert np.array_equal(outs[0], outs[1]) and np.array_equal(outs[0], outs[2])
