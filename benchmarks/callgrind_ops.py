@@ -32,14 +32,21 @@ CASES = {
     "a.view(3)": "a.view(3)",
     # (3, 64, 64): `p` a permuted view of a (64, 64, 3) tensor, `c` contiguous.
     "permuted add": "p + c",
+    # nn.Linear(16, 16) on an 8x16 input (the bench.py row; weights require grad).
+    "nn.Linear(16, 16)": "lin(x16)",
 }
-NUMPY_CASES = {"a.add(b)": "np.add(a, b)", "a.view(3)": "a.reshape(3)"}
+NUMPY_CASES = {"a.add(b)": "np.add(a, b)", "a.view(3)": "a.reshape(3)",
+               "nn.Linear(16, 16)": "x16 @ wl.T + bl"}
 # Extra operands some cases use, made once in the set-up (not counted).
 EXTRA_SETUP = {
-    "minitorch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n",
-    "torch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n",
+    "minitorch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n"
+    "lin = m.nn.Linear(16, 16)\nx16 = m.rand(8, 16)\n",
+    "torch": "p = m.rand(64, 64, 3).permute(2, 0, 1)\nc = m.rand(3, 64, 64)\n"
+    "lin = m.nn.Linear(16, 16)\nx16 = m.rand(8, 16)\n",
     "numpy": "p = np.random.rand(64, 64, 3).astype(np.float32).transpose(2, 0, 1)\n"
-    "c = np.random.rand(3, 64, 64).astype(np.float32)\n",
+    "c = np.random.rand(3, 64, 64).astype(np.float32)\n"
+    "wl = np.random.rand(16, 16).astype(np.float32)\nbl = np.random.rand(16).astype(np.float32)\n"
+    "x16 = np.random.rand(8, 16).astype(np.float32)\n",
 }
 
 SETUP = {

@@ -27,6 +27,7 @@
 #include <link.h>
 #endif
 
+#include "../core/parallel.h"
 #include "glue.h"
 
 namespace mt::py_glue {
@@ -136,14 +137,49 @@ bool g_ilp64 = false;
 std::string g_blas_info = "none";
 bool g_blas_enabled = true;
 
+// Note [BLAS threads]
+// OpenBLAS splits every GEMM above about 2^18 multiply-adds across its own
+// threads, which spin while they wait. For the mid-sized GEMMs of an RNN time
+// loop (16x256 @ 256x1024: 2^22) that costs more than it gains even on an idle
+// machine, and on a loaded one the spinning threads steal the cores: LSTM(128,
+// 256) over 32 steps took 2.2 s with OpenBLAS's 2 threads against 0.1 s with
+// one (docs/performance.md). So each call below kBlasSerialWork multiply-adds
+// runs on one thread, and larger calls on at most minitorch.get_num_threads()
+// (as PyTorch's set_num_threads governs its BLAS): the adapter lowers
+// OpenBLAS's thread count for the call and restores it after (about 0.5 us,
+// only for calls OpenBLAS would split), so NumPy, which shares the library,
+// keeps its own setting. OpenBLAS's count is process-wide: a concurrent call
+// from another thread may run on fewer threads meanwhile, never with other
+// values (OpenBLAS splits a GEMM by rows and columns of C, never along k, so
+// the result does not depend on its thread count).
+constexpr int64_t kBlasSerialWork = int64_t(1) << 23;
+constexpr int64_t kBlasSplitWork = int64_t(1) << 18;  // OpenBLAS's own serial limit
+
+using SetThreadsFn = void (*)(int);
+using GetThreadsFn = int (*)();
+SetThreadsFn g_set_threads = nullptr;
+GetThreadsFn g_get_threads = nullptr;
+
+// The thread count a GEMM of `work` multiply-adds should run on.
+int blas_threads_for(int64_t work) { return work < kBlasSerialWork ? 1 : mt::num_threads(); }
+
 template <typename T, typename I>
 void cblas_gemm(void* fn, bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
                 int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   using Fn = void (*)(int, int, int, I, I, I, T, const T*, I, const T*, I, T, T*, I);
-  reinterpret_cast<Fn>(fn)(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans,
-                           static_cast<I>(m), static_cast<I>(n), static_cast<I>(k), alpha, a,
-                           static_cast<I>(lda), b, static_cast<I>(ldb), beta, c,
-                           static_cast<I>(ldc));
+  auto call = [&] {
+    reinterpret_cast<Fn>(fn)(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans,
+                             static_cast<I>(m), static_cast<I>(n), static_cast<I>(k), alpha, a,
+                             static_cast<I>(lda), b, static_cast<I>(ldb), beta, c,
+                             static_cast<I>(ldc));
+  };
+  const int64_t work = m * n * k;
+  if (!g_set_threads || work <= kBlasSplitWork) return call();
+  const int prev = g_get_threads(), want = blas_threads_for(work);
+  if (want >= prev) return call();
+  g_set_threads(want);
+  call();  // a C function: nothing to unwind past the restore
+  g_set_threads(prev);
 }
 template <typename I>
 void sgemm_adapter(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
@@ -171,14 +207,18 @@ void install_blas() {
 
 #if defined(__linux__) || defined(__APPLE__)
 struct Names {
-  const char *s, *d, *config;
+  const char *s, *d, *config, *set_threads, *get_threads;
   bool ilp64;
 };
 constexpr Names kNames[] = {
-    {"scipy_cblas_sgemm64_", "scipy_cblas_dgemm64_", "scipy_openblas_get_config64_", true},
-    {"cblas_sgemm64_", "cblas_dgemm64_", "openblas_get_config64_", true},
-    {"scipy_cblas_sgemm", "scipy_cblas_dgemm", "scipy_openblas_get_config", false},
-    {"cblas_sgemm", "cblas_dgemm", "openblas_get_config", false},
+    {"scipy_cblas_sgemm64_", "scipy_cblas_dgemm64_", "scipy_openblas_get_config64_",
+     "scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_", true},
+    {"cblas_sgemm64_", "cblas_dgemm64_", "openblas_get_config64_", "openblas_set_num_threads64_",
+     "openblas_get_num_threads64_", true},
+    {"scipy_cblas_sgemm", "scipy_cblas_dgemm", "scipy_openblas_get_config",
+     "scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads", false},
+    {"cblas_sgemm", "cblas_dgemm", "openblas_get_config", "openblas_set_num_threads",
+     "openblas_get_num_threads", false},
 };
 
 // Looks the GEMM symbols up in one library handle; true when found.
@@ -194,6 +234,13 @@ bool try_handle(void* h, const std::string& where) {
     using ConfigFn = const char* (*)();
     if (void* cfg = dlsym(h, nm.config))
       g_blas_info += " (" + std::string(reinterpret_cast<ConfigFn>(cfg)()) + ")";
+    // Note [BLAS threads]: both or neither (a BLAS without them keeps its own policy).
+    void* st = dlsym(h, nm.set_threads);
+    void* gt = dlsym(h, nm.get_threads);
+    if (st && gt) {
+      g_set_threads = reinterpret_cast<SetThreadsFn>(st);
+      g_get_threads = reinterpret_cast<GetThreadsFn>(gt);
+    }
     return true;
   }
   return false;

@@ -126,6 +126,10 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def linear(input, weight, bias=None):
     """input @ weight.T + bias."""
+    # Note [Linear fast path]: a 2-D input with a bias is one addmm (one op, one
+    # autograd node), as in PyTorch; other shapes take matmul and an add.
+    if bias is not None and input.dim() == 2 and weight.dim() == 2:
+        return _C.addmm(bias, input, weight.t())
     out = _C.matmul(input, weight.mT if weight.dim() == 2 else weight)
     return out if bias is None else out + bias
 
