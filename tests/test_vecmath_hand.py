@@ -2,23 +2,24 @@
 tanh and sigmoid] in ext/cpu/vecmath_avx2.cpp): their error in ULPs against
 float64 references, special values, and results that do not depend on a
 value's neighbours in the vector. Each level runs in a subprocess with
-MINITORCH_VECMATH capping it (sigmoid is hand-written at the AVX2 and
-AVX-512 levels, tanh at the AVX2 level)."""
+MINITORCH_VECMATH capping it (both are hand-written at the AVX2 and AVX-512
+levels; the AVX-512 tanh does the AVX2 one's operations on 16 lanes, so the
+two give the same bits)."""
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 import minitorch as m
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Measured maxima (docs/design.md, "Vector math accuracy") with a little slack.
-BOUNDS = {"tanh": 1.5, "sigmoid": 2.5}
+BOUNDS = {"tanh": 3.0, "sigmoid": 2.5}
 
 
 def _sigmoid64(x):
@@ -49,12 +50,13 @@ def table():
     t = m.from_numpy(x)
     with np.errstate(all="ignore"):
         x64 = x.astype(np.float64)
-        return {"tanh": _ulp(t.tanh().numpy(), np.tanh(x64)),
+        th = t.tanh().numpy()
+        return {"tanh": _ulp(th, np.tanh(x64)),
+                "tanh_sha": hashlib.sha256(th.tobytes()).hexdigest(),
                 "sigmoid": _ulp(t.sigmoid().numpy(), _sigmoid64(x64))}
 
 
-@pytest.mark.parametrize("level", ["avx2", "avx512"])
-def test_error_within_bound_at_level(level):
+def _table_at(level):
     env = dict(os.environ, MINITORCH_VECMATH=level)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, os.path.join(ROOT, "tests"),
                                                       env.get("PYTHONPATH")]))
@@ -62,9 +64,15 @@ def test_error_within_bound_at_level(level):
     r = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-3000:]
-    got = json.loads(r.stdout.strip().splitlines()[-1])
-    for name, bound in BOUNDS.items():
-        assert got[name] <= bound, (level, name, got[name])
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_error_within_bound_and_levels_agree():
+    tables = {level: _table_at(level) for level in ["avx2", "avx512"]}
+    assert tables["avx2"]["tanh_sha"] == tables["avx512"]["tanh_sha"]
+    for level, got in tables.items():
+        for name, bound in BOUNDS.items():
+            assert got[name] <= bound, (level, name, got[name])
 
 
 def test_special_values():

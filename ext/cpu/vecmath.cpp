@@ -188,6 +188,7 @@ struct Impl {
   const char* level = "scalar";
   // the AVX2+FMA float32 tanh and sigmoid (vecmath_avx2.cpp)
   bool hand_tanh = false;
+  bool tanh16 = false;  // hand_tanh on 16 lanes
   bool hand_sigmoid = false;
 };
 
@@ -208,10 +209,10 @@ Impl make_impl() {
   if (lvl >= 3 && !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")))
     lvl = 2;
   if (lvl >= 2 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) lvl = 1;
-  // Note [Hand-written tanh and sigmoid] (they need no libmvec): sigmoid at
-  // the AVX2 and AVX-512 levels, tanh at the AVX2 level only (libmvec's
-  // AVX-512 tanhf is faster than the AVX2 kernel).
-  impl.hand_tanh = lvl == 2;
+  // Note [Hand-written tanh and sigmoid] (they need no libmvec): both at
+  // the AVX2 and AVX-512 levels; tanh on 16 lanes at the AVX-512 level.
+  impl.hand_tanh = lvl >= 2;
+  impl.tanh16 = lvl >= 3;
   impl.hand_sigmoid = lvl >= 2;
   if (lvl == 0) return impl;
   // Never closed: the symbols are used for the life of the process.
@@ -447,7 +448,8 @@ void map(Fn fn, const float* x, float* y, int64_t n) {
     }
     return;
   }
-  if (fn == Fn::Tanh && im.hand_tanh) return avx2::tanh_f(x, y, n);
+  if (fn == Fn::Tanh && im.hand_tanh)
+    return im.tanh16 ? avx2::tanh_f16(x, y, n) : avx2::tanh_f(x, y, n);
   if (void* s = im.vf[k]) return im.run_f(s, x, y, n);
   const ScalarF f = kScalarF[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);

@@ -1,23 +1,28 @@
-// vecmath_avx2.cpp: hand-written AVX2+FMA float32 tanh and sigmoid.
+// vecmath_avx2.cpp: hand-written AVX2+FMA (and AVX-512F) float32 tanh and sigmoid.
 //
 // Note [Hand-written tanh and sigmoid]
-// libmvec's AVX2 tanhf runs at about 2.5x NumPy's time, and sigmoid written
-// on libmvec's exp (a separate pass through a stack buffer, then a division
-// pass) falls short of PyTorch's, so float32 tanh and sigmoid have their own
-// AVX2+FMA kernels here, in one pass over the data. Both rest on one exp for
-// arguments in [-110, 20]: n = round(y / ln 2), r = y - n ln 2 in two parts
-// (Cody-Waite), exp(r) = 1 + r + r^2 Q(r) with a degree-4 Q fitted on
-// |r| <= ln 2 / 2 (0.06 ULP), and 2^n applied as two factors 2^(n/2) and
-// 2^(n - n/2), so results in the denormal range are rounded once.
-//   tanh(x) = sign(x) * t(|x|), t(a) = a + a^3 P(a^2) for a < 0.625 (P of
-//   degree 4, 0.08 ULP), else 1 - 2 / (exp(2a) + 1), with a capped at 10
-//   (tanh(a) rounds to 1 above 9.01; there 2^n is one factor);
-//   tanh(+-0) = +-0, denormals return themselves, NaN gives NaN.
+// libmvec's AVX2 tanhf runs at about 2.5x NumPy's time and its AVX-512 one at
+// 1.1x, and sigmoid written on libmvec's exp (a separate pass through a stack
+// buffer, then a division pass) falls short of PyTorch's, so float32 tanh and
+// sigmoid have their own kernels here, one pass over the data, with
+// n = round(y / ln 2) from adding 1.5 * 2^23 and r = y - n ln 2.
+//   tanh(x) = sign(x) * -m / (2 + m), m = expm1(-2a), a = |x| capped at 10
+//   (tanh rounds to 1 above 9.01): one form for the whole range, since
+//   expm1(y) = 2^n (r + r^2 Q(r)) + (2^n - 1) keeps its relative accuracy
+//   near 0 (Q of degree 4 fitted for expm1 on |r| <= ln 2 / 2, 0.24 ULP;
+//   n in [-29, 0], so one reduction constant suffices). tanh(+-0) = +-0,
+//   denormals return themselves, NaN gives NaN. An AVX-512F form does the
+//   same operations on 16 lanes (same results) for the AVX-512 level.
 //   sigmoid(x) = (x < 0 ? e : 1) / (1 + e), e = exp(-|x|), the form of the
-//   generic kernel (no overflow, tiny results keep their digits).
-// The result depends only on the input value (a partial vector at the end of
-// a run is padded). Chosen at the AVX2 and AVX-512 levels (vecmath.cpp), on
-// CPUs with AVX2 and FMA; measured errors are in docs/design.md.
+//   generic kernel (no overflow, tiny results keep their digits); exp(r) =
+//   1 + r + r^2 Q(r) (Q of degree 4, 0.06 ULP), r in two parts (Cody-Waite),
+//   and 2^n in two factors 2^(n/2), 2^(n - n/2) in vectors with a lane below
+//   -87, so results in the denormal range are rounded once.
+// The kernels are bound by the two FMA pipes (about 10 multiply/FMA
+// operations and one division per vector). The result depends only on the
+// input value (a partial vector at the end of a run is padded). Chosen at the
+// AVX2 and AVX-512 levels (vecmath.cpp), on CPUs with AVX2 and FMA (AVX-512F
+// for the 16-lane tanh); measured errors are in docs/design.md.
 #include "vecmath_avx2.h"
 
 #include <immintrin.h>
@@ -59,27 +64,34 @@ MT_AVX2 __m256 exp_ps(__m256 y) {
   return _mm256_mul_ps(pn1, s2);
 }
 
+// tanh(a) = -m / (2 + m), m = expm1(-2a) (a = |x| capped at 10): one form
+// for the whole range, as expm1 keeps its relative accuracy near 0.
+// expm1(y) = 2^n (r + r^2 Q(r)) + (2^n - 1), Q fitted for expm1's relative
+// error (0.24 ULP) on |r| <= ln 2 / 2; n is in [-29, 0].
 MT_AVX2 __m256 tanh_ps(__m256 x) {
   const __m256 sign = _mm256_set1_ps(-0.0f);
   const __m256 a = _mm256_andnot_ps(sign, x);
-  // small: a + a^3 P(a^2)
-  const __m256 u = _mm256_mul_ps(a, a);
-  __m256 p = _mm256_set1_ps(-0.005691935767037191f);
-  p = _mm256_fmadd_ps(p, u, _mm256_set1_ps(0.020626248665072778f));
-  p = _mm256_fmadd_ps(p, u, _mm256_set1_ps(-0.05373530610208539f));
-  p = _mm256_fmadd_ps(p, u, _mm256_set1_ps(0.13331381207586657f));
-  p = _mm256_fmadd_ps(p, u, _mm256_set1_ps(-0.3333327920317817f));
-  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(a, u), p, a);
-  // large: 1 - 2 / (exp(2a) + 1)
-  const __m256 ac = _mm256_min_ps(a, _mm256_set1_ps(10.0f));
-  const __m256 e = exp_ps<false>(_mm256_add_ps(ac, ac));
+  const __m256 ac = _mm256_min_ps(a, _mm256_set1_ps(10.0f));  // NaN: blended back below
+  const __m256 y = _mm256_xor_ps(_mm256_add_ps(ac, ac), sign);
+  const __m256 shifter = _mm256_set1_ps(12582912.0f);
+  const __m256 k = _mm256_fmadd_ps(y, _mm256_set1_ps(1.44269504088896341f), shifter);
+  const __m256 n = _mm256_sub_ps(k, shifter);
+  // one-constant reduction: |n| <= 29, and the error n (ln 2 - float(ln 2))
+  // matters only where e^y is small next to the result (below 0.05 ULP)
+  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693147180559945f), y);
+  __m256 q = _mm256_set1_ps(0.0013858161814099546f);
+  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.00836667537947296f));
+  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.04166759649408293f));
+  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.16666541976206584f));
+  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.49999996747788766f));
+  const __m256 rq = _mm256_fmadd_ps(q, _mm256_mul_ps(r, r), r);
   const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256 large =
-      _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
-  const __m256 t =
-      _mm256_blendv_ps(large, small, _mm256_cmp_ps(a, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
-  const __m256 r = _mm256_or_ps(t, _mm256_and_ps(sign, x));
-  return _mm256_blendv_ps(r, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+  const __m256 s2n = _mm256_castsi256_ps(
+      _mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(k), 23), _mm256_castps_si256(one)));
+  const __m256 m = _mm256_fmadd_ps(s2n, rq, _mm256_sub_ps(s2n, one));
+  const __m256 t = _mm256_div_ps(m, _mm256_add_ps(_mm256_set1_ps(2.0f), m));
+  const __m256 res = _mm256_or_ps(_mm256_andnot_ps(sign, t), _mm256_and_ps(sign, x));
+  return _mm256_blendv_ps(res, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
 }
 
 template <bool Tiny>
@@ -116,11 +128,53 @@ __attribute__((target("avx2,fma"))) void run(const float* x, float* y, int64_t n
   }
 }
 
+// The same tanh on 16 lanes (AVX-512F), for the AVX-512 level: the same
+// operations in the same order, so the same results as tanh_ps.
+#define MT_AVX512 __attribute__((target("avx512f"), always_inline)) inline
+MT_AVX512 __m512 tanh_ps16(__m512 x) {
+  const __m512i signi = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  const __m512i xi = _mm512_castps_si512(x);
+  const __m512i absi = _mm512_set1_epi32(0x7fffffff);  // and, not andnot (GCC 12 warns)
+  const __m512 a = _mm512_castsi512_ps(_mm512_and_si512(absi, xi));
+  const __mmask16 all = 0xffff;  // maskz forms: GCC 12 warns on the plain ones (undefined src)
+  const __m512 ac = _mm512_maskz_min_ps(all, a, _mm512_set1_ps(10.0f));
+  const __m512 y =
+      _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(_mm512_add_ps(ac, ac)), signi));
+  const __m512 shifter = _mm512_set1_ps(12582912.0f);
+  const __m512 k = _mm512_fmadd_ps(y, _mm512_set1_ps(1.44269504088896341f), shifter);
+  const __m512 n = _mm512_sub_ps(k, shifter);
+  const __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693147180559945f), y);
+  __m512 q = _mm512_set1_ps(0.0013858161814099546f);
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.00836667537947296f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.04166759649408293f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.16666541976206584f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.49999996747788766f));
+  const __m512 rq = _mm512_fmadd_ps(q, _mm512_mul_ps(r, r), r);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 s2n = _mm512_castsi512_ps(_mm512_add_epi32(
+      _mm512_maskz_slli_epi32(all, _mm512_castps_si512(k), 23), _mm512_castps_si512(one)));
+  const __m512 m = _mm512_fmadd_ps(s2n, rq, _mm512_sub_ps(s2n, one));
+  const __m512 t = _mm512_div_ps(m, _mm512_add_ps(_mm512_set1_ps(2.0f), m));
+  const __m512i res =
+      _mm512_or_si512(_mm512_and_si512(absi, _mm512_castps_si512(t)), _mm512_and_si512(signi, xi));
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), _mm512_castsi512_ps(res), x);
+}
+__attribute__((target("avx512f"))) void run_tanh16(const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, tanh_ps16(_mm512_loadu_ps(x + i)));
+  if (i < n) {
+    const __mmask16 mk = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, mk, tanh_ps16(_mm512_maskz_loadu_ps(mk, x + i)));
+  }
+}
+#undef MT_AVX512
+
 #undef MT_AVX2
 
 }  // namespace
 
 void tanh_f(const float* x, float* y, int64_t n) { run<tanh_ps>(x, y, n); }
+void tanh_f16(const float* x, float* y, int64_t n) { run_tanh16(x, y, n); }
 void sigmoid_f(const float* x, float* y, int64_t n) { run<sigmoid_any>(x, y, n); }
 
 }  // namespace mt::cpu::vecmath::avx2
