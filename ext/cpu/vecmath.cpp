@@ -188,7 +188,7 @@ struct Impl {
   const char* level = "scalar";
   // the AVX2+FMA float32 tanh and sigmoid (vecmath_avx2.cpp)
   bool hand_tanh = false;
-  bool tanh16 = false;  // hand_tanh on 16 lanes
+  bool wide16 = false;  // hand-written kernels on 16 lanes
   bool hand_sigmoid = false;
 };
 
@@ -210,9 +210,9 @@ Impl make_impl() {
     lvl = 2;
   if (lvl >= 2 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) lvl = 1;
   // Note [Hand-written tanh and sigmoid] (they need no libmvec): both at
-  // the AVX2 and AVX-512 levels; tanh on 16 lanes at the AVX-512 level.
+  // the AVX2 and AVX-512 levels, on 16 lanes at the AVX-512 level.
   impl.hand_tanh = lvl >= 2;
-  impl.tanh16 = lvl >= 3;
+  impl.wide16 = lvl >= 3;
   impl.hand_sigmoid = lvl >= 2;
   if (lvl == 0) return impl;
   // Never closed: the symbols are used for the life of the process.
@@ -449,7 +449,7 @@ void map(Fn fn, const float* x, float* y, int64_t n) {
     return;
   }
   if (fn == Fn::Tanh && im.hand_tanh)
-    return im.tanh16 ? avx2::tanh_f16(x, y, n) : avx2::tanh_f(x, y, n);
+    return im.wide16 ? avx2::tanh_f16(x, y, n) : avx2::tanh_f(x, y, n);
   if (void* s = im.vf[k]) return im.run_f(s, x, y, n);
   const ScalarF f = kScalarF[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
@@ -479,7 +479,8 @@ void rsqrt(const float* x, float* y, int64_t n) { roots().rsqrt_f(x, y, n); }
 void rsqrt(const double* x, double* y, int64_t n) { roots().rsqrt_d(x, y, n); }
 
 void sigmoid(const float* x, float* y, int64_t n) {
-  if (impl().hand_sigmoid) return avx2::sigmoid_f(x, y, n);
+  const Impl& im = impl();
+  if (im.hand_sigmoid) return im.wide16 ? avx2::sigmoid_f16(x, y, n) : avx2::sigmoid_f(x, y, n);
   sigmoid_t(x, y, n);
 }
 void sigmoid(const double* x, double* y, int64_t n) { sigmoid_t(x, y, n); }

@@ -11,13 +11,15 @@
 //   expm1(y) = 2^n (r + r^2 Q(r)) + (2^n - 1) keeps its relative accuracy
 //   near 0 (Q of degree 4 fitted for expm1 on |r| <= ln 2 / 2, 0.24 ULP;
 //   n in [-29, 0], so one reduction constant suffices). tanh(+-0) = +-0,
-//   denormals return themselves, NaN gives NaN. An AVX-512F form does the
-//   same operations on 16 lanes (same results) for the AVX-512 level.
+//   denormals return themselves, NaN gives NaN.
 //   sigmoid(x) = (x < 0 ? e : 1) / (1 + e), e = exp(-|x|), the form of the
 //   generic kernel (no overflow, tiny results keep their digits); exp(r) =
 //   1 + r + r^2 Q(r) (Q of degree 4, 0.06 ULP), r in two parts (Cody-Waite),
 //   and 2^n in two factors 2^(n/2), 2^(n - n/2) in vectors with a lane below
 //   -87, so results in the denormal range are rounded once.
+// AVX-512F forms do the same operations on 16 lanes (same results) for the
+// AVX-512 level: on Zen 4 that is 1.4x faster although the FMA throughput
+// per value is the same (fewer instructions to issue).
 // The kernels are bound by the two FMA pipes (about 10 multiply/FMA
 // operations and one division per vector). The result depends only on the
 // input value (a partial vector at the end of a run is padded). Chosen at the
@@ -159,12 +161,60 @@ MT_AVX512 __m512 tanh_ps16(__m512 x) {
       _mm512_or_si512(_mm512_and_si512(absi, _mm512_castps_si512(t)), _mm512_and_si512(signi, xi));
   return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), _mm512_castsi512_ps(res), x);
 }
-__attribute__((target("avx512f"))) void run_tanh16(const float* x, float* y, int64_t n) {
+// sigmoid on 16 lanes: sigmoid_ps's operations (same results).
+template <bool Tiny>
+MT_AVX512 __m512 sigmoid_ps16(__m512 x) {
+  const __mmask16 all = 0xffff;  // maskz forms, as in tanh_ps16
+  const __m512i xi = _mm512_castps_si512(x);
+  const __m512 na =
+      _mm512_castsi512_ps(_mm512_or_si512(xi, _mm512_set1_epi32(static_cast<int>(0x80000000u))));
+  const __m512 y = _mm512_maskz_max_ps(all, na, _mm512_set1_ps(-110.0f));
+  const __m512 shifter = _mm512_set1_ps(12582912.0f);
+  const __m512 k = _mm512_fmadd_ps(y, _mm512_set1_ps(1.44269504088896341f), shifter);
+  const __m512 n = _mm512_sub_ps(k, shifter);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 q = _mm512_set1_ps(0.0013751408180418467f);
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.008368919081647441f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.041669533395562716f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.16666518437203998f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.49999988592958267f));
+  const __m512i pb = _mm512_castps_si512(
+      _mm512_add_ps(_mm512_fmadd_ps(q, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f)));
+  __m512 e;
+  if constexpr (!Tiny) {
+    e = _mm512_castsi512_ps(
+        _mm512_add_epi32(pb, _mm512_maskz_slli_epi32(all, _mm512_castps_si512(k), 23)));
+  } else {
+    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(k), _mm512_castps_si512(shifter));
+    const __m512i n1 = _mm512_maskz_srai_epi32(all, ni, 1);
+    const __m512i n2 = _mm512_sub_epi32(ni, n1);
+    const __m512 pn1 =
+        _mm512_castsi512_ps(_mm512_add_epi32(pb, _mm512_maskz_slli_epi32(all, n1, 23)));
+    const __m512 s2 = _mm512_castsi512_ps(
+        _mm512_maskz_slli_epi32(all, _mm512_add_epi32(n2, _mm512_set1_epi32(127)), 23));
+    e = _mm512_mul_ps(pn1, s2);
+  }
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 num =
+      _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), one, e);
+  const __m512 res = _mm512_div_ps(num, _mm512_add_ps(one, e));
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), res, x);
+}
+MT_AVX512 __m512 sigmoid_any16(__m512 x) {
+  const __m512 na = _mm512_castsi512_ps(
+      _mm512_or_si512(_mm512_castps_si512(x), _mm512_set1_epi32(static_cast<int>(0x80000000u))));
+  return _mm512_cmp_ps_mask(na, _mm512_set1_ps(-87.0f), _CMP_LT_OQ) ? sigmoid_ps16<true>(x)
+                                                                    : sigmoid_ps16<false>(x);
+}
+
+template <__m512 (*F)(__m512)>
+__attribute__((target("avx512f"))) void run16(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, tanh_ps16(_mm512_loadu_ps(x + i)));
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, F(_mm512_loadu_ps(x + i)));
   if (i < n) {
     const __mmask16 mk = static_cast<__mmask16>((1u << (n - i)) - 1);
-    _mm512_mask_storeu_ps(y + i, mk, tanh_ps16(_mm512_maskz_loadu_ps(mk, x + i)));
+    _mm512_mask_storeu_ps(y + i, mk, F(_mm512_maskz_loadu_ps(mk, x + i)));
   }
 }
 #undef MT_AVX512
@@ -174,7 +224,8 @@ __attribute__((target("avx512f"))) void run_tanh16(const float* x, float* y, int
 }  // namespace
 
 void tanh_f(const float* x, float* y, int64_t n) { run<tanh_ps>(x, y, n); }
-void tanh_f16(const float* x, float* y, int64_t n) { run_tanh16(x, y, n); }
+void tanh_f16(const float* x, float* y, int64_t n) { run16<tanh_ps16>(x, y, n); }
+void sigmoid_f16(const float* x, float* y, int64_t n) { run16<sigmoid_any16>(x, y, n); }
 void sigmoid_f(const float* x, float* y, int64_t n) { run<sigmoid_any>(x, y, n); }
 
 }  // namespace mt::cpu::vecmath::avx2

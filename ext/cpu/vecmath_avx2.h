@@ -8,8 +8,10 @@
 namespace mt::cpu::vecmath::avx2 {
 
 void tanh_f(const float* x, float* y, int64_t n);
-// the same tanh on AVX-512F (same results); call only when the CPU has it
+// the same tanh and sigmoid on AVX-512F (same results); call only when the
+// CPU has it
 void tanh_f16(const float* x, float* y, int64_t n);
+void sigmoid_f16(const float* x, float* y, int64_t n);
 void sigmoid_f(const float* x, float* y, int64_t n);
 
 }  // namespace mt::cpu::vecmath::avx2
