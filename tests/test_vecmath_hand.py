@@ -1,4 +1,4 @@
-"""The hand-written AVX2+FMA float32 tanh and sigmoid (Note [Hand-written
+"""The hand-written AVX2+FMA float32 tanh and sigmoid and float64 tanh (Note [Hand-written
 tanh and sigmoid] in ext/cpu/vecmath_avx2.cpp): their error in ULPs against
 float64 references, special values, and results that do not depend on a
 value's neighbours in the vector. Each level runs in a subprocess with
@@ -19,7 +19,7 @@ import minitorch as m
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Measured maxima (docs/design.md, "Vector math accuracy") with a little slack.
-BOUNDS = {"tanh": 3.0, "sigmoid": 2.5}
+BOUNDS = {"tanh": 3.0, "sigmoid": 2.5, "tanh64": 3.0}
 
 
 def _sigmoid64(x):
@@ -45,16 +45,37 @@ def _ulp(got, ref):
     return float(err[~nan].max())
 
 
+def _inputs64():
+    rng = np.random.default_rng(7)
+    tiny = 10.0 ** rng.uniform(-320, 0, 50_000) * rng.choice([-1.0, 1.0], 50_000)
+    return np.concatenate([rng.uniform(-25, 25, 200_000), rng.uniform(-1, 1, 100_000), tiny,
+                           [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 18.7, 20.0, 0.3466]])
+
+
+def _ulp64(got, x):
+    """float64 error against the x87 long double tanh (64-bit significand)."""
+    ref = np.tanh(x.astype(np.longdouble))
+    nan = np.isnan(x)
+    assert np.isnan(got[nan]).all() and not np.isnan(got[~nan]).any()
+    err = np.abs(got[~nan].astype(np.longdouble) - ref[~nan]) / np.spacing(
+        np.abs(ref[~nan].astype(np.float64)))
+    return float(err.max())
+
+
 def table():
     x = _inputs()
     t = m.from_numpy(x)
     with np.errstate(all="ignore"):
         x64 = x.astype(np.float64)
         th, sg = t.tanh().numpy(), t.sigmoid().numpy()
+        d = _inputs64()
+        td = m.from_numpy(d).tanh().numpy()
         return {"tanh": _ulp(th, np.tanh(x64)),
                 "tanh_sha": hashlib.sha256(th.tobytes()).hexdigest(),
                 "sigmoid": _ulp(sg, _sigmoid64(x64)),
-                "sigmoid_sha": hashlib.sha256(sg.tobytes()).hexdigest()}
+                "sigmoid_sha": hashlib.sha256(sg.tobytes()).hexdigest(),
+                "tanh64": _ulp64(td, d),
+                "tanh64_sha": hashlib.sha256(td.tobytes()).hexdigest()}
 
 
 def _table_at(level):
@@ -70,11 +91,19 @@ def _table_at(level):
 
 def test_error_within_bound_and_levels_agree():
     tables = {level: _table_at(level) for level in ["avx2", "avx512"]}
-    for name in ["tanh_sha", "sigmoid_sha"]:
+    for name in ["tanh_sha", "sigmoid_sha", "tanh64_sha"]:
         assert tables["avx2"][name] == tables["avx512"][name]
     for level, got in tables.items():
         for name, bound in BOUNDS.items():
             assert got[name] <= bound, (level, name, got[name])
+
+
+def test_special_values_float64():
+    x = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1e-300, 19.0, -30.0])
+    th = m.from_numpy(x).tanh().numpy()
+    assert th[[0, 1, 2, 3]].tolist() == [0.0, 0.0, 1.0, -1.0] and np.signbit(th[1])
+    assert np.isnan(th[4]) and th[5] == 5e-324 and th[6] == 1e-300
+    assert th[7] == 1.0 and th[8] == -1.0
 
 
 def test_special_values():

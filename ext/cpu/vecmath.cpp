@@ -457,6 +457,8 @@ void map(Fn fn, const float* x, float* y, int64_t n) {
 void map(Fn fn, const double* x, double* y, int64_t n) {
   const Impl& im = impl();
   const int k = static_cast<int>(fn);
+  if (fn == Fn::Tanh && im.hand_tanh)
+    return im.wide16 ? avx2::tanh_d8(x, y, n) : avx2::tanh_d(x, y, n);
   if (void* s = im.vd[k]) return im.run_d(s, x, y, n);
   const ScalarD f = kScalarD[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);

@@ -12,6 +12,9 @@ void tanh_f(const float* x, float* y, int64_t n);
 // CPU has it
 void tanh_f16(const float* x, float* y, int64_t n);
 void sigmoid_f16(const float* x, float* y, int64_t n);
+// float64 tanh (same form): 4 lanes (AVX2+FMA), 8 lanes (AVX-512F), same results
+void tanh_d(const double* x, double* y, int64_t n);
+void tanh_d8(const double* x, double* y, int64_t n);
 void sigmoid_f(const float* x, float* y, int64_t n);
 
 }  // namespace mt::cpu::vecmath::avx2
