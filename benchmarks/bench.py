@@ -632,6 +632,14 @@ CASES = [
          minitorch=lambda s: _p(s["mt"].var, 1), torch=lambda s: _p(s["th"].var, 1),
          numpy=lambda s: _p(s["np"].var, 1, None, None, 1)),
     # ---- end reduce ----
+    # ---- vecmath ----
+    Case("var(dim=0), 4096x1024 float32", lambda: _setup_pair((4096, 1024)),
+         minitorch=lambda s: _p(s["mt"].var, 0), torch=lambda s: _p(s["th"].var, 0),
+         numpy=lambda s: _p(s["np"].var, 0, None, None, 1)),
+    Case("std(dim=0), 4096x1024 float32", lambda: _setup_pair((4096, 1024)),
+         minitorch=lambda s: _p(s["mt"].std, 0), torch=lambda s: _p(s["th"].std, 0),
+         numpy=lambda s: _p(s["np"].std, 0, None, None, 1)),
+    # ---- end vecmath ----
     Case("1000x1000 + 1000 float32 (broadcast add)", lambda: _setup_pair((1000, 1000), 1000),
          minitorch=lambda s: _binop("__add__", s, "mt", "mt2"),
          torch=lambda s: _binop("__add__", s, "th", "th2"),

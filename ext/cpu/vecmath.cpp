@@ -1,5 +1,6 @@
 // vecmath.cpp: see Note [Vector math] in vecmath.h.
 #include "vecmath.h"
+#include "vecmath_avx2.h"
 
 #include <dlfcn.h>
 #include <immintrin.h>
@@ -185,6 +186,10 @@ struct Impl {
   void (*run2_f)(void*, const float*, float, float*, int64_t) = nullptr;
   void (*run2_d)(void*, const double*, double, double*, int64_t) = nullptr;
   const char* level = "scalar";
+  // the AVX2+FMA float32 tanh and sigmoid (vecmath_avx2.cpp)
+  bool hand_tanh = false;
+  bool wide16 = false;  // hand-written kernels on 16 lanes
+  bool hand_sigmoid = false;
 };
 
 int level_cap() {  // 0 scalar, 1 sse2, 2 avx2, 3 avx512
@@ -204,6 +209,11 @@ Impl make_impl() {
   if (lvl >= 3 && !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")))
     lvl = 2;
   if (lvl >= 2 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) lvl = 1;
+  // Note [Hand-written tanh and sigmoid] (they need no libmvec): both at
+  // the AVX2 and AVX-512 levels, on 16 lanes at the AVX-512 level.
+  impl.hand_tanh = lvl >= 2;
+  impl.wide16 = lvl >= 3;
+  impl.hand_sigmoid = lvl >= 2;
   if (lvl == 0) return impl;
   // Never closed: the symbols are used for the life of the process.
   void* lib = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
@@ -438,6 +448,8 @@ void map(Fn fn, const float* x, float* y, int64_t n) {
     }
     return;
   }
+  if (fn == Fn::Tanh && im.hand_tanh)
+    return im.wide16 ? avx2::tanh_f16(x, y, n) : avx2::tanh_f(x, y, n);
   if (void* s = im.vf[k]) return im.run_f(s, x, y, n);
   const ScalarF f = kScalarF[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
@@ -445,6 +457,8 @@ void map(Fn fn, const float* x, float* y, int64_t n) {
 void map(Fn fn, const double* x, double* y, int64_t n) {
   const Impl& im = impl();
   const int k = static_cast<int>(fn);
+  if (fn == Fn::Tanh && im.hand_tanh)
+    return im.wide16 ? avx2::tanh_d8(x, y, n) : avx2::tanh_d(x, y, n);
   if (void* s = im.vd[k]) return im.run_d(s, x, y, n);
   const ScalarD f = kScalarD[k];
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
@@ -466,7 +480,11 @@ void sqrt(const double* x, double* y, int64_t n) { roots().sqrt_d(x, y, n); }
 void rsqrt(const float* x, float* y, int64_t n) { roots().rsqrt_f(x, y, n); }
 void rsqrt(const double* x, double* y, int64_t n) { roots().rsqrt_d(x, y, n); }
 
-void sigmoid(const float* x, float* y, int64_t n) { sigmoid_t(x, y, n); }
+void sigmoid(const float* x, float* y, int64_t n) {
+  const Impl& im = impl();
+  if (im.hand_sigmoid) return im.wide16 ? avx2::sigmoid_f16(x, y, n) : avx2::sigmoid_f(x, y, n);
+  sigmoid_t(x, y, n);
+}
 void sigmoid(const double* x, double* y, int64_t n) { sigmoid_t(x, y, n); }
 // float32 silu computes in double: exp(-|x|) of a very negative float x is
 // below float's denormals, where x * e would lose all its digits.
