@@ -11,40 +11,14 @@
 
 #include "../core/parallel.h"
 #include "elementwise_loops.h"
+#include "nn_kernel_util.h"
 #include "nn_fused.h"
 #include "vecmath.h"
 
 namespace mt::cpu {
 namespace {
 
-template <typename T>
-using acc_t = std::conditional_t<(sizeof(T) >= 4), double, float>;
-
-// opmath of T as vecmath takes it (float or double).
-template <typename T>
-using vm_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
-
-template <typename T>
-const T* cptr(const TensorImpl& t) {
-  return reinterpret_cast<const T*>(t.data());
-}
-template <typename T>
-T* mptr(const TensorImpl& t) {
-  return reinterpret_cast<T*>(t.data());
-}
-
-// sum_{j < n} f(j) over 8 interleaved partial sums added in a fixed tree, so
-// the loop vectorises and the result depends only on n and the values.
-template <typename A, typename F>
-A lane_sum(int64_t n, F&& f) {
-  A acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t j = 0;
-  for (; j + 8 <= n; j += 8)
-    for (int k = 0; k < 8; ++k) acc[k] += f(j + k);
-  A tail = 0;
-  for (; j < n; ++j) tail += f(j);
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
-}
+using namespace nnk;  // acc_t, vm_t, cptr, mptr, lane_sum, row_grain
 
 template <typename V>
 V lane_max(const V* x, int64_t n) {
@@ -57,11 +31,6 @@ V lane_max(const V* x, int64_t n) {
   for (; j < n; ++j) m = x[j] > m ? x[j] : m;
   for (V a : acc) m = a > m ? a : m;
   return m;
-}
-
-// Rows per parallel block: about kGrainSize elements each.
-int64_t row_grain(int64_t cols) {
-  return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(cols, 1));
 }
 
 // ---- nll / cross entropy ----
