@@ -177,3 +177,22 @@ def test_number_operands_follow_pytorchs_signature(name):
                 out.append(type(e).__name__)
         return out
     assert outcomes(mt) == outcomes(torch)
+
+
+@pytest.mark.parametrize("call", [
+    "m.frac(m.zeros(0, dtype=m.int64))", "m.abs(m.zeros(0, 3, dtype=m.bool))",
+    "m.hypot(m.zeros(0, dtype=m.int8), m.zeros(0, dtype=m.int8))",
+    "m.lerp(m.zeros(0, dtype=m.int32), m.zeros(0, dtype=m.int32), 0.5)",
+    "m.zeros(0, dtype=m.int8).remainder(0)", "m.zeros(0, 2, dtype=m.int64) // 0",
+    "m.zeros(0, dtype=m.int64) % m.zeros(0, dtype=m.int64)", "m.zeros(2, dtype=m.int64) // 0",
+    "m.topk(m.ones(3, dtype=m.bool), 1)", "m.kthvalue(m.ones(3, dtype=m.bool), 1)"])
+def test_empty_inputs_keep_dtype_checks_but_divide_nothing(call):
+    # A dtype the kernel refuses is refused at every size (as PyTorch does); a zero
+    # divisor only matters where something is divided.
+    def outcome(m):
+        try:
+            r = eval(call, {"m": m})
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            return type(e).__name__
+        return ("ok", list(r.shape), str(r.dtype).split(".")[-1])
+    assert outcome(mt) == outcome(torch)

@@ -247,11 +247,12 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
       if (r->numel() == 0) check_empty_bitwise(op, dt);
       ElemKernel k = need(kernel_table(x->device().type).binary[op_index(op)],
                           kBinaryNames[op_index(op)], x->device());
+      const bool any = r->numel() != 0;  // nothing is divided in an empty result
       if (y) {
-        check_divisor(op, dt, b0.tensor, nullptr);
+        if (any) check_divisor(op, dt, b0.tensor, nullptr);
         k(TensorIter::build({r.get()}, {a0.tensor, b0.tensor}, true), args);
       } else {
-        check_divisor(op, dt, b0.tensor, &other.scalar);
+        if (any) check_divisor(op, dt, b0.tensor, &other.scalar);
         args.scalar_pos = a0.tensor ? 1 : 0;
         args.operand = rounded_operand(op, other.scalar, dt);
         k(TensorIter::build({r.get()}, {x}, true), args);
@@ -311,7 +312,7 @@ Tensor binary(BinaryOp op, const Operand& a0, const Operand& b0, DType default_f
   }
   ElemKernel k =
       need(kernel_table(device.type).binary[op_index(op)], kBinaryNames[op_index(op)], device);
-  check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
+  if (plan.target->numel() != 0) check_divisor(op, common, opnd[1].tensor, &opnd[1].scalar);
   if (!opnd[1].tensor) {
     args.scalar_pos = 1;
     args.operand = rounded_operand(op, opnd[1].scalar, common);
